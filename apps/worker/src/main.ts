@@ -1,0 +1,56 @@
+/**
+ * `npm run worker`: one hub worker process. Run as many as needed against a
+ * shared Temporal (TEMPORAL_ADDRESS); on SIGINT/SIGTERM it stops polling,
+ * lets running tasks finish (up to the grace time) and exits.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { connectionOptions, createLogger, loadTemporalConfig } from '@hub/infra';
+import { createHubWorker } from './worker';
+
+const HELP = `Usage: npm run worker
+
+Starts one hub worker (session workflows, LLM and tool activities).
+
+Environment:
+  TEMPORAL_ADDRESS      Temporal frontend (default 127.0.0.1:7233)
+  TEMPORAL_NAMESPACE    namespace (default "default")
+  TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_SERVER_NAME
+  HUB_TASK_QUEUE        task queue (default "agent-hub")
+  OPENAI_BASE_URL, OPENAI_API_KEY, HUB_MODEL   the OpenAI-compatible model endpoint
+  HUB_WORKER_SHUTDOWN_GRACE_MS  how long shutdown waits for running activities (default 30000)
+`;
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const log = createLogger('worker');
+  const cfg = loadTemporalConfig();
+  const connection = await NativeConnection.connect(connectionOptions(cfg));
+  const worker = await createHubWorker({
+    connection,
+    namespace: cfg.namespace,
+    taskQueue: cfg.taskQueue,
+    shutdownGraceTime: Number(process.env.HUB_WORKER_SHUTDOWN_GRACE_MS ?? 30_000),
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('worker draining', { signal });
+    worker.shutdown();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  const running = worker.run();
+  log.info('worker ready', { address: connectionOptions(cfg).address, namespace: cfg.namespace, taskQueue: cfg.taskQueue });
+  await running;
+  await connection.close();
+  log.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+export * from './agent';
+export * from './limits';
+export * from './names';
+export * from './session';
+export * from './messages';

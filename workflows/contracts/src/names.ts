@@ -1,0 +1,29 @@
+/**
+ * Names of workflows, messages and activities: the wire contract between the
+ * gateway (client side), the worker and the workflow code.
+ */
+export const WORKFLOW_TYPES = {
+  session: 'agentSession',
+} as const;
+
+export const ACTIVITY_TYPES = {
+  llmComplete: 'llmComplete',
+  summarize: 'summarizeConversation',
+  listTools: 'listTools',
+  executeTool: 'executeTool',
+} as const;
+
+/** Session workflow ids embed the tenant so tenants can never address each other's sessions. */
+export function sessionWorkflowId(tenant: string, sessionId: string): string {
+  return `session/${tenant}/${sessionId}`;
+}
+export function sessionWorkflowIdPrefix(tenant: string): string {
+  return `session/${tenant}/`;
+}
+export function parseSessionWorkflowId(workflowId: string): { tenant: string; sessionId: string } | undefined {
+  const m = /^session\/([^/]+)\/([^/]+)$/.exec(workflowId);
+  return m ? { tenant: m[1]!, sessionId: m[2]! } : undefined;
+}
+
+export const TENANT_RE = /^[a-zA-Z0-9_-]{1,64}$/;
+export const SESSION_ID_RE = /^[a-zA-Z0-9_-]{1,128}$/;

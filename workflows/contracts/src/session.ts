@@ -1,0 +1,167 @@
+/**
+ * Contracts shared by the session workflow, its activities and the gateway.
+ * Every type here is inferred from a zod schema; the gateway's OpenAPI
+ * document is generated from the same schemas.
+ */
+import { z } from 'zod';
+import { AgentProfileSchema, ChatMessageSchema, TokenUsageSchema, ToolCallSchema } from './agent';
+import { LIMITS } from './limits';
+
+export const SessionStatusSchema = z
+  .enum(['idle', 'running', 'awaiting_approval', 'closed'])
+  .describe('idle: waiting for a message; running: a turn is in progress; awaiting_approval: a tool call waits for a human; closed: ended');
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+/** Text sent by a user; the Update validator and the gateway both use this schema. */
+export const MessageTextSchema = z
+  .string()
+  .refine((s) => s.trim().length > 0, { message: 'message text must not be empty' })
+  .refine((s) => s.length <= LIMITS.maxMessageChars, {
+    message: `message text must be at most ${LIMITS.maxMessageChars} characters`,
+  });
+
+export const SendMessageInputSchema = z.object({
+  text: MessageTextSchema,
+  /** Cancel the running turn (if any) and answer this message next. */
+  interrupt: z.boolean().optional(),
+});
+export type SendMessageInput = z.infer<typeof SendMessageInputSchema>;
+
+export const TurnStatusSchema = z.enum(['completed', 'failed', 'interrupted', 'cancelled']);
+export type TurnStatus = z.infer<typeof TurnStatusSchema>;
+
+export const TurnResultSchema = z.object({
+  turnId: z.string(),
+  status: TurnStatusSchema,
+  reply: z.string().optional(),
+  error: z.string().optional(),
+  usage: TokenUsageSchema,
+});
+export type TurnResult = z.infer<typeof TurnResultSchema>;
+
+export const PendingApprovalSchema = z.object({
+  approvalId: z.string(),
+  turnId: z.string(),
+  toolCallId: z.string(),
+  tool: z.string(),
+  arguments: z.string().describe('JSON-encoded arguments the model wants to call the tool with'),
+  requestedAt: z.string().describe('ISO time'),
+  expiresAt: z.string().describe('ISO time; no decision by then counts as a denial'),
+});
+export type PendingApproval = z.infer<typeof PendingApprovalSchema>;
+
+export const ApprovalDecisionSchema = z.object({
+  approve: z.boolean(),
+  reason: z.string().max(2000).optional(),
+});
+export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
+
+export const ApprovalUpdateInputSchema = ApprovalDecisionSchema.extend({ approvalId: z.string().min(1) });
+export type ApprovalUpdateInput = z.infer<typeof ApprovalUpdateInputSchema>;
+
+export const SummarySchema = z.object({
+  text: z.string(),
+  /** How many messages (oldest first) the summary stands in for. */
+  coveredMessages: z.number().int().nonnegative(),
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+export const SessionStateSchema = z.object({
+  sessionId: z.string(),
+  tenant: z.string(),
+  agent: z.string(),
+  status: SessionStatusSchema,
+  /** Conversation in order (system prompt excluded). */
+  messages: z.array(ChatMessageSchema),
+  /** Older messages folded into a summary when the history was compacted. */
+  summary: SummarySchema.optional(),
+  pendingApprovals: z.array(PendingApprovalSchema),
+  usage: TokenUsageSchema,
+  turns: z.number().int().nonnegative(),
+  queued: z.number().int().nonnegative().describe('messages waiting for the running turn to end'),
+  createdAt: z.string(),
+  lastActivityAt: z.string(),
+  closedReason: z.string().optional(),
+  /** How many times the workflow has continued-as-new (history compactions). */
+  generation: z.number().int().nonnegative(),
+});
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
+export const SessionOptionsSchema = z.object({
+  /** Idle time after which the session closes itself (ms). */
+  idleTimeoutMs: z.number().int().positive(),
+  /** Time a tool approval may wait before it counts as denied (ms). */
+  approvalTimeoutMs: z.number().int().positive(),
+  /** Continue-as-new after this many turns even if Temporal does not suggest it. */
+  maxTurnsPerRun: z.number().int().positive(),
+  /** Tools this session may use (exact names or globs); intersected with the profile's allowlist. */
+  toolAllowlist: z.array(z.string()).optional(),
+});
+export type SessionOptions = z.infer<typeof SessionOptionsSchema>;
+
+/** What a run carries into the next one on continue-as-new. */
+export const CarriedSessionSchema = z.object({
+  messages: z.array(ChatMessageSchema),
+  summary: SummarySchema.optional(),
+  usage: TokenUsageSchema,
+  turns: z.number().int().nonnegative(),
+  /** Turn ids handed out so far (turn ids, and so activity ids, stay unique across runs). */
+  turnSeq: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  generation: z.number().int().nonnegative(),
+});
+export type CarriedSession = z.infer<typeof CarriedSessionSchema>;
+
+export const SessionWorkflowInputSchema = z.object({
+  sessionId: z.string(),
+  tenant: z.string(),
+  profile: AgentProfileSchema,
+  options: SessionOptionsSchema,
+  carried: CarriedSessionSchema.optional(),
+  /** Opaque WorkflowStreamState carried across continue-as-new. */
+  streamState: z.unknown().optional(),
+});
+export type SessionWorkflowInput = z.infer<typeof SessionWorkflowInputSchema>;
+
+/** Events published on the session's durable stream (topic `events`). */
+export const SessionEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message.queued'), turnId: z.string(), text: z.string(), position: z.number().int() }),
+  z.object({ type: z.literal('turn.started'), turnId: z.string(), text: z.string() }),
+  z.object({
+    type: z.literal('token'),
+    turnId: z.string(),
+    delta: z.string(),
+    /** LLM call within the turn (tool rounds make several). */
+    round: z.number().int(),
+    /** Activity attempt: when it changes, discard deltas of earlier attempts of the same round. */
+    attempt: z.number().int(),
+  }),
+  z.object({ type: z.literal('tool.call'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), arguments: z.string() }),
+  z.object({
+    type: z.literal('tool.result'),
+    turnId: z.string(),
+    toolCallId: z.string(),
+    tool: z.string(),
+    ok: z.boolean(),
+    content: z.string(),
+  }),
+  z.object({ type: z.literal('approval.requested'), approval: PendingApprovalSchema }),
+  z.object({
+    type: z.literal('approval.resolved'),
+    approvalId: z.string(),
+    approved: z.boolean(),
+    reason: z.string().optional(),
+    timedOut: z.boolean(),
+  }),
+  z.object({ type: z.literal('turn.completed'), turnId: z.string(), reply: z.string(), usage: TokenUsageSchema }),
+  z.object({ type: z.literal('turn.failed'), turnId: z.string(), error: z.string() }),
+  z.object({ type: z.literal('turn.interrupted'), turnId: z.string() }),
+  z.object({ type: z.literal('session.compacted'), generation: z.number().int(), summarizedMessages: z.number().int() }),
+  z.object({ type: z.literal('session.closed'), reason: z.string() }),
+]);
+export type SessionEvent = z.infer<typeof SessionEventSchema>;
+export type SessionEventType = SessionEvent['type'];
+
+export const SESSION_EVENTS_TOPIC = 'events';
+
+export { ToolCallSchema };

@@ -1,0 +1,112 @@
+/**
+ * One agent turn: call the model, run the tools it asks for (pausing for
+ * approval where a tool requires it), feed the results back, until the
+ * model answers without tool calls or the round limit is reached.
+ *
+ * Every activity gets an explicit id derived from the turn id, so the
+ * idempotency key `<workflowId>/<activityId>` that activities send to LLM
+ * endpoints and tools stays unique across continue-as-new runs.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { WorkflowTopicHandle } from '@temporalio/workflow-streams/workflow';
+import type {
+  AgentProfile,
+  ChatMessage,
+  SessionActivities,
+  SessionEvent,
+  Summary,
+  TokenUsage,
+  ToolSpec,
+} from '@hub/contracts';
+import { llmActivityOptions, toolActivityOptions, listToolsActivityOptions } from './activity-options';
+
+export interface ApprovalRequest {
+  turnId: string;
+  toolCallId: string;
+  tool: string;
+  arguments: string;
+}
+export type ApprovalGate = (req: ApprovalRequest) => Promise<{ approved: boolean; reason?: string; timedOut: boolean }>;
+
+export interface TurnContext {
+  sessionId: string;
+  turnId: string;
+  profile: AgentProfile;
+  sessionAllow?: string[];
+  summary?: Summary;
+  /** The conversation; the loop appends to it. */
+  messages: ChatMessage[];
+  events: WorkflowTopicHandle<SessionEvent>;
+  approvalGate: ApprovalGate;
+}
+
+const llm = (activityId: string) => proxyActivities<SessionActivities>({ ...llmActivityOptions, activityId });
+const tools = (activityId: string) => proxyActivities<SessionActivities>({ ...toolActivityOptions, activityId });
+const catalog = (activityId: string) => proxyActivities<SessionActivities>({ ...listToolsActivityOptions, activityId });
+
+/** The system prompt, with the summary of compacted history appended. */
+export function systemPromptFor(profile: AgentProfile, summary?: Summary): string {
+  if (!summary) return profile.systemPrompt;
+  return `${profile.systemPrompt}\n\nSummary of the earlier conversation (${summary.coveredMessages} messages):\n${summary.text}`;
+}
+
+/** Messages the model sees: failed-turn notes are for people, not for the model. */
+export function modelMessages(messages: ChatMessage[]): ChatMessage[] {
+  return messages.filter((m) => !(m.role === 'assistant' && m.error !== undefined));
+}
+
+export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) => void): Promise<{ reply: string }> {
+  const { profile, turnId } = ctx;
+  const available: ToolSpec[] =
+    profile.tools.length === 0
+      ? []
+      : await catalog(`${turnId}/tools`).listTools({ allow: profile.tools, alsoAllow: ctx.sessionAllow });
+  const byName = new Map(available.map((t) => [t.name, t]));
+
+  for (let round = 0; ; round++) {
+    const mayUseTools = round < profile.maxToolRounds && available.length > 0;
+    const res = await llm(`${turnId}/llm/${round}`).llmComplete({
+      model: profile.model,
+      temperature: profile.temperature,
+      systemPrompt: systemPromptFor(profile, ctx.summary),
+      messages: modelMessages(ctx.messages),
+      tools: mayUseTools ? available : [],
+      stream: { turnId, round },
+    });
+    onUsage(res.usage);
+    if (res.toolCalls.length === 0 || !mayUseTools) {
+      ctx.messages.push({ role: 'assistant', content: res.content, turnId });
+      return { reply: res.content };
+    }
+    ctx.messages.push({ role: 'assistant', content: res.content, toolCalls: res.toolCalls, turnId });
+
+    for (const call of res.toolCalls) {
+      ctx.events.publish({ type: 'tool.call', turnId, toolCallId: call.id, tool: call.name, arguments: call.arguments });
+      const spec = byName.get(call.name);
+      let ok = false;
+      let content: string;
+      if (!spec) {
+        content = `Unknown tool '${call.name}'. Available tools: ${[...byName.keys()].join(', ') || 'none'}.`;
+      } else {
+        const decision = spec.requiresApproval
+          ? await ctx.approvalGate({ turnId, toolCallId: call.id, tool: call.name, arguments: call.arguments })
+          : { approved: true, timedOut: false };
+        if (!decision.approved) {
+          content = decision.timedOut
+            ? `The user did not approve calling '${call.name}' in time; treated as denied. Do not retry it unless asked.`
+            : `The user denied calling '${call.name}'${decision.reason ? `: ${decision.reason}` : '.'}`;
+        } else {
+          const result = await tools(`${turnId}/tool/${call.id}`).executeTool({
+            name: call.name,
+            arguments: call.arguments,
+            sessionId: ctx.sessionId,
+          });
+          ok = result.ok;
+          content = result.ok ? result.content : `Error: ${result.content}`;
+        }
+      }
+      ctx.messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content, turnId });
+      ctx.events.publish({ type: 'tool.result', turnId, toolCallId: call.id, tool: call.name, ok, content });
+    }
+  }
+}

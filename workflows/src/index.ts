@@ -1,0 +1,2 @@
+/** Entry point the worker bundles: every workflow type the hub runs. */
+export { agentSession } from './session';

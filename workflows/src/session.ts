@@ -1,0 +1,340 @@
+/**
+ * The agent session: one entity workflow per session.
+ *
+ * - `sendMessage` (Update) queues a user message and resolves when its turn
+ *   ends. Messages that arrive while a turn runs are answered in arrival
+ *   order; `interrupt: true` cancels the running turn and answers the new
+ *   message next.
+ * - `approveTool` (Update) decides a pending tool approval.
+ * - `closeSession` (Update) / `closeSessionSignal` end the session.
+ * - `sessionState` (Query) reads messages, status, approvals and usage.
+ *
+ * The turn itself (LLM calls, tool calls, approvals) lives in `./agent-loop`.
+ * History stays bounded: the workflow continues-as-new after
+ * `maxTurnsPerRun` turns or when Temporal suggests it, carrying the
+ * conversation (compacted into a summary above a size budget) and the
+ * event stream's state.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
+import type { WorkflowStreamState } from '@temporalio/workflow-streams/workflow';
+import {
+  LIMITS,
+  SESSION_EVENTS_TOPIC,
+  SendMessageInputSchema,
+  ZERO_USAGE,
+  addUsage,
+  approveToolUpdate,
+  closeSessionSignal,
+  closeSessionUpdate,
+  sendMessageUpdate,
+  sessionStateQuery,
+} from '@hub/contracts';
+import type {
+  ChatMessage,
+  PendingApproval,
+  SessionEvent,
+  SessionState,
+  SessionStatus,
+  SessionWorkflowInput,
+  Summary,
+  TokenUsage,
+  TurnResult,
+} from '@hub/contracts';
+import { runAgentTurn, type ApprovalGate, type TurnContext } from './agent-loop';
+import { compactConversation } from './compaction';
+import { describeFailure, nowIso } from './util';
+
+interface QueuedMessage {
+  turnId: string;
+  text: string;
+}
+
+interface ApprovalSlot {
+  decided?: { approve: boolean; reason?: string };
+}
+
+export async function agentSession(input: SessionWorkflowInput): Promise<SessionState> {
+  const { sessionId, tenant, profile, options } = input;
+  const carried = input.carried;
+
+  // ---- state (all of it is either carried across continue-as-new or per-run) ----
+  let messages: ChatMessage[] = carried?.messages ?? [];
+  let summary: Summary | undefined = carried?.summary;
+  let usage: TokenUsage = carried?.usage ?? ZERO_USAGE;
+  let turns = carried?.turns ?? 0;
+  let turnSeq = carried?.turnSeq ?? 0;
+  const createdAt = carried?.createdAt ?? nowIso();
+  const generation = carried?.generation ?? 0;
+  let lastActivityAt = nowIso();
+  let status: SessionStatus = 'idle';
+  let closeReason: string | undefined;
+  let draining = false;
+  let turnsThisRun = 0;
+
+  const queue: QueuedMessage[] = [];
+  const results = new Map<string, TurnResult>();
+  const approvals = new Map<string, ApprovalSlot>();
+  const pendingApprovals = new Map<string, PendingApproval>();
+  let running: { turnId: string; scope: CancellationScope } | undefined;
+
+  const stream = new WorkflowStream(input.streamState as WorkflowStreamState | undefined);
+  const events = stream.topic<SessionEvent>(SESSION_EVENTS_TOPIC);
+
+  const state = (): SessionState => ({
+    sessionId,
+    tenant,
+    agent: profile.name,
+    status,
+    messages,
+    summary,
+    pendingApprovals: [...pendingApprovals.values()],
+    usage,
+    turns,
+    queued: queue.length,
+    createdAt,
+    lastActivityAt,
+    closedReason: closeReason,
+    generation,
+  });
+
+  // ---- message handlers ----
+  setHandler(sessionStateQuery, state);
+
+  setHandler(
+    sendMessageUpdate,
+    async (msg) => {
+      turnSeq += 1;
+      const turnId = `turn-${turnSeq}`;
+      lastActivityAt = nowIso();
+      if (msg.interrupt && running) {
+        queue.unshift({ turnId, text: msg.text });
+        log.info('interrupting running turn', { interrupted: running.turnId, by: turnId });
+        running.scope.cancel();
+      } else {
+        queue.push({ turnId, text: msg.text });
+      }
+      if (running || queue.length > 1) {
+        events.publish({ type: 'message.queued', turnId, text: msg.text, position: queue.findIndex((q) => q.turnId === turnId) });
+      }
+      await condition(() => results.has(turnId));
+      const result = results.get(turnId)!;
+      results.delete(turnId);
+      return result;
+    },
+    {
+      validator: (msg) => {
+        const parsed = SendMessageInputSchema.safeParse(msg);
+        if (!parsed.success) {
+          const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
+          throw ApplicationFailure.create({ type: 'InvalidInput', message: issues.join('; '), nonRetryable: true });
+        }
+        rejectIfUnavailable();
+      },
+    },
+  );
+
+  setHandler(
+    approveToolUpdate,
+    (decision) => {
+      const slot = approvals.get(decision.approvalId)!;
+      slot.decided = { approve: decision.approve, reason: decision.reason };
+      lastActivityAt = nowIso();
+      return { accepted: true as const };
+    },
+    {
+      validator: (decision) => {
+        const slot = approvals.get(decision?.approvalId);
+        if (!slot || slot.decided) {
+          throw ApplicationFailure.create({
+            type: 'ApprovalNotFound',
+            message: `no pending approval with id '${String(decision?.approvalId)}'`,
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+
+  const requestClose = (reason: string): void => {
+    if (closeReason) return;
+    closeReason = reason;
+    running?.scope.cancel();
+  };
+  setHandler(
+    closeSessionUpdate,
+    async ({ reason }) => {
+      requestClose(reason ?? 'closed by user');
+      await condition(() => status === 'closed');
+      return state();
+    },
+    { validator: (_req) => rejectIfUnavailable() },
+  );
+  setHandler(closeSessionSignal, ({ reason }) => requestClose(reason ?? 'closed by user'));
+
+  function rejectIfUnavailable(): void {
+    if (closeReason || status === 'closed') {
+      throw ApplicationFailure.create({ type: 'SessionClosed', message: 'session is closed', nonRetryable: true });
+    }
+    if (draining) {
+      // A few milliseconds while the run hands over to its successor; the gateway retries.
+      throw ApplicationFailure.create({ type: 'SessionBusy', message: 'session is compacting its history; retry', nonRetryable: true });
+    }
+  }
+
+  // ---- approvals, as seen by the agent loop ----
+  const approvalGate: ApprovalGate = async (request) => {
+    const approvalId = `${request.turnId}.${request.toolCallId}`.replace(/[^a-zA-Z0-9_.-]/g, '_');
+    const requestedAt = nowIso();
+    const expiresAt = new Date(Date.parse(requestedAt) + options.approvalTimeoutMs).toISOString();
+    const pending = { approvalId, turnId: request.turnId, toolCallId: request.toolCallId, tool: request.tool, arguments: request.arguments, requestedAt, expiresAt };
+    const slot: ApprovalSlot = {};
+    approvals.set(approvalId, slot);
+    pendingApprovals.set(approvalId, pending);
+    status = 'awaiting_approval';
+    events.publish({ type: 'approval.requested', approval: pending });
+    try {
+      const decidedInTime = await condition(() => slot.decided !== undefined, options.approvalTimeoutMs);
+      const decision = decidedInTime && slot.decided ? slot.decided : { approve: false, reason: undefined };
+      events.publish({
+        type: 'approval.resolved',
+        approvalId,
+        approved: decision.approve,
+        reason: decision.reason,
+        timedOut: !decidedInTime,
+      });
+      return { approved: decision.approve, reason: decision.reason, timedOut: !decidedInTime };
+    } finally {
+      approvals.delete(approvalId);
+      pendingApprovals.delete(approvalId);
+      status = 'running';
+    }
+  };
+
+  // ---- one turn ----
+  async function runTurn(item: QueuedMessage): Promise<TurnResult> {
+    status = 'running';
+    lastActivityAt = nowIso();
+    messages.push({ role: 'user', content: item.text, turnId: item.turnId });
+    events.publish({ type: 'turn.started', turnId: item.turnId, text: item.text });
+    const ctx: TurnContext = {
+      sessionId,
+      turnId: item.turnId,
+      profile,
+      sessionAllow: options.toolAllowlist,
+      summary,
+      messages,
+      events,
+      approvalGate,
+    };
+    const scope = new CancellationScope();
+    running = { turnId: item.turnId, scope };
+    let turnUsage: TokenUsage = ZERO_USAGE;
+    try {
+      const outcome = await scope.run(() =>
+        runAgentTurn(ctx, (u) => {
+          turnUsage = addUsage(turnUsage, u);
+          usage = addUsage(usage, u);
+        }),
+      );
+      events.publish({ type: 'turn.completed', turnId: item.turnId, reply: outcome.reply, usage: turnUsage });
+      return { turnId: item.turnId, status: 'completed', reply: outcome.reply, usage: turnUsage };
+    } catch (err) {
+      closeOpenToolCalls(messages, item.turnId, isCancellation(err) ? 'cancelled: the turn was interrupted' : 'not run: the turn failed');
+      if (isCancellation(err)) {
+        const why = closeReason ? 'cancelled' : 'interrupted';
+        messages.push({ role: 'assistant', content: '', turnId: item.turnId, error: `turn ${why}` });
+        events.publish({ type: 'turn.interrupted', turnId: item.turnId });
+        return { turnId: item.turnId, status: why, usage: turnUsage };
+      }
+      const error = describeFailure(err);
+      log.warn('turn failed', { turnId: item.turnId, error });
+      messages.push({ role: 'assistant', content: '', turnId: item.turnId, error });
+      events.publish({ type: 'turn.failed', turnId: item.turnId, error });
+      return { turnId: item.turnId, status: 'failed', error, usage: turnUsage };
+    } finally {
+      running = undefined;
+      turns += 1;
+      turnsThisRun += 1;
+      lastActivityAt = nowIso();
+      status = 'idle';
+      truncateStream();
+    }
+  }
+
+  /** Keep the last `streamRetainEvents` events for reconnecting clients; drop older ones. */
+  function truncateStream(): void {
+    const snapshot = stream.getState();
+    const end = snapshot.base_offset + snapshot.log.length;
+    if (snapshot.log.length > LIMITS.streamRetainEvents) stream.truncate(end - LIMITS.streamRetainEvents);
+  }
+
+  const shouldContinueAsNew = (): boolean =>
+    turnsThisRun >= options.maxTurnsPerRun || workflowInfo().continueAsNewSuggested;
+
+  // ---- main loop ----
+  for (;;) {
+    const woke = await condition(
+      () => queue.length > 0 || closeReason !== undefined || shouldContinueAsNew(),
+      options.idleTimeoutMs,
+    );
+    if (!woke) {
+      closeReason = `idle for ${Math.round(options.idleTimeoutMs / 1000)} s`;
+    }
+    if (closeReason !== undefined) break;
+    const next = queue.shift();
+    if (next) {
+      results.set(next.turnId, await runTurn(next));
+      continue;
+    }
+    // Nothing queued and a new run is due: hand over.
+    draining = true;
+    stream.detachPollers();
+    await condition(allHandlersFinished);
+    const compacted = await compactConversation({ profile, messages, summary, onUsage: (u) => (usage = addUsage(usage, u)) });
+    if (compacted.summarizedMessages > 0) {
+      events.publish({ type: 'session.compacted', generation: generation + 1, summarizedMessages: compacted.summarizedMessages });
+    }
+    messages = compacted.messages;
+    summary = compacted.summary;
+    await continueAsNew<typeof agentSession>({
+      sessionId,
+      tenant,
+      profile,
+      options,
+      carried: { messages, summary, usage, turns, turnSeq, createdAt, generation: generation + 1 },
+      streamState: stream.getState(),
+    });
+  }
+
+  // ---- close ----
+  for (const q of queue.splice(0)) {
+    results.set(q.turnId, { turnId: q.turnId, status: 'cancelled', error: `session closed: ${closeReason}`, usage: ZERO_USAGE });
+  }
+  status = 'closed';
+  events.publish({ type: 'session.closed', reason: closeReason });
+  stream.detachPollers();
+  await condition(allHandlersFinished);
+  return state();
+}
+
+/** Every tool call the model made must be answered before the conversation can go on. */
+function closeOpenToolCalls(messages: ChatMessage[], turnId: string, why: string): void {
+  const answered = new Set(messages.filter((m) => m.role === 'tool').map((m) => (m.role === 'tool' ? m.toolCallId : '')));
+  for (const m of messages) {
+    if (m.role !== 'assistant' || m.turnId !== turnId || !m.toolCalls) continue;
+    for (const call of m.toolCalls) {
+      if (!answered.has(call.id)) messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: why, turnId });
+    }
+  }
+}
