@@ -15,6 +15,8 @@ export interface CompactionInput {
   profile: AgentProfile;
   messages: ChatMessage[];
   summary?: Summary;
+  maxCarriedChars?: number;
+  keepRecentMessages?: number;
   onUsage: (u: TokenUsage) => void;
 }
 
@@ -33,8 +35,8 @@ export function compactionSplit(messages: ChatMessage[], keepRecent: number): nu
 
 export async function compactConversation(input: CompactionInput): Promise<CompactionResult> {
   const { messages, summary } = input;
-  if (JSON.stringify(messages).length <= LIMITS.maxCarriedChars) return { messages, summary, summarizedMessages: 0 };
-  const split = compactionSplit(messages, LIMITS.keepRecentMessages);
+  if (JSON.stringify(messages).length <= (input.maxCarriedChars ?? LIMITS.maxCarriedChars)) return { messages, summary, summarizedMessages: 0 };
+  const split = compactionSplit(messages, input.keepRecentMessages ?? LIMITS.keepRecentMessages);
   if (split === 0) return { messages, summary, summarizedMessages: 0 };
   const older = messages.slice(0, split);
   try {

@@ -301,7 +301,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     draining = true;
     stream.detachPollers();
     await condition(allHandlersFinished);
-    const compacted = await compactConversation({ profile, messages, summary, onUsage: (u) => (usage = addUsage(usage, u)) });
+    const compacted = await compactConversation({ profile, messages, summary, ...options.compaction, onUsage: (u) => (usage = addUsage(usage, u)) });
     if (compacted.summarizedMessages > 0) {
       events.publish({ type: 'session.compacted', generation: generation + 1, summarizedMessages: compacted.summarizedMessages });
     }

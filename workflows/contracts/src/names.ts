@@ -27,3 +27,14 @@ export function parseSessionWorkflowId(workflowId: string): { tenant: string; se
 
 export const TENANT_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 export const SESSION_ID_RE = /^[a-zA-Z0-9_-]{1,128}$/;
+
+/**
+ * The idempotency key an activity sends with its side effect (LLM request,
+ * tool call): workflow id + activity id. Workflows give every activity an id
+ * that is unique for the whole workflow id (across continue-as-new runs),
+ * e.g. `turn-7/tool/<callId>`, so a retry carries the same key and nothing
+ * else does.
+ */
+export function activityIdempotencyKey(info: { workflowExecution?: { workflowId: string }; activityId: string }): string {
+  return `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}`;
+}

@@ -96,6 +96,13 @@ export const SessionOptionsSchema = z.object({
   maxTurnsPerRun: z.number().int().positive(),
   /** Tools this session may use (exact names or globs); intersected with the profile's allowlist. */
   toolAllowlist: z.array(z.string()).optional(),
+  /** History compaction on continue-as-new (defaults: LIMITS.maxCarriedChars / LIMITS.keepRecentMessages). */
+  compaction: z
+    .object({
+      maxCarriedChars: z.number().int().positive(),
+      keepRecentMessages: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type SessionOptions = z.infer<typeof SessionOptionsSchema>;
 

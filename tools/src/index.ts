@@ -1,0 +1,6 @@
+export * from './types';
+export * from './errors';
+export * from './registry';
+export * from './truncate';
+export * from './activities';
+export * from './builtin';

@@ -1,0 +1,38 @@
+import type { ToolResult, ToolSpec } from '@hub/contracts';
+
+/** What a tool handler gets besides its arguments. */
+export interface ToolContext {
+  /**
+   * Stable across retries of the same activity execution (see
+   * `idempotencyKeyFromInfo`); side-effecting tools use it to make their
+   * effect happen at most once.
+   */
+  readonly idempotencyKey: string;
+  /** Aborted when the activity is cancelled (the activity must heartbeat to notice). */
+  readonly signal: AbortSignal;
+  /** Records an activity heartbeat; long-running tools should call it periodically. */
+  readonly heartbeat: (details?: unknown) => void;
+  /** Session the call belongs to (from the `ToolRequest`). */
+  readonly sessionId?: string;
+  /** Tenant of the calling session, when the workflow id is a session workflow id. */
+  readonly tenant?: string;
+}
+
+/**
+ * A source of tools: the built-ins now, MCP servers later. Providers are
+ * combined by `ToolRegistry`.
+ */
+export interface ToolProvider {
+  /** For diagnostics only (e.g. `builtin`, `mcp:github`). */
+  readonly id?: string;
+  /** The tools this provider offers right now. Called often: cache if it is expensive. */
+  listTools(): Promise<ToolSpec[]>;
+  /**
+   * Runs a tool. `args` is the already JSON-decoded arguments value, not yet
+   * validated: the provider validates it (throw `ToolInputError` when it is
+   * wrong). Throw `ToolError` for failures the model should see
+   * (`ok: false`); any other error fails the activity attempt so Temporal
+   * retries it.
+   */
+  call(name: string, args: unknown, ctx: ToolContext): Promise<ToolResult>;
+}
