@@ -23,8 +23,7 @@ export default tseslint.config(
   },
   {
     // The determinism fence: workflow code (not its tests) runs in Temporal's replay sandbox.
-    files: ['workflows/**/*.ts'],
-    ignores: ['workflows/**/test/**', 'workflows/**/*.test.ts'],
+    files: ['workflows/src/**/*.ts', 'workflows/contracts/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

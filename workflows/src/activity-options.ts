@@ -8,7 +8,7 @@ import type { ActivityOptions } from '@temporalio/workflow';
  */
 export const llmActivityOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
@@ -20,7 +20,7 @@ export const llmActivityOptions: ActivityOptions = {
 
 export const toolActivityOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '10 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

@@ -92,7 +92,7 @@ describe('agent session workflow', () => {
     expect((await first).status).toBe('interrupted');
     expect(second.reply).toBe('answer to the interruption');
     // The hanging HTTP request was aborted through activity cancellation.
-    await h.llm.waitFor(() => h.llm.chatRequests()[0]?.aborted === true, 10_000);
+    await h.llm.waitFor(() => h.llm.chatRequests()[0]?.aborted === true, 30_000);
   });
 
   it('runs a built-in tool the model calls and feeds the result back', async () => {

@@ -3,8 +3,8 @@
  * and tool activities. Used by `main.ts`, by tests and by the benchmark.
  */
 import { createRequire } from 'node:module';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createLlmActivities, createOpenAiClient, loadLlmConfig } from '@hub/agents';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createLlmActivities, createOpenAIClient, loadLlmConfig } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
 import type { SessionActivities } from '@hub/contracts';
 
@@ -28,7 +28,7 @@ export interface HubWorkerOptions {
 export function defaultActivities(env: NodeJS.ProcessEnv = process.env): SessionActivities {
   const cfg = loadLlmConfig(env);
   return {
-    ...createLlmActivities({ openai: createOpenAiClient(cfg), defaultModel: cfg.model }),
+    ...createLlmActivities({ openai: createOpenAIClient(cfg), defaultModel: cfg.model }),
     ...createToolActivities(),
   };
 }

@@ -1,0 +1,27 @@
+export { PROFILES, DEFAULT_PROFILE_NAME, getProfile, listProfiles } from './profiles';
+export {
+  DEFAULT_MODEL,
+  DEFAULT_LLM_TIMEOUT_MS,
+  PLACEHOLDER_API_KEY,
+  OPENAI_DEFAULT_BASE_URL,
+  loadLlmConfig,
+  createOpenAIClient,
+  type LlmConfig,
+} from './llm-config';
+export {
+  createLlmActivities,
+  classifyLlmError,
+  parseRetryAfterMs,
+  idempotencyKeyFor,
+  toOpenAIMessages,
+  toOpenAITools,
+  renderTranscript,
+  workflowStreamPublisher,
+  DeltaCoalescer,
+  MAX_RETRY_AFTER_MS,
+  SUMMARY_SYSTEM_PROMPT,
+  type LlmActivityDeps,
+  type LlmActivities,
+  type TokenEventPublisher,
+  type TokenEventPublisherFactory,
+} from './llm-activity';

@@ -1,0 +1,183 @@
+/**
+ * `npm run bench`: chat-turn overhead of the hub against bare Temporal.
+ *
+ * Same dev server, same run, same instant fake LLM (the scripted LLM test
+ * fixture in instant mode):
+ * - hub: POST /v1/sessions/:id/messages through the gateway (HTTP, auth,
+ *   validation) into the session workflow (tool catalogue, LLM activity
+ *   with streaming to the durable event stream, state, events);
+ * - baseline: `executeUpdate` on a workflow whose handler runs one activity
+ *   making the same HTTP call.
+ * Prints p50/p99 of both and their ratio, and writes JSON under
+ * infra/bench/results/. Timings are reported, never asserted.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import OpenAI from 'openai';
+import { createLlmActivities, getProfile, listProfiles } from '@hub/agents';
+import { createToolActivities } from '@hub/tools';
+import { createApp } from '@hub/gateway';
+import { createHubWorker } from '@hub/worker';
+import { getFreePort, repoRoot, startDevServer } from '@hub/infra';
+import { startScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
+import { createBaselineActivities } from './baseline/activities';
+import { stopUpdate, turnUpdate } from './baseline/workflows';
+
+const HELP = `Usage: npm run bench [-- --turns N] [-- --warmup N]
+
+Measures the chat-turn overhead of the hub (a turn through the gateway with
+an instant fake LLM) against a bare Temporal executeUpdate running one
+activity, on the same embedded dev server in the same run. Prints p50/p99 and
+the ratio (target: hub/baseline p50 <= 1.3) and writes JSON to
+infra/bench/results/.
+`;
+
+const require = createRequire(import.meta.url);
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+  return v;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx]!;
+}
+
+interface Stats {
+  n: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: samples.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+  };
+}
+
+async function measure(label: string, turns: number, warmup: number, turn: (i: number) => Promise<void>): Promise<Stats> {
+  for (let i = 0; i < warmup; i++) await turn(-1 - i);
+  const samples: number[] = [];
+  for (let i = 0; i < turns; i++) {
+    const t0 = performance.now();
+    await turn(i);
+    samples.push(performance.now() - t0);
+    if ((i + 1) % Math.max(1, Math.floor(turns / 5)) === 0) process.stderr.write(`  ${label}: ${i + 1}/${turns}\n`);
+  }
+  return stats(samples);
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const turns = arg('turns', 200);
+  const warmup = arg('warmup', 20);
+  process.stderr.write(`bench: starting an in-memory Temporal dev server and an instant fake LLM…\n`);
+  const temporal = await startDevServer({ headless: true, log: () => undefined });
+  const llm = await startScriptedLlmServer({ instant: true, instantReply: 'OK' });
+  const native = await NativeConnection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  const hubQueue = `bench-hub-${randomUUID().slice(0, 8)}`;
+  const baseQueue = `bench-base-${randomUUID().slice(0, 8)}`;
+
+  const openai = new OpenAI({ baseURL: llm.url, apiKey: 'bench', maxRetries: 0 });
+  const hubWorker = await createHubWorker({
+    connection: native,
+    namespace: 'default',
+    taskQueue: hubQueue,
+    activities: { ...createLlmActivities({ openai, defaultModel: 'bench' }), ...createToolActivities() },
+  });
+  const baseWorker = await Worker.create({
+    connection: native,
+    taskQueue: baseQueue,
+    workflowsPath: require.resolve('./baseline/workflows'),
+    activities: createBaselineActivities(llm.url),
+  });
+  const running = [hubWorker.run(), baseWorker.run()];
+
+  const app = createApp({ client, taskQueue: hubQueue, profiles: { get: getProfile, list: listProfiles } });
+  const port = await getFreePort();
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
+  const base = `http://127.0.0.1:${port}`;
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`${path} -> ${res.status} ${await res.text()}`);
+    return res.json() as Promise<{ id?: string; status?: string }>;
+  };
+
+  try {
+    const created = await post('/v1/sessions', {});
+    const sessionId = created.id!;
+    process.stderr.write(`bench: ${turns} hub turns through the gateway (after ${warmup} warm-up turns)…\n`);
+    const hub = await measure('hub', turns, warmup, async (i) => {
+      const r = await post(`/v1/sessions/${sessionId}/messages`, { text: `turn ${i}` });
+      if (r.status !== 'completed') throw new Error(`hub turn ${i} ended ${String(r.status)}`);
+    });
+
+    const handle = await client.workflow.start('baselineSession', { workflowId: `bench-base-${randomUUID()}`, taskQueue: baseQueue });
+    process.stderr.write(`bench: ${turns} bare Temporal update+activity turns…\n`);
+    const baseline = await measure('baseline', turns, warmup, async (i) => {
+      await handle.executeUpdate(turnUpdate, { args: [`turn ${i}`] });
+    });
+    await handle.executeUpdate(stopUpdate);
+
+    const result = {
+      benchmark: 'chat-turn-overhead',
+      at: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      turns,
+      warmup,
+      hubMs: hub,
+      baselineMs: baseline,
+      ratioP50: hub.p50 / baseline.p50,
+      ratioP99: hub.p99 / baseline.p99,
+      target: { ratioP50: 1.3 },
+    };
+    const fmt = (s: Stats) => `p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms  mean ${s.mean.toFixed(1)} ms  (n=${s.n})`;
+    process.stdout.write(
+      [
+        '',
+        'chat-turn overhead (instant fake LLM, same dev server, same run)',
+        `  hub turn via gateway : ${fmt(hub)}`,
+        `  bare update+activity : ${fmt(baseline)}`,
+        `  ratio p50 ${result.ratioP50.toFixed(2)}  p99 ${result.ratioP99.toFixed(2)}  (target p50 <= 1.3)`,
+        '',
+      ].join('\n'),
+    );
+    const dir = join(repoRoot(), 'infra', 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `chat-turn-${result.at.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(`results: ${file}\n`);
+  } finally {
+    server.close();
+    hubWorker.shutdown();
+    baseWorker.shutdown();
+    await Promise.allSettled(running);
+    await native.close();
+    await connection.close();
+    await llm.close();
+    await temporal.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,246 @@
+/**
+ * The real hub, as separate processes, for end-to-end tests and the
+ * benchmark: an embedded Temporal dev server (SQLite file), a worker process
+ * and a gateway process, each started exactly as `npm run worker` /
+ * `npm run gateway` start them. Processes can be killed and restarted to
+ * test crashes and restarts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { getFreePort, repoRoot, startDevServer, type DevServer } from '@hub/infra';
+
+export interface StackOptions {
+  /** OpenAI-compatible endpoint the worker uses (the scripted LLM test fixture). */
+  llmUrl: string;
+  /** Persist Temporal to this SQLite file (default: a new temp file). */
+  dbFile?: string;
+  /** Extra env for worker and gateway. */
+  env?: Record<string, string>;
+  /** Task queue (default: a new one per stack); reuse it to restart a stack. */
+  taskQueue?: string;
+  /** Echo child output to the test log. */
+  verbose?: boolean;
+}
+
+interface Child {
+  proc: ChildProcess;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+export class HubStack {
+  temporal!: DevServer;
+  client!: Client;
+  gatewayUrl = '';
+  readonly taskQueue: string;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'hub-e2e-'));
+  readonly dbFile: string;
+  worker?: Child;
+  gateway?: Child;
+  private connection?: Connection;
+  private gatewayPort = 0;
+
+  constructor(readonly opts: StackOptions) {
+    this.dbFile = opts.dbFile ?? join(this.dataDir, 'temporal.db');
+    this.taskQueue = opts.taskQueue ?? `e2e-${randomUUID().slice(0, 8)}`;
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      TEMPORAL_ADDRESS: this.temporal.address,
+      HUB_TASK_QUEUE: this.taskQueue,
+      HUB_DATA_DIR: this.dataDir,
+      OPENAI_BASE_URL: this.opts.llmUrl,
+      OPENAI_API_KEY: 'e2e-test-key',
+      HUB_MODEL: 'scripted-model',
+      HUB_LOG_LEVEL: 'info',
+      PORT: String(this.gatewayPort),
+      HOST: '127.0.0.1',
+      ...this.opts.env,
+    };
+  }
+
+  private spawnApp(name: 'worker' | 'gateway', ready: (line: string) => boolean): Promise<Child> {
+    const proc = spawn(process.execPath, ['--import', 'tsx', `apps/${name}/src/main.ts`], {
+      cwd: repoRoot(),
+      env: this.env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const timer = setTimeout(() => fail(new Error(`${name} not ready in 90 s:\n${output.slice(-30).join('\n')}`)), 90_000);
+      const fail = (err: Error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        proc.kill('SIGKILL');
+        reject(err);
+      };
+      const onData = (chunk: Buffer) => {
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (!line) continue;
+          output.push(line);
+          if (this.opts.verbose) process.stderr.write(`[${name}] ${line}\n`);
+          if (!done && ready(line)) {
+            done = true;
+            clearTimeout(timer);
+            resolve({ proc, output, exited });
+          }
+        }
+      };
+      proc.stdout?.on('data', onData);
+      proc.stderr?.on('data', onData);
+      void exited.then((code) => fail(new Error(`${name} exited early (code ${code}):\n${output.slice(-30).join('\n')}`)));
+    });
+  }
+
+  async start(): Promise<this> {
+    await this.startTemporal();
+    this.gatewayPort = await getFreePort();
+    this.gatewayUrl = `http://127.0.0.1:${this.gatewayPort}`;
+    await Promise.all([this.startWorker(), this.startGateway()]);
+    return this;
+  }
+
+  async startTemporal(): Promise<void> {
+    this.temporal = await startDevServer({ dbFile: this.dbFile, headless: true, log: () => undefined });
+    this.connection = await Connection.connect({ address: this.temporal.address });
+    this.client = new Client({ connection: this.connection });
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = await this.spawnApp('worker', (l) => l.includes('"worker ready"'));
+  }
+
+  async startGateway(): Promise<void> {
+    this.gateway = await this.spawnApp('gateway', (l) => l.includes('"gateway ready"'));
+  }
+
+  /** Kill the worker process (SIGKILL by default: no draining, like a crash). */
+  async killWorker(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+    const w = this.worker;
+    if (!w) return null;
+    w.proc.kill(signal);
+    const code = await w.exited;
+    this.worker = undefined;
+    return code;
+  }
+
+  async stopGateway(): Promise<number | null> {
+    const g = this.gateway;
+    if (!g) return null;
+    g.proc.kill('SIGTERM');
+    const code = await g.exited;
+    this.gateway = undefined;
+    return code;
+  }
+
+  /** Stop everything (gateway, worker, Temporal), keeping the SQLite file. */
+  async stop(): Promise<void> {
+    await this.stopGateway().catch(() => undefined);
+    if (this.worker) await this.killWorker('SIGTERM').catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+    await this.temporal?.stop();
+  }
+
+  /** JSON request to the gateway. */
+  async api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.gatewayUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+}
+
+/**
+ * POST raw bytes with node:http. A server may answer (413) and close before
+ * reading the whole body; fetch (undici) reports that as a socket error, as
+ * curl or a browser would not, so oversized-body checks use this.
+ */
+export function rawPost(url: string, body: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+    });
+    req.end(body);
+  });
+}
+
+export interface SseEvent {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+/** Read an SSE response until `until` returns true (or the stream ends / times out). */
+export async function readSse(
+  url: string,
+  until: (ev: SseEvent, all: SseEvent[]) => boolean,
+  opts: { headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<SseEvent[]> {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 60_000);
+  const events: SseEvent[] = [];
+  try {
+    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...opts.headers }, signal: ctrl.signal });
+    if (!res.ok || !res.body) throw new Error(`SSE ${url} answered ${res.status}: ${await res.text()}`);
+    const decoder = new TextDecoder();
+    let buf = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      let idx: number;
+      while ((idx = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, idx);
+        buf = buf.slice(idx + 2);
+        const ev: SseEvent = { data: '' };
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) continue;
+          const [field, ...rest] = line.split(':');
+          const value = rest.join(':').replace(/^ /, '');
+          if (field === 'id') ev.id = value;
+          else if (field === 'event') ev.event = value;
+          else if (field === 'data') data.push(value);
+        }
+        if (data.length === 0 && !ev.event) continue;
+        ev.data = data.join('\n');
+        events.push(ev);
+        if (until(ev, events)) return events;
+      }
+    }
+    return events;
+  } catch (err) {
+    if (ctrl.signal.aborted) throw new Error(`SSE timed out; got ${events.length} events: ${events.map((e) => e.event).join(',')}`);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    ctrl.abort();
+  }
+}
+
+/** Poll until `fn` returns a truthy value (bounded). */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}

