@@ -40,6 +40,7 @@ import {
   type ToolCall,
   type ToolSpec,
   activityIdempotencyKey,
+  type ListToolsRequest,
 } from '@hub/contracts';
 
 // ---------------------------------------------------------------------------
@@ -75,17 +76,31 @@ export const workflowStreamPublisher: TokenEventPublisherFactory = () => {
  * Coalesces text deltas so that at most one emission happens per `intervalMs`
  * window (leading edge: a delta arriving after a quiet window is emitted at
  * once; later ones are concatenated and emitted when the window ends).
+ * With `quietStart`, the first window starts at construction, so nothing is
+ * emitted during the first `intervalMs`.
  */
 export class DeltaCoalescer {
   private buffer = '';
   private timer: NodeJS.Timeout | undefined;
-  private lastEmit = Number.NEGATIVE_INFINITY;
+  private lastEmit: number;
+  /** Whether anything has been emitted yet. */
+  emitted = false;
 
   constructor(
     private readonly intervalMs: number,
     private readonly emit: (text: string) => void,
     private readonly now: () => number = Date.now,
-  ) {}
+    opts: { quietStart?: boolean } = {},
+  ) {
+    this.lastEmit = opts.quietStart ? now() : Number.NEGATIVE_INFINITY;
+  }
+
+  /** Drop what is buffered without emitting it. */
+  discard(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.buffer = '';
+  }
 
   push(delta: string): void {
     if (!delta) return;
@@ -112,6 +127,7 @@ export class DeltaCoalescer {
     const text = this.buffer;
     this.buffer = '';
     this.lastEmit = this.now();
+    this.emitted = true;
     this.emit(text);
   }
 }
@@ -304,6 +320,8 @@ export interface LlmActivityDeps {
   defaultModel: string;
   /** Coalescing window for streamed token events (ms). Default 100. */
   streamBatchMs?: number;
+  /** The worker's tool catalogue, for requests with `toolAllow` (e.g. `createToolActivities().listTools`). */
+  listTools?: (req: ListToolsRequest) => Promise<ToolSpec[]>;
   /** Where token events go. Default: the calling workflow's durable stream. */
   publisher?: TokenEventPublisherFactory;
   /** Heartbeat period while a request is in flight (ms). Default: derived from the heartbeat timeout, at most 5 s. */
@@ -398,22 +416,33 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
         return fromCompletion(res, params.model);
       }
 
-      try {
-        publisher = publisherFactory(ctx);
-      } catch (err) {
-        // E.g. a worker without a Temporal client: answer without live tokens rather than fail the turn.
-        ctx.log.warn('Token streaming unavailable; continuing without publishing token events', { error: String(err) });
-        publisher = { publish: () => undefined, close: async () => undefined };
-      }
-      const pub = publisher;
+      // Token events go out in ~streamBatchMs batches. The publisher (a Temporal
+      // client signalling the workflow) is created on the first batch, and the
+      // first batch waits a full window: a reply that is complete within it
+      // costs no signal at all and reaches clients in `turn.completed`.
       const attempt = info.attempt;
-      coalescer = new DeltaCoalescer(streamBatchMs, (delta) => {
+      const openPublisher = (): TokenEventPublisher => {
         try {
-          pub.publish({ type: 'token', turnId: stream.turnId, delta, round: stream.round, attempt });
+          return publisherFactory(ctx);
         } catch (err) {
-          ctx.log.warn('Failed to publish token event', { error: String(err) });
+          // E.g. a worker without a Temporal client: answer without live tokens rather than fail the turn.
+          ctx.log.warn('Token streaming unavailable; continuing without publishing token events', { error: String(err) });
+          return { publish: () => undefined, close: async () => undefined };
         }
-      });
+      };
+      coalescer = new DeltaCoalescer(
+        streamBatchMs,
+        (delta) => {
+          publisher ??= openPublisher();
+          try {
+            publisher.publish({ type: 'token', turnId: stream.turnId, delta, round: stream.round, attempt });
+          } catch (err) {
+            ctx.log.warn('Failed to publish token event', { error: String(err) });
+          }
+        },
+        Date.now,
+        { quietStart: true },
+      );
 
       const chunks = await openai.chat.completions.create(
         { ...params, stream: true, stream_options: { include_usage: true } },
@@ -458,7 +487,8 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       if (finishReason === undefined) {
         throw ApplicationFailure.create({ type: 'LlmUnavailable', message: 'LLM stream ended before the response was complete' });
       }
-      coalescer.flush();
+      if (coalescer.emitted) coalescer.flush();
+      else coalescer.discard();
       const toolCalls: ToolCall[] = [...calls.entries()]
         .sort(([a], [b]) => a - b)
         .map(([index, c]) => ({ id: c.id || `call_${info.activityId}_${index}`, name: c.name, arguments: c.arguments }));
@@ -473,8 +503,9 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
     } finally {
       clearInterval(hb);
       if (idle) clearTimeout(idle);
+      coalescer?.discard();
       if (publisher) {
-        coalescer?.flush();
+        if (coalescer?.emitted) coalescer.flush();
         try {
           await publisher.close();
         } catch (err) {
@@ -507,7 +538,16 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       temperature: req.temperature,
       messages: toOpenAIMessages(req.systemPrompt, req.messages),
     };
-    if (req.tools.length > 0) params.tools = toOpenAITools(req.tools);
+    let offered = req.tools;
+    if (req.toolAllow) {
+      if (!deps.listTools) {
+        throw ApplicationFailure.create({ type: 'LlmRequestRejected', nonRetryable: true, message: 'this worker has no tool catalogue (createLlmActivities without listTools)' });
+      }
+      const seen = new Set(offered.map((t) => t.name));
+      offered = [...offered, ...(await deps.listTools(req.toolAllow)).filter((t) => !seen.has(t.name))];
+    }
+    if (offered.length > 0) params.tools = toOpenAITools(offered);
+    if (req.toolAllow) return { ...(await complete(params, req.stream)), offeredTools: offered };
     if (req.responseFormat) {
       params.response_format = {
         type: 'json_schema',

@@ -266,7 +266,22 @@ describe('llmComplete (streaming)', () => {
     expect(res.toolCalls[1]!.name).toBe('clock__now');
     expect(res.toolCalls[1]!.id).toMatch(/^call_/);
     expect(JSON.parse(res.toolCalls[1]!.arguments)).toEqual({});
-    expect(pub.events.map((p) => (p.ev.type === 'token' ? p.ev.delta : '')).join('')).toBe('Let me look.');
+    // Complete within the first batch window: no token events, the text is in the result.
+    expect(pub.events).toEqual([]);
+  });
+
+  it('publishes nothing for a reply complete within the first batch window, and opens no publisher', async () => {
+    llm.script({ reply: 'quick answer' });
+    let opened = 0;
+    const pub = memoryPublisher();
+    const env = mockEnv(info());
+    const res = await env.exec(
+      activities({ publisher: (ctx) => (opened++, pub.factory(ctx)) }).llmComplete,
+      request({ stream: { turnId: 't', round: 0 } }),
+    );
+    expect(res.content).toBe('quick answer');
+    expect(opened).toBe(0);
+    expect(pub.events).toEqual([]);
   });
 
   it('a connection dropped mid-stream is a retryable failure', async () => {

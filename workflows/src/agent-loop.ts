@@ -7,7 +7,7 @@
  * idempotency key `<workflowId>/<activityId>` that activities send to LLM
  * endpoints and tools stays unique across continue-as-new runs.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { WorkflowTopicHandle } from '@temporalio/workflow-streams/workflow';
 import type {
   AgentProfile,
@@ -18,7 +18,7 @@ import type {
   TokenUsage,
   ToolSpec,
 } from '@hub/contracts';
-import { llmActivityOptions, toolActivityOptions, listToolsActivityOptions } from './activity-options';
+import { listToolsActivityOptions, llmActivityOptions, toolActivityOptions } from './activity-options';
 
 export interface ApprovalRequest {
   turnId: string;
@@ -44,6 +44,14 @@ const llm = (activityId: string) => proxyActivities<SessionActivities>({ ...llmA
 const tools = (activityId: string) => proxyActivities<SessionActivities>({ ...toolActivityOptions, activityId });
 const catalog = (activityId: string) => proxyActivities<SessionActivities>({ ...listToolsActivityOptions, activityId });
 
+/**
+ * Patch `tools-in-llm-activity`: the LLM activity resolves the tool catalogue
+ * itself (`toolAllow`) and reports what it offered, instead of a separate
+ * `listTools` activity before each turn (one task round trip less per turn).
+ * Histories from before the patch replay the old path.
+ */
+export const TOOLS_IN_LLM_ACTIVITY = 'tools-in-llm-activity';
+
 /** The system prompt, with the summary of compacted history appended. */
 export function systemPromptFor(profile: AgentProfile, summary?: Summary): string {
   if (!summary) return profile.systemPrompt;
@@ -57,22 +65,25 @@ export function modelMessages(messages: ChatMessage[]): ChatMessage[] {
 
 export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) => void): Promise<{ reply: string }> {
   const { profile, turnId } = ctx;
-  const available: ToolSpec[] =
-    profile.tools.length === 0
-      ? []
+  const wantsTools = profile.tools.length > 0;
+  // Before the patch: the catalogue came from its own activity, once per turn.
+  const legacyCatalog: ToolSpec[] | undefined =
+    !wantsTools || patched(TOOLS_IN_LLM_ACTIVITY)
+      ? undefined
       : await catalog(`${turnId}/tools`).listTools({ allow: profile.tools, alsoAllow: ctx.sessionAllow });
-  const byName = new Map(available.map((t) => [t.name, t]));
 
   for (let round = 0; ; round++) {
-    const mayUseTools = round < profile.maxToolRounds && available.length > 0;
+    const mayUseTools = round < profile.maxToolRounds && wantsTools && (legacyCatalog === undefined || legacyCatalog.length > 0);
     const res = await llm(`${turnId}/llm/${round}`).llmComplete({
       model: profile.model,
       temperature: profile.temperature,
       systemPrompt: systemPromptFor(profile, ctx.summary),
       messages: modelMessages(ctx.messages),
-      tools: mayUseTools ? available : [],
+      tools: mayUseTools && legacyCatalog ? legacyCatalog : [],
+      ...(mayUseTools && !legacyCatalog ? { toolAllow: { allow: profile.tools, alsoAllow: ctx.sessionAllow } } : {}),
       stream: { turnId, round },
     });
+    const byName = new Map((legacyCatalog ?? res.offeredTools ?? []).map((t) => [t.name, t]));
     onUsage(res.usage);
     if (res.toolCalls.length === 0 || !mayUseTools) {
       ctx.messages.push({ role: 'assistant', content: res.content, turnId });

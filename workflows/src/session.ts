@@ -272,8 +272,12 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     }
   }
 
-  /** Keep the last `streamRetainEvents` events for reconnecting clients; drop older ones. */
+  /**
+   * Keep the last `streamRetainEvents` events for reconnecting clients; drop
+   * older ones. Checked every few turns (taking the snapshot encodes the log).
+   */
   function truncateStream(): void {
+    if (turns % 10 !== 0) return;
     const snapshot = stream.getState();
     const end = snapshot.base_offset + snapshot.log.length;
     if (snapshot.log.length > LIMITS.streamRetainEvents) stream.truncate(end - LIMITS.streamRetainEvents);

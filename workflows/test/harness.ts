@@ -70,7 +70,10 @@ export async function startHarness(): Promise<Harness> {
     connection: nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { ...createLlmActivities({ openai, defaultModel: 'scripted-model' }), ...createToolActivities() },
+    activities: (() => {
+      const tools = createToolActivities();
+      return { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools };
+    })(),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });

@@ -4,7 +4,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import {
   SESSION_EVENTS_TOPIC,
@@ -74,9 +74,12 @@ describe('agent session workflow', () => {
     h.llm.script({ reply: 'first answer', delayMs: 800 }, { reply: 'second answer' }, { reply: 'third answer' });
     const first = handle.executeUpdate(sendMessageUpdate, { args: [{ text: 'one' }] });
     await h.llm.waitFor(() => h.llm.chatRequests().length === 1, 10_000);
-    const second = handle.executeUpdate(sendMessageUpdate, { args: [{ text: 'two' }] });
-    const third = handle.executeUpdate(sendMessageUpdate, { args: [{ text: 'three' }] });
-    const results = await Promise.all([first, second, third]);
+    // Each message is accepted (queued) before the next is sent, so arrival order is defined.
+    const accepted = { waitForStage: WorkflowUpdateStage.ACCEPTED } as const;
+    const second = await handle.startUpdate(sendMessageUpdate, { args: [{ text: 'two' }], ...accepted });
+    const third = await handle.startUpdate(sendMessageUpdate, { args: [{ text: 'three' }], ...accepted });
+    expect((await state(workflowId)).queued).toBe(2);
+    const results = await Promise.all([first, second.result(), third.result()]);
     expect(results.map((r) => r.reply)).toEqual(['first answer', 'second answer', 'third answer']);
     const s = await state(workflowId);
     expect(s.messages.map((m) => m.content)).toEqual(['one', 'first answer', 'two', 'second answer', 'three', 'third answer']);

@@ -27,9 +27,10 @@ export interface HubWorkerOptions {
 
 export function defaultActivities(env: NodeJS.ProcessEnv = process.env): SessionActivities {
   const cfg = loadLlmConfig(env);
+  const tools = createToolActivities();
   return {
-    ...createLlmActivities({ openai: createOpenAIClient(cfg), defaultModel: cfg.model }),
-    ...createToolActivities(),
+    ...createLlmActivities({ openai: createOpenAIClient(cfg), defaultModel: cfg.model, listTools: tools.listTools }),
+    ...tools,
   };
 }
 

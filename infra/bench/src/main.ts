@@ -27,6 +27,7 @@ import { getFreePort, repoRoot, startDevServer } from '@hub/infra';
 import { startScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
 import { createBaselineActivities } from './baseline/activities';
 import { stopUpdate, turnUpdate } from './baseline/workflows';
+import { sendMessageUpdate, sessionWorkflowId } from '@hub/contracts';
 
 const HELP = `Usage: npm run bench [-- --turns N] [-- --warmup N]
 
@@ -68,16 +69,22 @@ function stats(samples: number[]): Stats {
   };
 }
 
-async function measure(label: string, turns: number, warmup: number, turn: (i: number) => Promise<void>): Promise<Stats> {
-  for (let i = 0; i < warmup; i++) await turn(-1 - i);
-  const samples: number[] = [];
+/**
+ * Runs the kinds of turn round-robin (hub, baseline, …) so all see the same
+ * server state and machine load; returns the latency stats of each.
+ */
+async function measureRoundRobin(turns: number, warmup: number, kinds: Array<(i: number) => Promise<void>>): Promise<Stats[]> {
+  for (let i = 0; i < warmup; i++) for (const k of kinds) await k(-1 - i);
+  const samples = kinds.map(() => [] as number[]);
   for (let i = 0; i < turns; i++) {
-    const t0 = performance.now();
-    await turn(i);
-    samples.push(performance.now() - t0);
-    if ((i + 1) % Math.max(1, Math.floor(turns / 5)) === 0) process.stderr.write(`  ${label}: ${i + 1}/${turns}\n`);
+    for (const [j, k] of kinds.entries()) {
+      const t0 = performance.now();
+      await k(i);
+      samples[j]!.push(performance.now() - t0);
+    }
+    if ((i + 1) % Math.max(1, Math.floor(turns / 5)) === 0) process.stderr.write(`  ${i + 1}/${turns} turns of each\n`);
   }
-  return stats(samples);
+  return samples.map(stats);
 }
 
 async function main(): Promise<void> {
@@ -101,7 +108,10 @@ async function main(): Promise<void> {
     connection: native,
     namespace: 'default',
     taskQueue: hubQueue,
-    activities: { ...createLlmActivities({ openai, defaultModel: 'bench' }), ...createToolActivities() },
+    activities: (() => {
+      const tools = createToolActivities();
+      return { ...createLlmActivities({ openai, defaultModel: 'bench', listTools: tools.listTools }), ...tools };
+    })(),
   });
   const baseWorker = await Worker.create({
     connection: native,
@@ -124,17 +134,23 @@ async function main(): Promise<void> {
   try {
     const created = await post('/v1/sessions', {});
     const sessionId = created.id!;
-    process.stderr.write(`bench: ${turns} hub turns through the gateway (after ${warmup} warm-up turns)…\n`);
-    const hub = await measure('hub', turns, warmup, async (i) => {
-      const r = await post(`/v1/sessions/${sessionId}/messages`, { text: `turn ${i}` });
-      if (r.status !== 'completed') throw new Error(`hub turn ${i} ended ${String(r.status)}`);
-    });
-
     const handle = await client.workflow.start('baselineSession', { workflowId: `bench-base-${randomUUID()}`, taskQueue: baseQueue });
-    process.stderr.write(`bench: ${turns} bare Temporal update+activity turns…\n`);
-    const baseline = await measure('baseline', turns, warmup, async (i) => {
-      await handle.executeUpdate(turnUpdate, { args: [`turn ${i}`] });
-    });
+    process.stderr.write(`bench: ${turns} turns each of hub-via-gateway, bare update+activity and hub-without-gateway, round-robin (after ${warmup} warm-up turns each)…\n`);
+    // A second session driven with the Temporal client directly splits the hub's overhead into gateway and workflow.
+    const direct = await post('/v1/sessions', {});
+    const directHandle = client.workflow.getHandle(sessionWorkflowId('default', direct.id!));
+    const [hub, baseline, hubDirect] = (await measureRoundRobin(turns, warmup, [
+      async (i) => {
+        const r = await post(`/v1/sessions/${sessionId}/messages`, { text: `turn ${i}` });
+        if (r.status !== 'completed') throw new Error(`hub turn ${i} ended ${String(r.status)}`);
+      },
+      async (i) => {
+        await handle.executeUpdate(turnUpdate, { args: [`turn ${i}`] });
+      },
+      async (i) => {
+        await directHandle.executeUpdate(sendMessageUpdate, { args: [{ text: `turn ${i}` }] });
+      },
+    ])) as [Stats, Stats, Stats];
     await handle.executeUpdate(stopUpdate);
 
     const result = {
@@ -145,6 +161,7 @@ async function main(): Promise<void> {
       warmup,
       hubMs: hub,
       baselineMs: baseline,
+      hubWorkflowWithoutGatewayMs: hubDirect,
       ratioP50: hub.p50 / baseline.p50,
       ratioP99: hub.p99 / baseline.p99,
       target: { ratioP50: 1.3 },
@@ -156,6 +173,7 @@ async function main(): Promise<void> {
         'chat-turn overhead (instant fake LLM, same dev server, same run)',
         `  hub turn via gateway : ${fmt(hub)}`,
         `  bare update+activity : ${fmt(baseline)}`,
+        `  hub turn, no gateway : ${fmt(hubDirect)}  (session workflow via the Temporal client)`,
         `  ratio p50 ${result.ratioP50.toFixed(2)}  p99 ${result.ratioP99.toFixed(2)}  (target p50 <= 1.3)`,
         '',
       ].join('\n'),

@@ -29,6 +29,9 @@ export const DEFAULT_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
   'frontend.enableUpdateWorkflowExecution': true,
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
   'system.enableEagerWorkflowStart': true,
+  // Activities scheduled on the worker's own task queue are handed back with the
+  // workflow task completion, saving a poll round trip per activity.
+  'system.enableActivityEagerExecution': true,
 };
 
 export interface StartDevServerOptions {

@@ -73,7 +73,14 @@ export interface LlmRequest {
   temperature: number;
   systemPrompt: string;
   messages: ChatMessage[];
+  /** Tools to offer the model, as given. */
   tools: ToolSpec[];
+  /**
+   * Offer the model the tools of the worker's catalogue that match these
+   * allowlists (added to `tools`). The activity reports what it offered in
+   * `LlmResponse.offeredTools`, so the workflow sees exactly what the model saw.
+   */
+  toolAllow?: ListToolsRequest;
   /** Stream token deltas to the calling workflow's event stream under this turn id. */
   stream?: { turnId: string; round: number };
   /** Ask for a JSON object matching this schema (structured output). */
@@ -87,6 +94,8 @@ export interface LlmResponse {
   usage: TokenUsage;
   finishReason: string;
   model: string;
+  /** The tools offered to the model (`tools` plus those resolved from `toolAllow`). */
+  offeredTools?: ToolSpec[];
 }
 
 /** Input of the `executeTool` activity. */

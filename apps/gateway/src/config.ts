@@ -1,0 +1,37 @@
+/** Gateway process settings from the environment (PORT, HOST, HUB_API_KEYS). */
+import { parseApiKeys } from './auth';
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** undefined: auth off (tenant "default"), loopback only. */
+  apiKeys: Map<string, string> | undefined;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+export function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 8787;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer 0-65535, got ${JSON.stringify(raw)}`);
+  }
+  return port;
+}
+
+/** Throws (with a message naming the variable) on invalid settings, including a non-loopback HOST without keys. */
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const port = parsePort(env['PORT']);
+  const host = env['HOST']?.trim() || '127.0.0.1';
+  const apiKeys = parseApiKeys(env['HUB_API_KEYS']);
+  if (!apiKeys && !isLoopback(host)) {
+    throw new Error(
+      `HOST=${host} is not a loopback address but HUB_API_KEYS is unset: refusing to serve an unauthenticated API on the network. ` +
+        'Set HUB_API_KEYS=key:tenant[,key:tenant] or bind 127.0.0.1.',
+    );
+  }
+  return { port, host, apiKeys };
+}

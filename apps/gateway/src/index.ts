@@ -1,0 +1,6 @@
+export { createApp, type CreateAppOptions, type GatewayApp, type GatewayEnv, type ProfileSource, type Readiness, type SessionDefaults } from './app';
+export { parseApiKeys, DEFAULT_TENANT } from './auth';
+export { ApiError, ErrorResponseSchema, ERROR_CODES, type ErrorCode, type ErrorResponse } from './errors';
+export type { OpenStream, StreamItem } from './events';
+export type { Logger } from './log';
+export { loadGatewayConfig, isLoopback, parsePort, type GatewayConfig } from './config';

@@ -1,0 +1,156 @@
+/**
+ * HTTP request/response schemas of the gateway. Domain shapes come from
+ * `@hub/contracts`; this file only adds the HTTP envelopes and OpenAPI names.
+ */
+import { z } from '@hono/zod-openapi';
+import {
+  ApprovalDecisionSchema,
+  DEFAULTS,
+  MessageTextSchema,
+  SESSION_ID_RE,
+  SessionStateSchema,
+  TurnResultSchema,
+} from '@hub/contracts';
+
+/** Longest idle timeout a client may ask for (30 days). */
+export const MAX_IDLE_TIMEOUT_MS = 30 * 24 * 60 * 60 * 1000;
+/** Tool names or globs in a session allowlist. */
+export const TOOL_PATTERN_RE = /^[a-zA-Z0-9_*.-]{1,128}$/;
+export const MAX_TOOLS = 200;
+export const LIST_LIMIT_DEFAULT = 50;
+export const LIST_LIMIT_MAX = 500;
+
+export const SessionStateResponse = SessionStateSchema.meta({ id: 'SessionState' });
+export const TurnResultResponse = TurnResultSchema.meta({ id: 'TurnResult' });
+
+export const CreateSessionBody = z
+  .object({
+    message: MessageTextSchema.optional().openapi({ description: 'First user message; its turn result is returned as `reply`' }),
+    agent: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: `Agent profile name (default "${DEFAULTS.agent}")`, example: DEFAULTS.agent }),
+    tools: z
+      .array(z.string().regex(TOOL_PATTERN_RE, 'tool names may contain letters, digits, _ - . and * (globs)'))
+      .max(MAX_TOOLS)
+      .optional()
+      .openapi({ description: "Session tool allowlist (names or globs), intersected with the agent profile's tools" }),
+    idleTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_IDLE_TIMEOUT_MS)
+      .optional()
+      .openapi({ description: 'Idle time after which the session closes itself (ms)' }),
+  })
+  .strict()
+  .openapi('CreateSessionRequest');
+
+export const CreateSessionResponse = z
+  .object({
+    id: z.string(),
+    session: SessionStateResponse,
+    reply: TurnResultResponse.optional(),
+  })
+  .openapi('CreateSessionResponse');
+
+export const SessionListStatusSchema = z.enum([
+  'running',
+  'closed',
+  'continued_as_new',
+  'failed',
+  'cancelled',
+  'terminated',
+  'timed_out',
+  'unknown',
+]);
+
+export const SessionSummarySchema = z
+  .object({
+    id: z.string(),
+    status: SessionListStatusSchema,
+    agent: z.string().optional(),
+    startTime: z.string().openapi({ description: 'ISO time the current run started' }),
+    closeTime: z.string().optional(),
+  })
+  .openapi('SessionSummary');
+
+export const ListSessionsQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIST_LIMIT_MAX)
+    .optional()
+    .openapi({ type: 'integer', param: { name: 'limit', in: 'query' }, description: `Most sessions to return (default ${LIST_LIMIT_DEFAULT})` }),
+});
+
+export const ListSessionsResponse = z.object({ sessions: z.array(SessionSummarySchema) }).openapi('SessionList');
+
+export const SessionIdParams = z.object({
+  id: z
+    .string()
+    .regex(SESSION_ID_RE, 'session id may contain letters, digits, _ and -')
+    .openapi({ param: { name: 'id', in: 'path' }, example: '6f1c0a8e-5f4e-4b7a-9a57-1d2e3f4a5b6c' }),
+});
+
+export const ApprovalParams = SessionIdParams.extend({
+  approvalId: z
+    .string()
+    .min(1)
+    .max(256)
+    .openapi({ param: { name: 'approvalId', in: 'path' } }),
+});
+
+export const SendMessageBody = z
+  .object({
+    text: MessageTextSchema,
+    interrupt: z.boolean().optional().openapi({ description: 'Cancel the running turn (if any) and answer this message next' }),
+  })
+  .strict()
+  .openapi('SendMessageRequest');
+
+export const SendMessageQuery = z.object({
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({
+      param: { name: 'wait', in: 'query' },
+      description: 'false: return 202 as soon as the session accepted the message instead of waiting for the turn',
+    }),
+});
+
+export const MessageAcceptedResponse = z
+  .object({ accepted: z.literal(true), sessionId: z.string() })
+  .openapi('MessageAccepted');
+
+export const ApprovalBody = ApprovalDecisionSchema.strict().openapi('ApprovalDecision');
+export const ApprovalResponse = z.object({ accepted: z.literal(true) }).openapi('ApprovalAccepted');
+
+export const EventsQuery = z.object({
+  from: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({
+      type: 'integer',
+      param: { name: 'from', in: 'query' },
+      description: 'Stream offset to start from (inclusive). Overridden by Last-Event-ID (which resumes after that id).',
+    }),
+});
+
+export const EventsHeaders = z.object({
+  'last-event-id': z
+    .string()
+    .regex(/^\d{1,15}$/, 'Last-Event-ID must be a stream offset (a non-negative integer)')
+    .optional()
+    .openapi({ param: { name: 'last-event-id', in: 'header' } }),
+});
+
+export const HealthResponse = z.object({ ok: z.literal(true) }).openapi('Health');
+export const ReadinessResponse = z
+  .object({ ok: z.boolean(), details: z.record(z.string(), z.unknown()) })
+  .openapi('Readiness');

@@ -1,0 +1,141 @@
+/** The gateway process: config checks, real HTTP serving, graceful shutdown. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client, Connection } from '@temporalio/client';
+import { testTemporalAddress } from '@hub/infra/testing';
+import { WORKFLOW_TYPES, sessionWorkflowId } from '@hub/contracts';
+import { isLoopback, loadGatewayConfig } from '../src/config';
+import { connectTestClient, noWorkerTaskQueue } from './helpers';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const CWD = fileURLToPath(new URL('..', import.meta.url));
+
+describe('loadGatewayConfig', () => {
+  it('defaults to 127.0.0.1:8787 with auth off', () => {
+    expect(loadGatewayConfig({})).toEqual({ port: 8787, host: '127.0.0.1', apiKeys: undefined });
+  });
+  it('refuses a non-loopback HOST without HUB_API_KEYS', () => {
+    expect(() => loadGatewayConfig({ HOST: '0.0.0.0' })).toThrow(/HUB_API_KEYS/);
+    expect(loadGatewayConfig({ HOST: '0.0.0.0', HUB_API_KEYS: 'k1:a' }).apiKeys?.get('k1')).toBe('a');
+  });
+  it('validates PORT', () => {
+    expect(() => loadGatewayConfig({ PORT: 'http' })).toThrow(/PORT/);
+    expect(loadGatewayConfig({ PORT: '0' }).port).toBe(0);
+  });
+  it('knows loopback addresses', () => {
+    expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'].every(isLoopback)).toBe(true);
+    expect(['0.0.0.0', '::', '192.168.1.2', 'example.com'].some(isLoopback)).toBe(false);
+  });
+});
+
+interface Proc {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  exited: Promise<number | null>;
+  waitFor(pred: (l: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+function runMain(env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: CWD,
+    env: { ...process.env, HUB_API_KEYS: '', HOST: '', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const waiters: Array<() => void> = [];
+  let buf = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ raw: line });
+      }
+      waiters.forEach((w) => w());
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    waitFor: (pred, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = lines.find(pred);
+          if (hit) resolve(hit);
+        };
+        waiters.push(check);
+        check();
+        setTimeout(() => reject(new Error(`timed out; log so far:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`)), timeoutMs);
+      }),
+  };
+}
+
+describe('main.ts', () => {
+  let client: Client;
+  let connection: Connection;
+  beforeAll(async () => {
+    ({ client, connection } = await connectTestClient());
+  });
+  afterAll(async () => {
+    await connection?.close();
+  });
+
+  it('refuses to start unauthenticated on a non-loopback address', async () => {
+    const p = runMain({ HOST: '0.0.0.0', TEMPORAL_ADDRESS: testTemporalAddress() });
+    expect(await p.exited).toBe(1);
+    expect(p.lines.some((l) => l['level'] === 'error' && String(l['err']).includes('HUB_API_KEYS'))).toBe(true);
+  });
+
+  it('serves over HTTP, warns when auth is off, and shuts down cleanly on SIGTERM (ending SSE streams)', async () => {
+    const p = runMain({ TEMPORAL_ADDRESS: testTemporalAddress(), HUB_TASK_QUEUE: noWorkerTaskQueue() });
+    try {
+      await p.waitFor((l) => l['level'] === 'warn' && String(l['msg']).includes('authentication is off'));
+      const ready = await p.waitFor((l) => l['msg'] === 'gateway ready');
+      const url = String(ready['url']);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+      const health = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'main-test-1' } });
+      expect(health.status).toBe(200);
+      expect(health.headers.get('x-request-id')).toBe('main-test-1');
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      await p.waitFor((l) => l['msg'] === 'request' && l['requestId'] === 'main-test-1' && l['status'] === 200);
+
+      // An open SSE stream on a running session (no worker: nothing to stream).
+      const id = `main-${randomUUID()}`;
+      await client.workflow.start(WORKFLOW_TYPES.session, {
+        workflowId: sessionWorkflowId('default', id),
+        taskQueue: noWorkerTaskQueue(),
+        args: [{}],
+      });
+      const sse = await fetch(`${url}/v1/sessions/${id}/events`);
+      expect(sse.status).toBe(200);
+      const reader = sse.body!.getReader();
+      const first = await reader.read(); // the opening comment
+      expect(new TextDecoder().decode(first.value)).toContain(': session event stream from offset 0');
+
+      const started = Date.now();
+      p.child.kill('SIGTERM');
+      let rest = '';
+      for (;;) {
+        const r = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (r.done) break;
+        rest += new TextDecoder().decode(r.value);
+      }
+      expect(rest).toContain('event: stream.end');
+      expect(await p.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(p.lines.some((l) => l['msg'] === 'gateway stopped')).toBe(true);
+      await client.workflow.getHandle(sessionWorkflowId('default', id)).terminate('test done');
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+});
