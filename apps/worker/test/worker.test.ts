@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ACTIVITY_TYPES } from '@hub/contracts';
+import { testTemporalAddress } from '@hub/infra/testing';
+import { defaultActivities } from '../src/worker';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+function run(args: string[], env: Record<string, string>, until?: (out: string) => boolean) {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const seen = new Promise<void>((resolve) => {
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (until?.(out)) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, seen, exited, output: () => out };
+}
+
+describe('hub worker', () => {
+  it('registers every activity the session workflow calls', () => {
+    const acts = defaultActivities({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
+    expect(Object.keys(acts).sort()).toEqual(Object.values(ACTIVITY_TYPES).sort());
+  });
+
+  it('prints usage with --help', async () => {
+    const p = run(['--help'], {});
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toMatch(/Usage: npm run worker/);
+    expect(p.output()).toMatch(/TEMPORAL_ADDRESS/);
+  });
+
+  it('starts against Temporal, says it is ready, and drains and exits 0 on SIGTERM', async () => {
+    const p = run([], { TEMPORAL_ADDRESS: testTemporalAddress(), HUB_TASK_QUEUE: 'worker-test' }, (o) => o.includes('"worker ready"'));
+    await p.seen;
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toMatch(/"worker draining"/);
+    expect(p.output()).toMatch(/"worker stopped"/);
+  });
+});
