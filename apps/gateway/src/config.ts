@@ -1,4 +1,5 @@
-/** Gateway process settings from the environment (PORT, HOST, HUB_API_KEYS). */
+/** Gateway process settings from the environment (PORT, HOST, HUB_API_KEYS, session defaults). */
+import { DEFAULTS } from '@hub/contracts';
 import { parseApiKeys } from './auth';
 
 export interface GatewayConfig {
@@ -6,6 +7,16 @@ export interface GatewayConfig {
   host: string;
   /** undefined: auth off (tenant "default"), loopback only. */
   apiKeys: Map<string, string> | undefined;
+  /** Options of new sessions. */
+  sessionDefaults: { idleTimeoutMs: number; approvalTimeoutMs: number; maxTurnsPerRun: number };
+}
+
+function positiveInt(env: Record<string, string | undefined>, name: string, dflt: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 export function isLoopback(host: string): boolean {
@@ -33,5 +44,10 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
         'Set HUB_API_KEYS=key:tenant[,key:tenant] or bind 127.0.0.1.',
     );
   }
-  return { port, host, apiKeys };
+  const sessionDefaults = {
+    idleTimeoutMs: positiveInt(env, 'HUB_SESSION_IDLE_TIMEOUT_MS', DEFAULTS.idleTimeoutMs),
+    approvalTimeoutMs: positiveInt(env, 'HUB_APPROVAL_TIMEOUT_MS', DEFAULTS.approvalTimeoutMs),
+    maxTurnsPerRun: positiveInt(env, 'HUB_SESSION_MAX_TURNS_PER_RUN', DEFAULTS.maxTurnsPerRun),
+  };
+  return { port, host, apiKeys, sessionDefaults };
 }

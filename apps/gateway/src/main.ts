@@ -5,6 +5,9 @@
  *   PORT            listen port (default 8787)
  *   HOST            listen address (default 127.0.0.1). Without HUB_API_KEYS only loopback is allowed.
  *   HUB_API_KEYS    `key1:tenantA,key2:tenantB` (a key without tenant → tenant "default"). Unset: auth off.
+ *   HUB_SESSION_IDLE_TIMEOUT_MS    idle time after which a session closes itself (default 24 h)
+ *   HUB_APPROVAL_TIMEOUT_MS        time a tool approval may wait before it counts as denied (default 15 min)
+ *   HUB_SESSION_MAX_TURNS_PER_RUN  turns before the session workflow continues-as-new (default 50)
  *   TEMPORAL_*      Temporal connection (see @hub/infra loadTemporalConfig); HUB_TASK_QUEUE the worker's queue.
  */
 import { serve, type ServerType } from '@hono/node-server';
@@ -15,9 +18,27 @@ import { loadGatewayConfig } from './config';
 
 const log = createLogger('gateway');
 
+const HELP = `Usage: npm run gateway
+
+Starts the hub's HTTP gateway (the only door: REST API, SSE, OpenAPI at /openapi.json).
+
+Environment:
+  PORT (default 8787), HOST (default 127.0.0.1; without HUB_API_KEYS only loopback is allowed)
+  HUB_API_KEYS                   key1:tenantA,key2:tenantB — bearer keys, each mapped to a tenant; unset: auth off
+  HUB_SESSION_IDLE_TIMEOUT_MS    idle time after which a session closes itself (default 86400000 = 24 h)
+  HUB_APPROVAL_TIMEOUT_MS        time a tool approval may wait before it counts as denied (default 900000 = 15 min)
+  HUB_SESSION_MAX_TURNS_PER_RUN  turns before a session workflow continues-as-new (default 50)
+  TEMPORAL_ADDRESS (default 127.0.0.1:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, HUB_TASK_QUEUE
+  HUB_LOG_LEVEL                  debug | info | warn | error
+`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
   const env = process.env;
-  const { port, host, apiKeys } = loadGatewayConfig(env);
+  const { port, host, apiKeys, sessionDefaults } = loadGatewayConfig(env);
   if (!apiKeys) {
     log.warn('HUB_API_KEYS is unset: authentication is off (tenant "default"); binding loopback only', { host });
   }
@@ -37,6 +58,7 @@ async function main(): Promise<void> {
     client: temporal.client,
     taskQueue: temporalCfg.taskQueue,
     apiKeys,
+    defaults: sessionDefaults,
     profiles: { get: getProfile, list: listProfiles },
     log,
     shutdownSignal: shutdown.signal,

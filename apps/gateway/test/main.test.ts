@@ -14,7 +14,17 @@ const CWD = fileURLToPath(new URL('..', import.meta.url));
 
 describe('loadGatewayConfig', () => {
   it('defaults to 127.0.0.1:8787 with auth off', () => {
-    expect(loadGatewayConfig({})).toEqual({ port: 8787, host: '127.0.0.1', apiKeys: undefined });
+    expect(loadGatewayConfig({})).toEqual({
+      port: 8787,
+      host: '127.0.0.1',
+      apiKeys: undefined,
+      sessionDefaults: { idleTimeoutMs: 86_400_000, approvalTimeoutMs: 900_000, maxTurnsPerRun: 50 },
+    });
+    expect(loadGatewayConfig({ HUB_SESSION_IDLE_TIMEOUT_MS: '60000', HUB_APPROVAL_TIMEOUT_MS: '5000' }).sessionDefaults).toMatchObject({
+      idleTimeoutMs: 60_000,
+      approvalTimeoutMs: 5_000,
+    });
+    expect(() => loadGatewayConfig({ HUB_APPROVAL_TIMEOUT_MS: 'soon' })).toThrow(/HUB_APPROVAL_TIMEOUT_MS/);
   });
   it('refuses a non-loopback HOST without HUB_API_KEYS', () => {
     expect(() => loadGatewayConfig({ HOST: '0.0.0.0' })).toThrow(/HUB_API_KEYS/);

@@ -1,0 +1,26 @@
+/**
+ * `npm run openapi`: writes the gateway's OpenAPI document (generated from the
+ * zod route schemas, exactly what GET /openapi.json serves) to
+ * docs/openapi.json. A gateway test fails when the committed file is stale.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { getProfile, listProfiles } from '@hub/agents/profiles';
+import { createApp } from './app';
+import { silentLogger } from './log';
+
+export const OPENAPI_FILE = fileURLToPath(new URL('../../../docs/openapi.json', import.meta.url));
+
+/** The document as served at /openapi.json (no Temporal connection is made). */
+export async function openApiDocument(): Promise<string> {
+  const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }) });
+  const app = createApp({ client, taskQueue: 'agent-hub', profiles: { get: getProfile, list: listProfiles }, log: silentLogger });
+  const res = await app.request('/openapi.json');
+  return JSON.stringify(await res.json(), null, 2) + '\n';
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(OPENAPI_FILE, await openApiDocument());
+  process.stdout.write(`wrote ${OPENAPI_FILE}\n`);
+}
