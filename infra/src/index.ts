@@ -27,3 +27,4 @@ export {
   type StartDevServerOptions,
 } from './temporal/dev-server';
 export { describePortOwner, getFreePort, isPortFree } from './temporal/process';
+export { hubConfigPath, loadHubConfig, parseHubConfig } from './hub-config';

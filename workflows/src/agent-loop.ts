@@ -30,6 +30,7 @@ export type ApprovalGate = (req: ApprovalRequest) => Promise<{ approved: boolean
 
 export interface TurnContext {
   sessionId: string;
+  tenant: string;
   turnId: string;
   profile: AgentProfile;
   sessionAllow?: string[];
@@ -41,7 +42,14 @@ export interface TurnContext {
 }
 
 const llm = (activityId: string) => proxyActivities<SessionActivities>({ ...llmActivityOptions, activityId });
-const tools = (activityId: string) => proxyActivities<SessionActivities>({ ...toolActivityOptions, activityId });
+/** Tool activities get the tool's own limits when its server sets them (MCP `timeouts`). */
+const tools = (activityId: string, spec: ToolSpec) =>
+  proxyActivities<SessionActivities>({
+    ...toolActivityOptions,
+    ...(spec.timeouts?.callMs ? { startToCloseTimeout: spec.timeouts.callMs } : {}),
+    ...(spec.timeouts?.heartbeatMs ? { heartbeatTimeout: spec.timeouts.heartbeatMs } : {}),
+    activityId,
+  });
 const catalog = (activityId: string) => proxyActivities<SessionActivities>({ ...listToolsActivityOptions, activityId });
 
 /**
@@ -80,7 +88,7 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
       systemPrompt: systemPromptFor(profile, ctx.summary),
       messages: modelMessages(ctx.messages),
       tools: mayUseTools && legacyCatalog ? legacyCatalog : [],
-      ...(mayUseTools && !legacyCatalog ? { toolAllow: { allow: profile.tools, alsoAllow: ctx.sessionAllow } } : {}),
+      ...(mayUseTools && !legacyCatalog ? { toolAllow: { allow: profile.tools, alsoAllow: ctx.sessionAllow, tenant: ctx.tenant } } : {}),
       stream: { turnId, round },
     });
     const byName = new Map((legacyCatalog ?? res.offeredTools ?? []).map((t) => [t.name, t]));
@@ -107,10 +115,12 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
             ? `The user did not approve calling '${call.name}' in time; treated as denied. Do not retry it unless asked.`
             : `The user denied calling '${call.name}'${decision.reason ? `: ${decision.reason}` : '.'}`;
         } else {
-          const result = await tools(`${turnId}/tool/${call.id}`).executeTool({
+          const result = await tools(`${turnId}/tool/${call.id}`, spec).executeTool({
             name: call.name,
             arguments: call.arguments,
             sessionId: ctx.sessionId,
+            turnId,
+            toolCallId: call.id,
           });
           ok = result.ok;
           content = result.ok ? result.content : `Error: ${result.content}`;

@@ -1,2 +1,3 @@
 /** Entry point the worker bundles: every workflow type the hub runs. */
 export { agentSession } from './session';
+export { mcpRegistry } from './mcp-registry';

@@ -229,6 +229,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     events.publish({ type: 'turn.started', turnId: item.turnId, text: item.text });
     const ctx: TurnContext = {
       sessionId,
+      tenant,
       turnId: item.turnId,
       profile,
       sessionAllow: options.toolAllowlist,

@@ -64,6 +64,10 @@ export const ToolSpecSchema = z.object({
   /** JSON Schema of the arguments object. */
   parameters: z.record(z.string(), z.unknown()),
   requiresApproval: z.boolean(),
+  /** Per-call limits (MCP servers may set them); the workflow applies them to the tool's activity. */
+  timeouts: z
+    .object({ callMs: z.number().int().positive().optional(), heartbeatMs: z.number().int().positive().optional() })
+    .optional(),
 });
 export type ToolSpec = z.infer<typeof ToolSpecSchema>;
 
@@ -104,6 +108,9 @@ export interface ToolRequest {
   /** JSON-encoded arguments from the model. */
   arguments: string;
   sessionId: string;
+  /** Where the call comes from, for progress events on the session's stream. */
+  turnId?: string;
+  toolCallId?: string;
 }
 
 /** Output of the `executeTool` activity. `ok: false` is a tool error reported to the model, not a retry. */
@@ -119,6 +126,8 @@ export interface ListToolsRequest {
   allow: string[];
   /** A second allowlist (the session's), when set a tool must match both. */
   alsoAllow?: string[];
+  /** Tenant whose tool servers to include (MCP servers registered at runtime are per tenant). */
+  tenant?: string;
 }
 
 /** Input of the `summarizeConversation` activity (used when history is compacted). */

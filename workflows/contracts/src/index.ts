@@ -3,3 +3,4 @@ export * from './limits';
 export * from './names';
 export * from './session';
 export * from './messages';
+export * from './mcp';

@@ -4,6 +4,7 @@
  * workflow code.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { McpObservation, McpRegistryState, McpServerConfig, McpServerRegistration, McpServerState } from './mcp';
 import type { ApprovalUpdateInput, SendMessageInput, SessionState, TurnResult } from './session';
 
 export const sendMessageUpdate = defineUpdate<TurnResult, [SendMessageInput]>('sendMessage');
@@ -12,3 +13,12 @@ export const closeSessionUpdate = defineUpdate<SessionState, [{ reason?: string 
 export const sessionStateQuery = defineQuery<SessionState>('sessionState');
 /** Fire-and-forget form of close, for callers that cannot wait. */
 export const closeSessionSignal = defineSignal<[{ reason?: string }]>('closeSessionSignal');
+
+// ---- MCP registry (one workflow per tenant, id `mcpRegistryWorkflowId(tenant)`) ----
+export const registerMcpServerUpdate = defineUpdate<McpServerState, [McpServerRegistration]>('registerMcpServer');
+export const removeMcpServerUpdate = defineUpdate<McpServerState, [{ name: string }]>('removeMcpServer');
+/** Inspect a server again; `config` adds a config-file server the registry has not seen yet. */
+export const refreshMcpServerUpdate = defineUpdate<McpServerState, [{ name: string; config?: McpServerConfig }]>('refreshMcpServer');
+export const approveMcpToolUpdate = defineUpdate<McpServerState, [{ server: string; tool: string }]>('approveMcpTool');
+export const observeMcpToolsSignal = defineSignal<[McpObservation]>('observeMcpTools');
+export const mcpRegistryStateQuery = defineQuery<McpRegistryState>('mcpRegistryState');

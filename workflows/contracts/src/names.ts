@@ -4,6 +4,7 @@
  */
 export const WORKFLOW_TYPES = {
   session: 'agentSession',
+  mcpRegistry: 'mcpRegistry',
 } as const;
 
 export const ACTIVITY_TYPES = {
@@ -11,6 +12,7 @@ export const ACTIVITY_TYPES = {
   summarize: 'summarizeConversation',
   listTools: 'listTools',
   executeTool: 'executeTool',
+  inspectMcpServer: 'inspectMcpServer',
 } as const;
 
 /** Session workflow ids embed the tenant so tenants can never address each other's sessions. */

@@ -152,6 +152,15 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     ok: z.boolean(),
     content: z.string(),
   }),
+  z.object({
+    type: z.literal('tool.progress'),
+    turnId: z.string(),
+    toolCallId: z.string(),
+    tool: z.string(),
+    progress: z.number(),
+    total: z.number().optional(),
+    message: z.string().optional(),
+  }),
   z.object({ type: z.literal('approval.requested'), approval: PendingApprovalSchema }),
   z.object({
     type: z.literal('approval.resolved'),

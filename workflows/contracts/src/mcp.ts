@@ -1,0 +1,146 @@
+/**
+ * MCP servers plugged into the hub: the config/API shapes (the same
+ * `mcpServers` shape Claude Desktop and Cursor use, plus hub options), and
+ * the state of the per-tenant registry workflow.
+ */
+import { z } from 'zod';
+
+/** Server names end up in tool names (`server__tool`, at most 64 characters). */
+export const MCP_SERVER_NAME_RE = /^[a-zA-Z0-9_-]{1,32}$/;
+export const McpServerNameSchema = z
+  .string()
+  .regex(MCP_SERVER_NAME_RE, { message: 'server name must be 1-32 characters of letters, digits, _ or -' });
+
+/** Hub options that any server entry may carry besides the transport fields. */
+const HubServerOptions = {
+  /** `true`: every tool of this server needs approval; a list: these tools (exact names or globs). */
+  requiresApproval: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
+  /** Per-call limits for this server's tools (override the hub defaults). */
+  timeouts: z
+    .object({
+      /** Start-to-close timeout of one tool call (ms). */
+      callMs: z.number().int().positive().max(3_600_000).optional(),
+      /** Heartbeat timeout while a call runs (ms). */
+      heartbeatMs: z.number().int().positive().max(600_000).optional(),
+    })
+    .strict()
+    .optional(),
+  /** Keep the entry but offer none of its tools. */
+  disabled: z.boolean().optional(),
+};
+
+export const McpStdioServerSchema = z
+  .object({
+    command: z.string().min(1, { message: 'command must not be empty' }),
+    args: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    cwd: z.string().min(1).optional(),
+    ...HubServerOptions,
+  })
+  .strict();
+
+export const McpHttpServerSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }),
+    headers: z.record(z.string(), z.string()).optional(),
+    ...HubServerOptions,
+  })
+  .strict();
+
+/** One `mcpServers` entry: stdio (`command`) or Streamable HTTP with legacy SSE fallback (`url`). */
+export const McpServerConfigSchema = z.union([McpStdioServerSchema, McpHttpServerSchema], {
+  error: () => 'a server needs either `command` (stdio) or `url` (Streamable HTTP / SSE)',
+});
+export type McpStdioServerConfig = z.infer<typeof McpStdioServerSchema>;
+export type McpHttpServerConfig = z.infer<typeof McpHttpServerSchema>;
+export type McpServerConfig = z.infer<typeof McpServerConfigSchema>;
+export const isStdioServer = (c: McpServerConfig): c is McpStdioServerConfig => 'command' in c;
+
+/** Body of `POST /v1/mcp/servers`. */
+export const McpServerRegistrationSchema = z.union([
+  McpStdioServerSchema.extend({ name: McpServerNameSchema }),
+  McpHttpServerSchema.extend({ name: McpServerNameSchema }),
+]);
+export type McpServerRegistration = z.infer<typeof McpServerRegistrationSchema>;
+
+/** `hub.config.json` (path: HUB_CONFIG, default `<repo>/hub.config.json`). */
+export const HubConfigSchema = z
+  .object({
+    mcpServers: z.record(McpServerNameSchema, McpServerConfigSchema).default({}),
+    security: z
+      .object({
+        /** Commands that runtime-registered stdio servers may run (exact `command` values). */
+        stdioCommandAllowlist: z.array(z.string().min(1)).default([]),
+        /** Hosts or addresses (exact, or CIDR ranges) that HTTP servers may use even though they are private/loopback. */
+        allowPrivateHosts: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ stdioCommandAllowlist: [], allowPrivateHosts: [] }),
+  })
+  .strict();
+export type HubConfig = z.infer<typeof HubConfigSchema>;
+
+/** A tool as the server describes it, with the hash it is pinned by. */
+export const McpToolDefinitionSchema = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  inputSchema: z.record(z.string(), z.unknown()),
+  /** sha256 of the canonical JSON of {name, description, inputSchema}. */
+  hash: z.string(),
+});
+export type McpToolDefinition = z.infer<typeof McpToolDefinitionSchema>;
+
+export const McpToolStateSchema = McpToolDefinitionSchema.extend({
+  /** The hash approved when first seen (or re-approved). */
+  pinnedHash: z.string(),
+  status: z.enum(['enabled', 'flagged']),
+  /** Why it is flagged (definition changed since it was pinned). */
+  flaggedReason: z.string().optional(),
+});
+export type McpToolState = z.infer<typeof McpToolStateSchema>;
+
+export const McpServerStatusSchema = z.object({
+  state: z.enum(['unknown', 'connected', 'error']),
+  error: z.string().optional(),
+  checkedAt: z.string().optional(),
+});
+export type McpServerStatus = z.infer<typeof McpServerStatusSchema>;
+
+export const McpServerStateSchema = z.object({
+  name: z.string(),
+  source: z.enum(['config', 'api']),
+  config: McpServerConfigSchema,
+  status: McpServerStatusSchema,
+  tools: z.array(McpToolStateSchema),
+});
+export type McpServerState = z.infer<typeof McpServerStateSchema>;
+
+/** State of a tenant's registry workflow. Config-file servers appear with `source: 'config'` once observed. */
+export const McpRegistryStateSchema = z.object({
+  tenant: z.string(),
+  servers: z.array(McpServerStateSchema),
+});
+export type McpRegistryState = z.infer<typeof McpRegistryStateSchema>;
+
+/** What a process reports after listing a server's tools. */
+export interface McpObservation {
+  server: string;
+  source: 'config' | 'api';
+  config: McpServerConfig;
+  status: McpServerStatus;
+  /** Present when the listing succeeded. */
+  tools?: McpToolDefinition[];
+}
+
+/** Separator of namespaced tool names: `server__tool`. */
+export const MCP_TOOL_SEPARATOR = '__';
+
+export function mcpRegistryWorkflowId(tenant: string): string {
+  return `mcp-registry/${tenant}`;
+}
+
+/** Activities the registry workflow calls (implemented by the worker). */
+export interface McpActivities {
+  /** Connect to the server (through the worker's connection manager) and list its tools. */
+  inspectMcpServer(req: { tenant: string; server: string; source: 'config' | 'api'; config: McpServerConfig }): Promise<McpObservation>;
+}
