@@ -63,8 +63,12 @@ export type TokenEventPublisherFactory = (ctx: Context) => TokenEventPublisher;
  * Streams), topic `SESSION_EVENTS_TOPIC`. Needs a real Temporal client in the
  * activity context (i.e. a worker), so tests inject their own publisher.
  */
-export const workflowStreamPublisher: TokenEventPublisherFactory = () => {
-  const client = WorkflowStreamClient.fromWithinActivity({ batchInterval: '100 milliseconds' });
+export const workflowStreamPublisher: TokenEventPublisherFactory = (ctx) => {
+  // Explicit client and workflow id from the activity's own context: this may run in a callback
+  // (e.g. an MCP notification) whose async context is not the activity's, so no Context.current() here.
+  const workflowId = ctx.info.workflowExecution?.workflowId;
+  if (!workflowId) throw new Error('not running for a workflow: no stream to publish to');
+  const client = WorkflowStreamClient.create(ctx.client, workflowId, { batchInterval: '100 milliseconds' });
   const topic = client.topic<SessionEvent>(SESSION_EVENTS_TOPIC);
   return {
     publish: (ev) => topic.publish(ev),

@@ -1,10 +1,21 @@
 import { Context, type Info } from '@temporalio/activity';
-import { activityIdempotencyKey, parseSessionWorkflowId, type ListToolsRequest, type SessionActivities, type ToolRequest, type ToolResult, type ToolSpec } from '@hub/contracts';
+import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
+import {
+  SESSION_EVENTS_TOPIC,
+  activityIdempotencyKey,
+  parseSessionWorkflowId,
+  type ListToolsRequest,
+  type SessionActivities,
+  type SessionEvent,
+  type ToolRequest,
+  type ToolResult,
+  type ToolSpec,
+} from '@hub/contracts';
 import { createBuiltinProvider } from './builtin';
 import { isToolError } from './errors';
 import { ToolRegistry, matchesAllowlist } from './registry';
 import { truncateResult } from './truncate';
-import type { ToolContext } from './types';
+import type { ToolContext, ToolProgress } from './types';
 
 export type ToolActivities = Pick<SessionActivities, 'listTools' | 'executeTool'>;
 
@@ -13,7 +24,40 @@ export interface ToolActivitiesDeps {
   registry?: ToolRegistry;
   /** Cap on result content (default `LIMITS.maxToolResultChars`). */
   maxResultChars?: number;
+  /** Where `tool.progress` events go (default: the session's workflow stream). Tests inject their own. */
+  progressPublisher?: ToolEventPublisherFactory;
+  /** Least time between two published progress events of one call (default 250 ms; later ones in between are coalesced). */
+  progressIntervalMs?: number;
 }
+
+/** Where `executeTool` publishes `tool.progress` events. */
+export interface ToolEventPublisher {
+  /** Buffer an event for publishing (must not block). */
+  publish(ev: SessionEvent): void;
+  /** Flush everything published so far and release resources. */
+  close(): Promise<void>;
+}
+
+/** Creates a publisher for the current activity (called on the first progress event of a call). */
+export type ToolEventPublisherFactory = (ctx: Context) => ToolEventPublisher;
+
+/**
+ * Default publisher: the calling workflow's durable stream (Temporal Workflow
+ * Streams), topic `SESSION_EVENTS_TOPIC`. Needs a real Temporal client in the
+ * activity context (i.e. a worker).
+ */
+export const workflowStreamToolPublisher: ToolEventPublisherFactory = (ctx) => {
+  // Explicit client and workflow id from the activity's own context: this may run in a callback
+  // (e.g. an MCP notification) whose async context is not the activity's, so no Context.current() here.
+  const workflowId = ctx.info.workflowExecution?.workflowId;
+  if (!workflowId) throw new Error('not running for a workflow: no stream to publish to');
+  const client = WorkflowStreamClient.create(ctx.client, workflowId, { batchInterval: '100 milliseconds' });
+  const topic = client.topic<SessionEvent>(SESSION_EVENTS_TOPIC);
+  return {
+    publish: (ev) => topic.publish(ev),
+    close: () => client[Symbol.asyncDispose](),
+  };
+};
 
 /** A registry holding the built-in tools (calculator, current_time, save_note, list_notes). */
 export function createDefaultRegistry(): ToolRegistry {
@@ -49,7 +93,7 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
   const finish = (r: ToolResult): ToolResult => truncateResult(r, deps.maxResultChars);
 
   async function listTools(req: ListToolsRequest): Promise<ToolSpec[]> {
-    const tools = await registry.listTools(req.allow);
+    const tools = await registry.listTools(req.allow, req.tenant !== undefined ? { tenant: req.tenant } : {});
     const also = req.alsoAllow;
     return also ? tools.filter((t) => matchesAllowlist(t.name, also)) : tools;
   }
@@ -57,9 +101,11 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
   async function executeTool(req: ToolRequest): Promise<ToolResult> {
     const actx = Context.current();
     const { name } = req;
+    const info = actx.info;
+    const tenant = info.workflowExecution ? parseSessionWorkflowId(info.workflowExecution.workflowId)?.tenant : undefined;
 
-    const found = await registry.resolve(name);
-    if (!found) return finish({ ok: false, content: `Unknown tool "${name}"` });
+    const provider = await registry.providerFor(name, tenant !== undefined ? { tenant } : {});
+    if (!provider) return finish({ ok: false, content: `Unknown tool "${name}"` });
 
     let args: unknown;
     const raw = req.arguments.trim();
@@ -73,23 +119,94 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
       });
     }
 
-    const info = actx.info;
-    const tenant = info.workflowExecution ? parseSessionWorkflowId(info.workflowExecution.workflowId)?.tenant : undefined;
+    const progress = req.turnId !== undefined && req.toolCallId !== undefined
+      ? new ProgressEvents(actx, deps.progressPublisher ?? workflowStreamToolPublisher, deps.progressIntervalMs ?? 250, {
+          turnId: req.turnId,
+          toolCallId: req.toolCallId,
+          tool: name,
+        })
+      : undefined;
     const ctx: ToolContext = {
       idempotencyKey: idempotencyKeyFromInfo(info),
       signal: actx.cancellationSignal,
       heartbeat: (details?: unknown) => actx.heartbeat(details),
       sessionId: req.sessionId,
       ...(tenant !== undefined ? { tenant } : {}),
+      ...(progress ? { onProgress: (p: ToolProgress) => progress.push(p) } : {}),
     };
 
     try {
-      return finish(await found.provider.call(name, args, ctx));
+      return finish(await provider.call(name, args, ctx));
     } catch (err) {
       if (isToolError(err)) return finish({ ok: false, content: err.message });
       throw err;
+    } finally {
+      await progress?.close();
     }
   }
 
   return { listTools, executeTool };
+}
+
+/**
+ * `tool.progress` events of one call: at most one per `intervalMs` (the
+ * latest wins; one pending at the end is dropped, the result follows). The
+ * publisher is opened on the first event; publishing is best effort.
+ */
+class ProgressEvents {
+  #publisher: ToolEventPublisher | undefined;
+  #failed = false;
+  #lastAt = 0;
+  #pending: ToolProgress | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly actx: Context,
+    private readonly factory: ToolEventPublisherFactory,
+    private readonly intervalMs: number,
+    private readonly where: { turnId: string; toolCallId: string; tool: string },
+  ) {}
+
+  push(p: ToolProgress): void {
+    const wait = this.#lastAt + this.intervalMs - Date.now();
+    if (wait <= 0 && !this.#timer) {
+      this.#emit(p);
+      return;
+    }
+    this.#pending = p;
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      const pending = this.#pending;
+      this.#pending = undefined;
+      if (pending) this.#emit(pending);
+    }, Math.max(0, wait));
+  }
+
+  #emit(p: ToolProgress): void {
+    this.#lastAt = Date.now();
+    if (this.#failed) return;
+    try {
+      this.#publisher ??= this.factory(this.actx);
+      const ev: SessionEvent = { type: 'tool.progress', ...this.where, progress: p.progress };
+      if (p.total !== undefined) ev.total = p.total;
+      if (p.message !== undefined) ev.message = p.message;
+      this.#publisher.publish(ev);
+    } catch (err) {
+      // E.g. a worker without a Temporal client: the call goes on without live progress.
+      this.#failed = true;
+      this.actx.log.warn('Tool progress events unavailable', { error: String(err) });
+    }
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = undefined;
+    if (!this.#publisher) return;
+    try {
+      await this.#publisher.close();
+    } catch (err) {
+      this.actx.log.warn('Failed to flush tool progress events to the workflow stream', { error: String(err) });
+    }
+  }
 }

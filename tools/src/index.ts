@@ -4,3 +4,4 @@ export * from './registry';
 export * from './truncate';
 export * from './activities';
 export * from './builtin';
+export * from './mcp';

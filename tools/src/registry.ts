@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { ToolResult, ToolSpec } from '@hub/contracts';
 import { UnknownToolError } from './errors';
-import type { ToolContext, ToolProvider } from './types';
+import type { ToolContext, ToolListContext, ToolProvider } from './types';
 
 type Matcher = (name: string) => boolean;
 
@@ -65,21 +65,34 @@ export class ToolRegistry {
   }
 
   /** Every tool of every provider, first provider first, duplicates dropped. */
-  async allTools(): Promise<ToolSpec[]> {
-    return (await this.#index()).map((e) => e.spec);
+  async allTools(ctx?: ToolListContext): Promise<ToolSpec[]> {
+    return (await this.#index(ctx)).map((e) => e.spec);
   }
 
   /** The tools `allow` permits (exact names or globs); an empty `allow` gives none. */
-  async listTools(allow: readonly string[]): Promise<ToolSpec[]> {
+  async listTools(allow: readonly string[], ctx?: ToolListContext): Promise<ToolSpec[]> {
     if (allow.length === 0) return [];
-    return (await this.allTools()).filter((t) => matchesAllowlist(t.name, allow));
+    return (await this.allTools(ctx)).filter((t) => matchesAllowlist(t.name, allow));
   }
 
   /** The tool's spec and the provider that serves it, or undefined. */
-  async resolve(name: string): Promise<{ spec: ToolSpec; provider: ToolProvider } | undefined> {
+  async resolve(name: string, ctx?: ToolListContext): Promise<{ spec: ToolSpec; provider: ToolProvider } | undefined> {
     for (const provider of this.#providers) {
-      const spec = (await provider.listTools()).find((t) => t.name === name);
+      const spec = (await provider.listTools(ctx)).find((t) => t.name === name);
       if (spec) return { spec, provider };
+    }
+    return undefined;
+  }
+
+  /**
+   * The provider to run `name`: the one that lists it, else the first that
+   * `claims` it (a tool of a server that is down right now), or undefined.
+   */
+  async providerFor(name: string, ctx?: ToolListContext): Promise<ToolProvider | undefined> {
+    const found = await this.resolve(name, ctx);
+    if (found) return found.provider;
+    for (const provider of this.#providers) {
+      if (provider.claims && (await provider.claims(name, ctx))) return provider;
     }
     return undefined;
   }
@@ -90,15 +103,15 @@ export class ToolRegistry {
    * provider throws.
    */
   async call(name: string, args: unknown, ctx: ToolContext): Promise<ToolResult> {
-    const found = await this.resolve(name);
-    if (!found) throw new UnknownToolError(name);
-    return found.provider.call(name, args, ctx);
+    const provider = await this.providerFor(name, ctx.tenant !== undefined ? { tenant: ctx.tenant } : {});
+    if (!provider) throw new UnknownToolError(name);
+    return provider.call(name, args, ctx);
   }
 
-  async #index(): Promise<{ spec: ToolSpec; provider: ToolProvider }[]> {
+  async #index(ctx?: ToolListContext): Promise<{ spec: ToolSpec; provider: ToolProvider }[]> {
     const seen = new Set<string>();
     const out: { spec: ToolSpec; provider: ToolProvider }[] = [];
-    const lists = await Promise.all(this.#providers.map((p) => p.listTools()));
+    const lists = await Promise.all(this.#providers.map((p) => p.listTools(ctx)));
     lists.forEach((specs, i) => {
       const provider = this.#providers[i]!;
       for (const spec of specs) {

@@ -16,6 +16,23 @@ export interface ToolContext {
   readonly sessionId?: string;
   /** Tenant of the calling session, when the workflow id is a session workflow id. */
   readonly tenant?: string;
+  /**
+   * Progress of a long-running call (e.g. MCP progress notifications). The
+   * `executeTool` activity publishes them as `tool.progress` session events.
+   */
+  readonly onProgress?: (p: ToolProgress) => void;
+}
+
+/** A progress report of a running tool call. */
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+/** What `listTools` may depend on: whose tools (MCP servers registered at runtime are per tenant). */
+export interface ToolListContext {
+  tenant?: string;
 }
 
 /**
@@ -25,8 +42,8 @@ export interface ToolContext {
 export interface ToolProvider {
   /** For diagnostics only (e.g. `builtin`, `mcp:github`). */
   readonly id?: string;
-  /** The tools this provider offers right now. Called often: cache if it is expensive. */
-  listTools(): Promise<ToolSpec[]>;
+  /** The tools this provider offers right now (for `ctx.tenant`). Called often: cache if it is expensive. */
+  listTools(ctx?: ToolListContext): Promise<ToolSpec[]>;
   /**
    * Runs a tool. `args` is the already JSON-decoded arguments value, not yet
    * validated: the provider validates it (throw `ToolInputError` when it is
@@ -35,4 +52,10 @@ export interface ToolProvider {
    * retries it.
    */
   call(name: string, args: unknown, ctx: ToolContext): Promise<ToolResult>;
+  /**
+   * Optional: whether `name` is this provider's although `listTools` does not
+   * offer it right now (e.g. its MCP server is down), so that a call goes to
+   * `call` and fails retryably instead of as an unknown tool.
+   */
+  claims?(name: string, ctx?: ToolListContext): Promise<boolean>;
 }

@@ -3,34 +3,10 @@
  * workflows. Every route is declared with `createRoute` (request and response
  * schemas from `@hub/contracts`), so `/openapi.json` is the public contract.
  */
-import { randomUUID } from 'node:crypto';
 import { OpenAPIHono, createRoute, z, type Hook } from '@hono/zod-openapi';
-import {
-  ApplicationFailure,
-  WithStartWorkflowOperation,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateStage,
-  type Client,
-  type WorkflowHandle,
-  type WorkflowUpdateHandle,
-} from '@temporalio/client';
-import {
-  DEFAULTS,
-  LIMITS,
-  WORKFLOW_TYPES,
-  ZERO_USAGE,
-  approveToolUpdate,
-  closeSessionUpdate,
-  sendMessageUpdate,
-  sessionStateQuery,
-  sessionWorkflowId,
-  sessionWorkflowIdPrefix,
-  type AgentProfile,
-  type SessionOptions,
-  type SessionState,
-  type SessionWorkflowInput,
-} from '@hub/contracts';
+import type { Client } from '@temporalio/client';
+import { LIMITS, sessionWorkflowId } from '@hub/contracts';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { streamSSE } from 'hono/streaming';
@@ -39,6 +15,10 @@ import { DEFAULT_TENANT, bearerToken, makeKeyVerifier } from './auth';
 import { ApiError, ErrorResponseSchema, toApiError } from './errors';
 import { defaultOpenStream, pumpEvents, type OpenStream } from './events';
 import { jsonLogger, withFields, type Logger } from './log';
+import { mountMcpEndpoint, type McpOptions } from './mcp-endpoint';
+import { mountMcpRegistryRoutes, type McpRoutesOptions } from './mcp-routes';
+import { assertUrlAllowed } from '@hub/tools';
+import { HubConfigSchema, type HubConfig } from '@hub/contracts';
 import {
   ApprovalBody,
   ApprovalParams,
@@ -58,23 +38,14 @@ import {
   SessionIdParams,
   SessionStateResponse,
   TurnResultResponse,
-  type SessionListStatusSchema,
 } from './schemas';
+import { createSessionService, type ProfileSource, type SessionContext, type SessionDefaults } from './sessions';
 
-export interface ProfileSource {
-  get(name: string): AgentProfile | undefined;
-  list(): AgentProfile[];
-}
+export type { ProfileSource, SessionDefaults } from './sessions';
 
 export interface Readiness {
   ok: boolean;
   details: Record<string, unknown>;
-}
-
-export interface SessionDefaults {
-  idleTimeoutMs: number;
-  approvalTimeoutMs: number;
-  maxTurnsPerRun: number;
 }
 
 export interface CreateAppOptions {
@@ -95,6 +66,12 @@ export interface CreateAppOptions {
   shutdownSignal?: AbortSignal | undefined;
   /** Opens a session event subscription; override in tests. Default: workflow-streams client. */
   openStream?: OpenStream | undefined;
+  /** The MCP endpoint (`/mcp`): DNS-rebinding protection settings. */
+  mcp?: McpOptions | undefined;
+  /** The hub config file (MCP servers from config, security settings); default: no servers, nothing allowlisted. */
+  hubConfig?: HubConfig | undefined;
+  /** Check of HTTP MCP server URLs at registration (default: `assertUrlAllowed` from @hub/tools, DNS-resolving). */
+  checkMcpUrl?: McpRoutesOptions['checkUrl'] | undefined;
 }
 
 export type GatewayEnv = {
@@ -278,32 +255,10 @@ const readyRoute = createRoute({
   },
 });
 
-// ---------------------------------------------------------------- helpers
-
-type ListStatus = z.infer<typeof SessionListStatusSchema>;
-const LIST_STATUS: Record<string, ListStatus> = {
-  RUNNING: 'running',
-  COMPLETED: 'closed',
-  CONTINUED_AS_NEW: 'continued_as_new',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-  TERMINATED: 'terminated',
-  TIMED_OUT: 'timed_out',
-};
-
-function applicationFailureOf(err: WorkflowUpdateFailedError): ApplicationFailure | undefined {
-  return err.cause instanceof ApplicationFailure ? err.cause : undefined;
-}
-
 export function createApp(opts: CreateAppOptions): GatewayApp {
-  const { client, taskQueue, profiles } = opts;
+  const { client } = opts;
   const rootLog = opts.log ?? jsonLogger('gateway');
-  const defaults: SessionDefaults = {
-    idleTimeoutMs: opts.defaults?.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
-    approvalTimeoutMs: opts.defaults?.approvalTimeoutMs ?? DEFAULTS.approvalTimeoutMs,
-    maxTurnsPerRun: opts.defaults?.maxTurnsPerRun ?? DEFAULTS.maxTurnsPerRun,
-  };
-  const rpcTimeoutMs = opts.rpcTimeoutMs ?? 10_000;
+  const sessions = createSessionService(opts);
   const keepAliveMs = opts.sseKeepAliveMs ?? 15_000;
   const openStream = opts.openStream ?? defaultOpenStream(client);
   const verify = opts.apiKeys && opts.apiKeys.size > 0 ? makeKeyVerifier(opts.apiKeys) : undefined;
@@ -319,79 +274,8 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
       }
     });
 
-  /** Short Temporal calls get a deadline so a dead server or a missing worker can't hang a request. */
-  const short = <R>(fn: () => Promise<R>): Promise<R> => client.withDeadline(Date.now() + rpcTimeoutMs, fn);
-  const handleFor = (tenant: string, id: string): WorkflowHandle => client.workflow.getHandle(sessionWorkflowId(tenant, id));
-
-  /** Status name of the latest run, or undefined when the workflow does not exist. */
-  const describeStatus = async (handle: WorkflowHandle): Promise<string | undefined> => {
-    try {
-      return (await short(() => handle.describe())).status.name;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-  };
-
-  /** Whether the session is closed: its workflow ended, or it reports status "closed". */
-  const isClosed = async (handle: WorkflowHandle): Promise<boolean> => {
-    try {
-      const status = await describeStatus(handle);
-      if (status !== 'RUNNING') return status !== undefined;
-      const state = await short(() => handle.query(sessionStateQuery));
-      return state.status === 'closed';
-    } catch {
-      return false;
-    }
-  };
-
-  /**
-   * Runs an update against a session and maps its failures:
-   * unknown workflow → 404, ended workflow or closed session → 409,
-   * rejected by the workflow (validator) → `onRejected`.
-   */
-  const runUpdate = async <R>(
-    handle: WorkflowHandle,
-    fn: () => Promise<R>,
-    onRejected: (message: string, failure: ApplicationFailure | undefined) => ApiError,
-  ): Promise<R> => {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        // Updates on a finished workflow fail with NOT_FOUND too: tell the two apart.
-        const status = await describeStatus(handle).catch(() => undefined);
-        if (status !== undefined && status !== 'RUNNING') throw new ApiError(409, 'session_closed', 'session is closed');
-        throw new ApiError(404, 'session_not_found', 'session not found');
-      }
-      if (err instanceof WorkflowUpdateFailedError) {
-        const failure = applicationFailureOf(err);
-        if (failure?.type === 'AcceptedUpdateCompletedWorkflow' || (await isClosed(handle))) {
-          throw new ApiError(409, 'session_closed', 'session is closed');
-        }
-        throw onRejected(failure?.message ?? err.cause?.message ?? err.message, failure);
-      }
-      throw err;
-    }
-  };
-
-  /**
-   * `startUpdate(..., ACCEPTED)` does not throw when the validator rejects the update: the
-   * rejection is the handle's (already known) outcome. `result()` surfaces it without any RPC;
-   * for an accepted update it would start polling for completion, which we cancel at once.
-   */
-  const throwIfRejected = async (update: WorkflowUpdateHandle<unknown>): Promise<void> => {
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), 20);
-    try {
-      await client.withAbortSignal(ctrl.signal, () => update.result());
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw err;
-      // Cancelled poll: the update was accepted and is still running.
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  /** The session service's view of a request: its tenant and logger. */
+  const ctxOf = (c: Context<GatewayEnv>): SessionContext => ({ tenant: c.get('tenant'), log: c.get('log') });
 
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
 
@@ -474,139 +358,29 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
 
   // ------------------------------------------------------------ sessions
   app.openapi(createSessionRoute, async (c) => {
-    const body = c.req.valid('json');
-    const tenant = c.get('tenant');
-    const agentName = body.agent ?? DEFAULTS.agent;
-    const profile = profiles.get(agentName);
-    if (!profile) {
-      throw new ApiError(400, 'invalid_request', `unknown agent ${JSON.stringify(agentName)}`, {
-        field: 'agent',
-        available: profiles.list().map((p) => p.name),
-      });
-    }
-    const id = randomUUID();
-    const workflowId = sessionWorkflowId(tenant, id);
-    const options: SessionOptions = {
-      idleTimeoutMs: body.idleTimeoutMs ?? defaults.idleTimeoutMs,
-      approvalTimeoutMs: defaults.approvalTimeoutMs,
-      maxTurnsPerRun: defaults.maxTurnsPerRun,
-      ...(body.tools !== undefined ? { toolAllowlist: body.tools } : {}),
-    };
-    const input: SessionWorkflowInput = { sessionId: id, tenant, profile, options };
-    const startOptions = {
-      workflowId,
-      taskQueue,
-      args: [input] as [SessionWorkflowInput],
-      memo: { agent: profile.name },
-      staticSummary: `agent session (${profile.name})`,
-    };
-    const log = c.get('log');
-    let reply;
-    if (body.message !== undefined) {
-      const handle = client.workflow.getHandle(workflowId);
-      reply = await runUpdate(
-        handle,
-        () =>
-          client.workflow.executeUpdateWithStart(sendMessageUpdate, {
-            args: [{ text: body.message! }],
-            startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.session, {
-              ...startOptions,
-              workflowIdConflictPolicy: 'FAIL',
-            }),
-          }),
-        (message) => new ApiError(400, 'invalid_request', message, { field: 'message', sessionId: id }),
-      );
-    } else {
-      await short(() => client.workflow.start(WORKFLOW_TYPES.session, startOptions));
-    }
-    log.info('session started', { sessionId: id, agent: profile.name, withMessage: body.message !== undefined });
-    let session: SessionState;
-    try {
-      session = await short(() => client.workflow.getHandle(workflowId).query(sessionStateQuery));
-    } catch (err) {
-      if (reply !== undefined) throw err;
-      // The session exists but no worker answered yet: answer with its initial state rather than losing the id.
-      log.warn('session started but its state query failed; returning the initial state (is a worker running?)', {
-        sessionId: id,
-        err: err instanceof Error ? err.message : String(err),
-      });
-      const now = new Date().toISOString();
-      session = {
-        sessionId: id,
-        tenant,
-        agent: profile.name,
-        status: 'idle',
-        messages: [],
-        pendingApprovals: [],
-        usage: { ...ZERO_USAGE },
-        turns: 0,
-        queued: 0,
-        createdAt: now,
-        lastActivityAt: now,
-        generation: 0,
-      };
-    }
-    return c.json({ id, session, ...(reply !== undefined ? { reply } : {}) }, 201);
+    const created = await sessions.create(ctxOf(c), c.req.valid('json'));
+    return c.json(created, 201);
   });
 
   app.openapi(listSessionsRoute, async (c) => {
     const { limit = LIST_LIMIT_DEFAULT } = c.req.valid('query');
-    const tenant = c.get('tenant');
-    const prefix = sessionWorkflowIdPrefix(tenant);
-    const query = `WorkflowType = '${WORKFLOW_TYPES.session}' AND WorkflowId STARTS_WITH '${prefix}'`;
-    // Continue-as-new leaves one visibility record per run: keep the newest run of each workflow id.
-    const byId = new Map<string, { startTime: Date; closeTime?: Date | undefined; status: string; agent?: unknown }>();
-    const scanCap = limit * 10 + 100;
-    let scanned = 0;
-    await short(async () => {
-      for await (const wf of client.workflow.list({ query, pageSize: Math.min(1000, limit * 2 + 10) })) {
-        scanned++;
-        const prev = byId.get(wf.workflowId);
-        if (!prev || wf.startTime > prev.startTime) {
-          if (!prev && byId.size >= limit) break;
-          byId.set(wf.workflowId, { startTime: wf.startTime, closeTime: wf.closeTime, status: wf.status.name, agent: wf.memo?.['agent'] });
-        }
-        if (scanned >= scanCap) break;
-      }
-    });
-    const sessions = [...byId]
-      .sort((a, b) => b[1].startTime.getTime() - a[1].startTime.getTime())
-      .map(([workflowId, w]) => ({
-        id: workflowId.slice(prefix.length),
-        status: LIST_STATUS[w.status] ?? ('unknown' as const),
-        ...(typeof w.agent === 'string' ? { agent: w.agent } : {}),
-        startTime: w.startTime.toISOString(),
-        ...(w.closeTime ? { closeTime: w.closeTime.toISOString() } : {}),
-      }));
-    return c.json({ sessions }, 200);
+    return c.json({ sessions: await sessions.list(ctxOf(c), limit) }, 200);
   });
 
   app.openapi(getSessionRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const state: SessionState = await short(() => handleFor(c.get('tenant'), id).query(sessionStateQuery));
-    return c.json(state, 200);
+    return c.json(await sessions.state(ctxOf(c), id), 200);
   });
 
   app.openapi(sendMessageRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { wait } = c.req.valid('query');
     const body = c.req.valid('json');
-    const handle = handleFor(c.get('tenant'), id);
-    const args: [typeof body] = [{ text: body.text, ...(body.interrupt !== undefined ? { interrupt: body.interrupt } : {}) }];
-    const rejected = (message: string) => new ApiError(400, 'invalid_request', message, { field: 'text' });
     if (wait === 'false') {
-      await runUpdate(
-        handle,
-        async () => {
-          const update = await handle.startUpdate(sendMessageUpdate, { args, waitForStage: WorkflowUpdateStage.ACCEPTED });
-          await throwIfRejected(update);
-        },
-        rejected,
-      );
+      await sessions.sendNoWait(ctxOf(c), id, body);
       return c.json({ accepted: true as const, sessionId: id }, 202);
     }
-    const result = await runUpdate(handle, () => handle.executeUpdate(sendMessageUpdate, { args }), rejected);
-    return c.json(result, 200);
+    return c.json(await sessions.send(ctxOf(c), id, body), 200);
   });
 
   app.openapi(eventsRoute, async (c) => {
@@ -614,9 +388,8 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
     const { from } = c.req.valid('query');
     const lastEventId = c.req.valid('header')['last-event-id'];
     const fromOffset = lastEventId !== undefined ? Number(lastEventId) + 1 : (from ?? 0);
-    const tenant = c.get('tenant');
-    const workflowId = sessionWorkflowId(tenant, id);
-    const status = await describeStatus(client.workflow.getHandle(workflowId));
+    const workflowId = sessionWorkflowId(c.get('tenant'), id);
+    const status = await sessions.status(ctxOf(c), id);
     if (status === undefined) throw new ApiError(404, 'session_not_found', 'session not found');
     // A finished workflow can't be polled; a 409 (not an empty 200) also stops EventSource reconnect loops.
     if (status !== 'RUNNING') throw new ApiError(409, 'session_closed', 'session is closed; its event stream has ended');
@@ -641,28 +414,22 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
   app.openapi(approvalRoute, async (c) => {
     const { id, approvalId } = c.req.valid('param');
     const body = c.req.valid('json');
-    const handle = handleFor(c.get('tenant'), id);
-    await runUpdate(
-      handle,
-      () =>
-        handle.executeUpdate(approveToolUpdate, {
-          args: [{ approvalId, approve: body.approve, ...(body.reason !== undefined ? { reason: body.reason } : {}) }],
-        }),
-      (message) => new ApiError(404, 'approval_not_found', message, { approvalId }),
-    );
+    await sessions.approve(ctxOf(c), id, { approvalId, ...body });
     return c.json({ accepted: true as const }, 200);
   });
 
   app.openapi(closeSessionRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const handle = handleFor(c.get('tenant'), id);
-    const state = await runUpdate(
-      handle,
-      () => handle.executeUpdate(closeSessionUpdate, { args: [{ reason: 'closed by user' }] }),
-      (message) => new ApiError(409, 'session_closed', message),
-    );
-    c.get('log').info('session closed by user', { sessionId: id });
-    return c.json(state, 200);
+    return c.json(await sessions.close(ctxOf(c), id, 'closed by user'), 200);
+  });
+
+  // ------------------------------------------------------------ MCP (Streamable HTTP at /mcp; see mcp.ts)
+  mountMcpEndpoint(app, { sessions, log: rootLog, options: opts.mcp });
+  mountMcpRegistryRoutes(app, {
+    client: opts.client,
+    taskQueue: opts.taskQueue,
+    hubConfig: opts.hubConfig ?? HubConfigSchema.parse({}),
+    checkUrl: opts.checkMcpUrl ?? (async (url, allow) => void (await assertUrlAllowed(url, allow))),
   });
 
   // ------------------------------------------------------------ OpenAPI

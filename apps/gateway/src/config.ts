@@ -1,6 +1,8 @@
-/** Gateway process settings from the environment (PORT, HOST, HUB_API_KEYS, session defaults). */
+/** Gateway process settings from the environment (PORT, HOST, HUB_API_KEYS, session defaults, MCP endpoint). */
 import { DEFAULTS } from '@hub/contracts';
 import { parseApiKeys } from './auth';
+import { isLoopback } from './loopback';
+import { parseAllowedHosts, parseAllowedOrigins } from './mcp-guard';
 
 export interface GatewayConfig {
   port: number;
@@ -9,7 +11,16 @@ export interface GatewayConfig {
   apiKeys: Map<string, string> | undefined;
   /** Options of new sessions. */
   sessionDefaults: { idleTimeoutMs: number; approvalTimeoutMs: number; maxTurnsPerRun: number };
+  /**
+   * DNS-rebinding protection of `/mcp`: `Host` values accepted besides the loopback names
+   * (HUB_MCP_ALLOWED_HOSTS, plus HOST when it is a specific address) and browser origins accepted
+   * besides the hub's own (HUB_MCP_ALLOWED_ORIGINS).
+   */
+  mcp: { allowedHosts: string[]; allowedOrigins: string[] };
 }
+
+/** Wildcard bind addresses: no client reaches the hub by these names. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
 function positiveInt(env: Record<string, string | undefined>, name: string, dflt: number): number {
   const raw = env[name];
@@ -19,10 +30,7 @@ function positiveInt(env: Record<string, string | undefined>, name: string, dflt
   return n;
 }
 
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
+export { isLoopback };
 
 export function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === '') return 8787;
@@ -49,5 +57,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     approvalTimeoutMs: positiveInt(env, 'HUB_APPROVAL_TIMEOUT_MS', DEFAULTS.approvalTimeoutMs),
     maxTurnsPerRun: positiveInt(env, 'HUB_SESSION_MAX_TURNS_PER_RUN', DEFAULTS.maxTurnsPerRun),
   };
-  return { port, host, apiKeys, sessionDefaults };
+  const allowedHosts = parseAllowedHosts(env['HUB_MCP_ALLOWED_HOSTS']);
+  if (!WILDCARD_HOSTS.has(host) && !isLoopback(host)) allowedHosts.push(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+  const mcp = { allowedHosts, allowedOrigins: parseAllowedOrigins(env['HUB_MCP_ALLOWED_ORIGINS']) };
+  return { port, host, apiKeys, sessionDefaults, mcp };
 }

@@ -4,3 +4,5 @@ export { ApiError, ErrorResponseSchema, ERROR_CODES, type ErrorCode, type ErrorR
 export type { OpenStream, StreamItem } from './events';
 export type { Logger } from './log';
 export { loadGatewayConfig, isLoopback, parsePort, type GatewayConfig } from './config';
+export { createSessionService, type SessionService, type SessionContext, type StartSessionInput } from './sessions';
+export { MCP_PATH, createHubMcpServer, mountMcpEndpoint, type McpOptions } from './mcp-endpoint';

@@ -8,11 +8,13 @@
  *   HUB_SESSION_IDLE_TIMEOUT_MS    idle time after which a session closes itself (default 24 h)
  *   HUB_APPROVAL_TIMEOUT_MS        time a tool approval may wait before it counts as denied (default 15 min)
  *   HUB_SESSION_MAX_TURNS_PER_RUN  turns before the session workflow continues-as-new (default 50)
+ *   HUB_MCP_ALLOWED_HOSTS    extra Host values accepted on /mcp (`name` or `name:port`, comma-separated; loopback names always are)
+ *   HUB_MCP_ALLOWED_ORIGINS  browser origins accepted on /mcp besides the hub's own (comma-separated)
  *   TEMPORAL_*      Temporal connection (see @hub/infra loadTemporalConfig); HUB_TASK_QUEUE the worker's queue.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { getProfile, listProfiles } from '@hub/agents/profiles';
-import { connectTemporal, createLogger, loadTemporalConfig } from '@hub/infra';
+import { connectTemporal, createLogger, loadHubConfig, loadTemporalConfig } from '@hub/infra';
 import { createApp } from './app';
 import { loadGatewayConfig } from './config';
 
@@ -20,7 +22,7 @@ const log = createLogger('gateway');
 
 const HELP = `Usage: npm run gateway
 
-Starts the hub's HTTP gateway (the only door: REST API, SSE, OpenAPI at /openapi.json).
+Starts the hub's HTTP gateway (the only door: REST API, SSE, OpenAPI at /openapi.json, MCP server at /mcp).
 
 Environment:
   PORT (default 8787), HOST (default 127.0.0.1; without HUB_API_KEYS only loopback is allowed)
@@ -28,7 +30,11 @@ Environment:
   HUB_SESSION_IDLE_TIMEOUT_MS    idle time after which a session closes itself (default 86400000 = 24 h)
   HUB_APPROVAL_TIMEOUT_MS        time a tool approval may wait before it counts as denied (default 900000 = 15 min)
   HUB_SESSION_MAX_TURNS_PER_RUN  turns before a session workflow continues-as-new (default 50)
+  HUB_MCP_ALLOWED_HOSTS          extra Host values accepted on /mcp: name or name:port, comma-separated
+                                 (loopback names and a specific HOST always are)
+  HUB_MCP_ALLOWED_ORIGINS        browser origins accepted on /mcp besides the hub's own, e.g. http://localhost:6274
   TEMPORAL_ADDRESS (default 127.0.0.1:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, HUB_TASK_QUEUE
+  HUB_CONFIG                     hub config file: mcpServers, security (default <repo>/hub.config.json)
   HUB_LOG_LEVEL                  debug | info | warn | error
 `;
 
@@ -38,11 +44,12 @@ async function main(): Promise<void> {
     return;
   }
   const env = process.env;
-  const { port, host, apiKeys, sessionDefaults } = loadGatewayConfig(env);
+  const { port, host, apiKeys, sessionDefaults, mcp } = loadGatewayConfig(env);
   if (!apiKeys) {
     log.warn('HUB_API_KEYS is unset: authentication is off (tenant "default"); binding loopback only', { host });
   }
 
+  const hubConfig = loadHubConfig(env);
   const loaded = loadTemporalConfig(env);
   // Default to IPv4 loopback explicitly ("localhost" may resolve to ::1 where the dev server isn't listening).
   const temporalCfg = { ...loaded, address: loaded.address ?? '127.0.0.1:7233' };
@@ -55,6 +62,7 @@ async function main(): Promise<void> {
 
   const shutdown = new AbortController();
   const app = createApp({
+    hubConfig,
     client: temporal.client,
     taskQueue: temporalCfg.taskQueue,
     apiKeys,
@@ -62,12 +70,13 @@ async function main(): Promise<void> {
     profiles: { get: getProfile, list: listProfiles },
     log,
     shutdownSignal: shutdown.signal,
+    mcp,
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
       const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      log.info('gateway ready', { url: `http://${shownHost}:${info.port}`, auth: apiKeys ? 'api-keys' : 'off', tenants: apiKeys ? new Set(apiKeys.values()).size : 1 });
+      log.info('gateway ready', { url: `http://${shownHost}:${info.port}`, mcp: `http://${shownHost}:${info.port}/mcp`, auth: apiKeys ? 'api-keys' : 'off', tenants: apiKeys ? new Set(apiKeys.values()).size : 1 });
       resolve(s);
     });
     s.once('error', reject);

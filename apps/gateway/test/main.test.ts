@@ -19,6 +19,7 @@ describe('loadGatewayConfig', () => {
       host: '127.0.0.1',
       apiKeys: undefined,
       sessionDefaults: { idleTimeoutMs: 86_400_000, approvalTimeoutMs: 900_000, maxTurnsPerRun: 50 },
+      mcp: { allowedHosts: [], allowedOrigins: [] },
     });
     expect(loadGatewayConfig({ HUB_SESSION_IDLE_TIMEOUT_MS: '60000', HUB_APPROVAL_TIMEOUT_MS: '5000' }).sessionDefaults).toMatchObject({
       idleTimeoutMs: 60_000,

@@ -214,6 +214,7 @@ describe('cross-cutting', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/healthz',
+        '/mcp',
         '/readyz',
         '/v1/sessions',
         '/v1/sessions/{id}',

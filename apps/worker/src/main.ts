@@ -4,8 +4,8 @@
  * lets running tasks finish (up to the grace time) and exits.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { connectionOptions, createLogger, loadTemporalConfig } from '@hub/infra';
-import { createHubWorker } from './worker';
+import { connectionOptions, createLogger, loadHubConfig, loadTemporalConfig } from '@hub/infra';
+import { createHubActivities, createHubWorker } from './worker';
 
 const HELP = `Usage: npm run worker
 
@@ -16,6 +16,7 @@ Environment:
   TEMPORAL_NAMESPACE    namespace (default "default")
   TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_SERVER_NAME
   HUB_TASK_QUEUE        task queue (default "agent-hub")
+  HUB_CONFIG            hub config file with mcpServers (default <repo>/hub.config.json)
   OPENAI_BASE_URL, OPENAI_API_KEY, HUB_MODEL   the OpenAI-compatible model endpoint
   HUB_WORKER_SHUTDOWN_GRACE_MS  how long shutdown waits for running activities (default 30000)
 `;
@@ -27,11 +28,14 @@ async function main(): Promise<void> {
   }
   const log = createLogger('worker');
   const cfg = loadTemporalConfig();
+  const hubConfig = loadHubConfig();
   const connection = await NativeConnection.connect(connectionOptions(cfg));
+  const hub = createHubActivities({ hubConfig, taskQueue: cfg.taskQueue });
   const worker = await createHubWorker({
     connection,
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
+    activities: hub.activities,
     shutdownGraceTime: Number(process.env.HUB_WORKER_SHUTDOWN_GRACE_MS ?? 30_000),
   });
   let stopping = false;
@@ -44,8 +48,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   const running = worker.run();
-  log.info('worker ready', { address: connectionOptions(cfg).address, namespace: cfg.namespace, taskQueue: cfg.taskQueue });
+  log.info('worker ready', {
+    address: connectionOptions(cfg).address,
+    namespace: cfg.namespace,
+    taskQueue: cfg.taskQueue,
+    mcpServers: Object.keys(hubConfig.mcpServers),
+  });
   await running;
+  await hub.close();
   await connection.close();
   log.info('worker stopped');
 }

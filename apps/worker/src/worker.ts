@@ -5,33 +5,56 @@
 import { createRequire } from 'node:module';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createLlmActivities, createOpenAIClient, loadLlmConfig } from '@hub/agents';
-import { createToolActivities } from '@hub/tools';
-import type { SessionActivities } from '@hub/contracts';
+import { createDefaultRegistry, createToolActivities } from '@hub/tools';
+import type { HubConfig, McpActivities, SessionActivities } from '@hub/contracts';
+import type OpenAI from 'openai';
+import { createMcpIntegration } from './mcp';
 
 const require = createRequire(import.meta.url);
 /** Path of the workflows package entry, bundled by the worker (or by `bundleWorkflowCode`). */
 export const workflowsPath = require.resolve('@hub/workflows');
 
+export type HubActivities = SessionActivities & McpActivities;
+
+export interface HubActivitiesOptions {
+  hubConfig: HubConfig;
+  taskQueue: string;
+  /** The model endpoint; default from OPENAI_BASE_URL / OPENAI_API_KEY / HUB_MODEL. */
+  llm?: { openai: OpenAI; defaultModel: string };
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Every activity the hub's workflows call: LLM (agents/), tools (built-in
+ * and MCP, tools/) and the MCP registry's inspection. `close()` ends the MCP
+ * connections (stdio servers are child processes of the worker).
+ */
+export function createHubActivities(opts: HubActivitiesOptions): { activities: HubActivities; close(): Promise<void> } {
+  const llm =
+    opts.llm ??
+    (() => {
+      const cfg = loadLlmConfig(opts.env ?? process.env);
+      return { openai: createOpenAIClient(cfg), defaultModel: cfg.model };
+    })();
+  const mcp = createMcpIntegration({ hubConfig: opts.hubConfig, taskQueue: opts.taskQueue });
+  const tools = createToolActivities({ registry: createDefaultRegistry().addProvider(mcp.provider) });
+  return {
+    activities: { ...createLlmActivities({ ...llm, listTools: tools.listTools }), ...tools, ...mcp.activities },
+    close: () => mcp.close(),
+  };
+}
+
 export interface HubWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** Override activities (tests); defaults to the real LLM + tool activities from env. */
-  activities?: SessionActivities;
+  /** The activities (see createHubActivities). */
+  activities: HubActivities;
   /** Pre-built bundle (tests, to avoid re-bundling); defaults to bundling `workflowsPath`. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** How long shutdown waits for running activities before cancelling them. */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   maxConcurrentActivityTaskExecutions?: number;
-}
-
-export function defaultActivities(env: NodeJS.ProcessEnv = process.env): SessionActivities {
-  const cfg = loadLlmConfig(env);
-  const tools = createToolActivities();
-  return {
-    ...createLlmActivities({ openai: createOpenAIClient(cfg), defaultModel: cfg.model, listTools: tools.listTools }),
-    ...tools,
-  };
 }
 
 export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
@@ -40,7 +63,7 @@ export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
-    activities: opts.activities ?? defaultActivities(),
+    activities: opts.activities,
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 100,
   });

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_TYPES } from '@hub/contracts';
 import { testTemporalAddress } from '@hub/infra/testing';
-import { defaultActivities } from '../src/worker';
+import { HubConfigSchema } from '@hub/contracts';
+import { createHubActivities } from '../src/worker';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -24,8 +25,8 @@ function run(args: string[], env: Record<string, string>, until?: (out: string) 
 
 describe('hub worker', () => {
   it('registers every activity the session workflow calls', () => {
-    const acts = defaultActivities({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
-    expect(Object.keys(acts).sort()).toEqual(Object.values(ACTIVITY_TYPES).sort());
+    const hub = createHubActivities({ hubConfig: HubConfigSchema.parse({}), taskQueue: 'q', env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    expect(Object.keys(hub.activities).sort()).toEqual(Object.values(ACTIVITY_TYPES).sort());
   });
 
   it('prints usage with --help', async () => {

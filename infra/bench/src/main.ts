@@ -19,15 +19,14 @@ import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import OpenAI from 'openai';
-import { createLlmActivities, getProfile, listProfiles } from '@hub/agents';
-import { createToolActivities } from '@hub/tools';
+import { getProfile, listProfiles } from '@hub/agents';
 import { createApp } from '@hub/gateway';
-import { createHubWorker } from '@hub/worker';
+import { createHubActivities, createHubWorker } from '@hub/worker';
 import { getFreePort, repoRoot, startDevServer } from '@hub/infra';
 import { startScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
 import { createBaselineActivities } from './baseline/activities';
 import { stopUpdate, turnUpdate } from './baseline/workflows';
-import { sendMessageUpdate, sessionWorkflowId } from '@hub/contracts';
+import { HubConfigSchema, sendMessageUpdate, sessionWorkflowId } from '@hub/contracts';
 
 const HELP = `Usage: npm run bench [-- --turns N] [-- --warmup N]
 
@@ -104,15 +103,8 @@ async function main(): Promise<void> {
   const baseQueue = `bench-base-${randomUUID().slice(0, 8)}`;
 
   const openai = new OpenAI({ baseURL: llm.url, apiKey: 'bench', maxRetries: 0 });
-  const hubWorker = await createHubWorker({
-    connection: native,
-    namespace: 'default',
-    taskQueue: hubQueue,
-    activities: (() => {
-      const tools = createToolActivities();
-      return { ...createLlmActivities({ openai, defaultModel: 'bench', listTools: tools.listTools }), ...tools };
-    })(),
-  });
+  const hubActs = createHubActivities({ hubConfig: HubConfigSchema.parse({}), taskQueue: hubQueue, llm: { openai, defaultModel: 'bench' } });
+  const hubWorker = await createHubWorker({ connection: native, namespace: 'default', taskQueue: hubQueue, activities: hubActs.activities });
   const baseWorker = await Worker.create({
     connection: native,
     taskQueue: baseQueue,
@@ -188,6 +180,7 @@ async function main(): Promise<void> {
     hubWorker.shutdown();
     baseWorker.shutdown();
     await Promise.allSettled(running);
+    await hubActs.close();
     await native.close();
     await connection.close();
     await llm.close();

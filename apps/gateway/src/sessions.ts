@@ -1,0 +1,367 @@
+/**
+ * The session service: create, message, list, inspect, approve and close
+ * sessions (one `agentSession` entity workflow each), scoped by tenant. Both
+ * the REST routes (app.ts) and the MCP tools (mcp.ts) call it, so the two
+ * doors share one implementation of the Temporal interactions and of their
+ * error mapping (failures are thrown as {@link ApiError}s).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ApplicationFailure,
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowUpdateHandle,
+} from '@temporalio/client';
+import {
+  DEFAULTS,
+  WORKFLOW_TYPES,
+  ZERO_USAGE,
+  approveToolUpdate,
+  closeSessionUpdate,
+  sendMessageUpdate,
+  sessionStateQuery,
+  sessionWorkflowId,
+  sessionWorkflowIdPrefix,
+  type AgentProfile,
+  type SendMessageInput,
+  type SessionOptions,
+  type SessionState,
+  type SessionWorkflowInput,
+  type TurnResult,
+} from '@hub/contracts';
+import type { z } from '@hono/zod-openapi';
+import { ApiError } from './errors';
+import type { Logger } from './log';
+import type { SessionListStatusSchema, SessionSummarySchema } from './schemas';
+
+export interface ProfileSource {
+  get(name: string): AgentProfile | undefined;
+  list(): AgentProfile[];
+}
+
+export interface SessionDefaults {
+  idleTimeoutMs: number;
+  approvalTimeoutMs: number;
+  maxTurnsPerRun: number;
+}
+
+export interface SessionServiceOptions {
+  client: Client;
+  taskQueue: string;
+  profiles: ProfileSource;
+  defaults?: Partial<SessionDefaults> | undefined;
+  /** Deadline for short Temporal calls (describe, query, list, start). Default 10 s. */
+  rpcTimeoutMs?: number | undefined;
+}
+
+/** Who is asking: everything is scoped to `tenant`; `log` is the request's logger. */
+export interface SessionContext {
+  tenant: string;
+  log: Logger;
+  /** Aborting it stops waiting for Temporal (e.g. the client went away). The session itself carries on. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface StartSessionInput {
+  /** First user message, sent with Update-with-Start; its turn result is returned as `reply`. */
+  message?: string | undefined;
+  agent?: string | undefined;
+  tools?: string[] | undefined;
+  idleTimeoutMs?: number | undefined;
+}
+
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+type ListStatus = z.infer<typeof SessionListStatusSchema>;
+
+export interface SessionService {
+  /** Starts a session (with Update-with-Start when a first message is given): the new id and the first turn. */
+  start(ctx: SessionContext, input: StartSessionInput): Promise<{ id: string; agent: string; reply?: TurnResult }>;
+  /** {@link start}, then the session's state (its initial state when no worker answers yet and there was no message). */
+  create(ctx: SessionContext, input: StartSessionInput): Promise<{ id: string; session: SessionState; reply?: TurnResult }>;
+  /** The tenant's sessions, newest first (Temporal visibility: eventually consistent). */
+  list(ctx: SessionContext, limit: number): Promise<SessionSummary[]>;
+  state(ctx: SessionContext, id: string): Promise<SessionState>;
+  /** Sends a message and waits for its turn to end. */
+  send(ctx: SessionContext, id: string, message: SendMessageInput): Promise<TurnResult>;
+  /** Sends a message and returns once the session accepted it. */
+  sendNoWait(ctx: SessionContext, id: string, message: SendMessageInput): Promise<void>;
+  approve(ctx: SessionContext, id: string, decision: { approvalId: string; approve: boolean; reason?: string | undefined }): Promise<void>;
+  close(ctx: SessionContext, id: string, reason: string): Promise<SessionState>;
+  /** Temporal status name of the session's latest run (`RUNNING`, `COMPLETED`, …), or undefined when it does not exist. */
+  status(ctx: SessionContext, id: string): Promise<string | undefined>;
+}
+
+const LIST_STATUS: Record<string, ListStatus> = {
+  RUNNING: 'running',
+  COMPLETED: 'closed',
+  CONTINUED_AS_NEW: 'continued_as_new',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+};
+
+function applicationFailureOf(err: WorkflowUpdateFailedError): ApplicationFailure | undefined {
+  return err.cause instanceof ApplicationFailure ? err.cause : undefined;
+}
+
+export function createSessionService(opts: SessionServiceOptions): SessionService {
+  const { client, taskQueue, profiles } = opts;
+  const defaults: SessionDefaults = {
+    idleTimeoutMs: opts.defaults?.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+    approvalTimeoutMs: opts.defaults?.approvalTimeoutMs ?? DEFAULTS.approvalTimeoutMs,
+    maxTurnsPerRun: opts.defaults?.maxTurnsPerRun ?? DEFAULTS.maxTurnsPerRun,
+  };
+  const rpcTimeoutMs = opts.rpcTimeoutMs ?? 10_000;
+
+  /** Short Temporal calls get a deadline so a dead server or a missing worker can't hang a request. */
+  const short = <R>(fn: () => Promise<R>): Promise<R> => client.withDeadline(Date.now() + rpcTimeoutMs, fn);
+  /** Long calls (waiting for a turn) have no deadline but stop waiting when the caller's signal aborts. */
+  const cancellable = <R>(signal: AbortSignal | undefined, fn: () => Promise<R>): Promise<R> =>
+    signal ? client.withAbortSignal(signal, fn) : fn();
+  const handleFor = (tenant: string, id: string): WorkflowHandle => client.workflow.getHandle(sessionWorkflowId(tenant, id));
+
+  /** Status name of the latest run, or undefined when the workflow does not exist. */
+  const describeStatus = async (handle: WorkflowHandle): Promise<string | undefined> => {
+    try {
+      return (await short(() => handle.describe())).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  };
+
+  /** Whether the session is closed: its workflow ended, or it reports status "closed". */
+  const isClosed = async (handle: WorkflowHandle): Promise<boolean> => {
+    try {
+      const status = await describeStatus(handle);
+      if (status !== 'RUNNING') return status !== undefined;
+      const state = await short(() => handle.query(sessionStateQuery));
+      return state.status === 'closed';
+    } catch {
+      return false;
+    }
+  };
+
+  /**
+   * Runs an update against a session and maps its failures:
+   * unknown workflow → 404, ended workflow or closed session → 409,
+   * rejected by the workflow (validator) → `onRejected`.
+   */
+  const runUpdate = async <R>(
+    handle: WorkflowHandle,
+    fn: () => Promise<R>,
+    onRejected: (message: string, failure: ApplicationFailure | undefined) => ApiError,
+  ): Promise<R> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        // Updates on a finished workflow fail with NOT_FOUND too: tell the two apart.
+        const status = await describeStatus(handle).catch(() => undefined);
+        if (status !== undefined && status !== 'RUNNING') throw new ApiError(409, 'session_closed', 'session is closed');
+        throw new ApiError(404, 'session_not_found', 'session not found');
+      }
+      if (err instanceof WorkflowUpdateFailedError) {
+        const failure = applicationFailureOf(err);
+        if (failure?.type === 'AcceptedUpdateCompletedWorkflow' || (await isClosed(handle))) {
+          throw new ApiError(409, 'session_closed', 'session is closed');
+        }
+        throw onRejected(failure?.message ?? err.cause?.message ?? err.message, failure);
+      }
+      throw err;
+    }
+  };
+
+  /**
+   * `startUpdate(..., ACCEPTED)` does not throw when the validator rejects the update: the
+   * rejection is the handle's (already known) outcome. `result()` surfaces it without any RPC;
+   * for an accepted update it would start polling for completion, which we cancel at once.
+   */
+  const throwIfRejected = async (update: WorkflowUpdateHandle<unknown>): Promise<void> => {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), 20);
+    try {
+      await client.withAbortSignal(ctrl.signal, () => update.result());
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw err;
+      // Cancelled poll: the update was accepted and is still running.
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const messageArgs = (message: SendMessageInput): [SendMessageInput] => [
+    { text: message.text, ...(message.interrupt !== undefined ? { interrupt: message.interrupt } : {}) },
+  ];
+  const rejectedText = (message: string) => new ApiError(400, 'invalid_request', message, { field: 'text' });
+
+  const start: SessionService['start'] = async (ctx, body) => {
+    const { tenant } = ctx;
+    const agentName = body.agent ?? DEFAULTS.agent;
+    const profile = profiles.get(agentName);
+    if (!profile) {
+      throw new ApiError(400, 'invalid_request', `unknown agent ${JSON.stringify(agentName)}`, {
+        field: 'agent',
+        available: profiles.list().map((p) => p.name),
+      });
+    }
+    const id = randomUUID();
+    const workflowId = sessionWorkflowId(tenant, id);
+    const options: SessionOptions = {
+      idleTimeoutMs: body.idleTimeoutMs ?? defaults.idleTimeoutMs,
+      approvalTimeoutMs: defaults.approvalTimeoutMs,
+      maxTurnsPerRun: defaults.maxTurnsPerRun,
+      ...(body.tools !== undefined ? { toolAllowlist: body.tools } : {}),
+    };
+    const input: SessionWorkflowInput = { sessionId: id, tenant, profile, options };
+    const startOptions = {
+      workflowId,
+      taskQueue,
+      args: [input] as [SessionWorkflowInput],
+      memo: { agent: profile.name },
+      staticSummary: `agent session (${profile.name})`,
+    };
+    let reply: TurnResult | undefined;
+    const message = body.message;
+    if (message !== undefined) {
+      const handle = client.workflow.getHandle(workflowId);
+      reply = await runUpdate(
+        handle,
+        () =>
+          cancellable(ctx.signal, () =>
+            client.workflow.executeUpdateWithStart(sendMessageUpdate, {
+              args: [{ text: message }],
+              startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.session, {
+                ...startOptions,
+                workflowIdConflictPolicy: 'FAIL',
+              }),
+            }),
+          ),
+        (msg) => new ApiError(400, 'invalid_request', msg, { field: 'message', sessionId: id }),
+      );
+    } else {
+      await short(() => client.workflow.start(WORKFLOW_TYPES.session, startOptions));
+    }
+    ctx.log.info('session started', { sessionId: id, agent: profile.name, withMessage: message !== undefined });
+    return { id, agent: profile.name, ...(reply !== undefined ? { reply } : {}) };
+  };
+
+  return {
+    start,
+
+    async create(ctx, body) {
+      const { id, agent, reply } = await start(ctx, body);
+      let session: SessionState;
+      try {
+        session = await short(() => handleFor(ctx.tenant, id).query(sessionStateQuery));
+      } catch (err) {
+        if (reply !== undefined) throw err;
+        // The session exists but no worker answered yet: answer with its initial state rather than losing the id.
+        ctx.log.warn('session started but its state query failed; returning the initial state (is a worker running?)', {
+          sessionId: id,
+          err: err instanceof Error ? err.message : String(err),
+        });
+        const now = new Date().toISOString();
+        session = {
+          sessionId: id,
+          tenant: ctx.tenant,
+          agent,
+          status: 'idle',
+          messages: [],
+          pendingApprovals: [],
+          usage: { ...ZERO_USAGE },
+          turns: 0,
+          queued: 0,
+          createdAt: now,
+          lastActivityAt: now,
+          generation: 0,
+        };
+      }
+      return { id, session, ...(reply !== undefined ? { reply } : {}) };
+    },
+
+    async list(ctx, limit) {
+      const prefix = sessionWorkflowIdPrefix(ctx.tenant);
+      const query = `WorkflowType = '${WORKFLOW_TYPES.session}' AND WorkflowId STARTS_WITH '${prefix}'`;
+      // Continue-as-new leaves one visibility record per run: keep the newest run of each workflow id.
+      const byId = new Map<string, { startTime: Date; closeTime?: Date | undefined; status: string; agent?: unknown }>();
+      const scanCap = limit * 10 + 100;
+      let scanned = 0;
+      await short(async () => {
+        for await (const wf of client.workflow.list({ query, pageSize: Math.min(1000, limit * 2 + 10) })) {
+          scanned++;
+          const prev = byId.get(wf.workflowId);
+          if (!prev || wf.startTime > prev.startTime) {
+            if (!prev && byId.size >= limit) break;
+            byId.set(wf.workflowId, { startTime: wf.startTime, closeTime: wf.closeTime, status: wf.status.name, agent: wf.memo?.['agent'] });
+          }
+          if (scanned >= scanCap) break;
+        }
+      });
+      return [...byId]
+        .sort((a, b) => b[1].startTime.getTime() - a[1].startTime.getTime())
+        .map(([workflowId, w]) => ({
+          id: workflowId.slice(prefix.length),
+          status: LIST_STATUS[w.status] ?? ('unknown' as const),
+          ...(typeof w.agent === 'string' ? { agent: w.agent } : {}),
+          startTime: w.startTime.toISOString(),
+          ...(w.closeTime ? { closeTime: w.closeTime.toISOString() } : {}),
+        }));
+    },
+
+    state(ctx, id) {
+      return short(() => handleFor(ctx.tenant, id).query(sessionStateQuery));
+    },
+
+    async send(ctx, id, message) {
+      const handle = handleFor(ctx.tenant, id);
+      return runUpdate(handle, () => cancellable(ctx.signal, () => handle.executeUpdate(sendMessageUpdate, { args: messageArgs(message) })), rejectedText);
+    },
+
+    async sendNoWait(ctx, id, message) {
+      const handle = handleFor(ctx.tenant, id);
+      await runUpdate(
+        handle,
+        async () => {
+          const update = await handle.startUpdate(sendMessageUpdate, { args: messageArgs(message), waitForStage: WorkflowUpdateStage.ACCEPTED });
+          await throwIfRejected(update);
+        },
+        rejectedText,
+      );
+    },
+
+    async approve(ctx, id, decision) {
+      const handle = handleFor(ctx.tenant, id);
+      await runUpdate(
+        handle,
+        () =>
+          handle.executeUpdate(approveToolUpdate, {
+            args: [
+              { approvalId: decision.approvalId, approve: decision.approve, ...(decision.reason !== undefined ? { reason: decision.reason } : {}) },
+            ],
+          }),
+        (message) => new ApiError(404, 'approval_not_found', message, { approvalId: decision.approvalId }),
+      );
+    },
+
+    async close(ctx, id, reason) {
+      const handle = handleFor(ctx.tenant, id);
+      const state = await runUpdate(
+        handle,
+        () => handle.executeUpdate(closeSessionUpdate, { args: [{ reason }] }),
+        (message) => new ApiError(409, 'session_closed', message),
+      );
+      ctx.log.info('session closed by user', { sessionId: id });
+      return state;
+    },
+
+    status(ctx, id) {
+      return describeStatus(handleFor(ctx.tenant, id));
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export * from './naming';
+export * from './pinning';
+export * from './safety';
+export * from './connections';
+export * from './validate';
+export * from './provider';
