@@ -221,8 +221,14 @@ describe('cross-cutting', () => {
         '/v1/sessions/{id}/approvals/{approvalId}',
         '/v1/sessions/{id}/events',
         '/v1/sessions/{id}/messages',
+        '/v1/mcp/servers',
+        '/v1/mcp/servers/{name}',
+        '/v1/mcp/servers/{name}/tools',
+        '/v1/mcp/servers/{name}/tools/{tool}/approve',
       ].sort(),
     );
+    expect(Object.keys(doc.paths['/v1/mcp/servers'])).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(doc.components.schemas).toHaveProperty('McpServer');
     expect(Object.keys(doc.paths['/v1/sessions'])).toEqual(expect.arrayContaining(['get', 'post']));
     expect(Object.keys(doc.paths['/v1/sessions/{id}'])).toEqual(expect.arrayContaining(['get', 'delete']));
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });

@@ -13,6 +13,7 @@ import type { McpServerState, SessionEvent, SessionState, TurnResult } from '@hu
 import { repoRoot } from '@hub/infra';
 import { startScriptedLlmServer, type ScriptedLlmServer, type RecordedRequest } from '@hub/infra/testing/scripted-llm-server';
 import { HubStack, eventually, readSse } from '../src/stack';
+import { recordHistory } from '../src/histories';
 
 const require = createRequire(import.meta.url);
 const everythingBin = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
@@ -185,5 +186,6 @@ describe('MCP servers', () => {
     expect(removed.status).toBe(200);
     expect((await hub.api('DELETE', '/v1/mcp/servers/pinboard')).status).toBe(404);
     expect(existsSync(pinFile)).toBe(true);
+    await recordHistory(hub.client, 'mcp-registry/default', 'mcp-registry');
   });
 });
