@@ -17,7 +17,6 @@
  */
 import { Context, type Info } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import type OpenAI from 'openai';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type {
@@ -28,13 +27,11 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { CompletionUsage } from 'openai/resources/completions';
 import {
-  SESSION_EVENTS_TOPIC,
   ZERO_USAGE,
   type ChatMessage,
   type LlmRequest,
   type LlmResponse,
   type SessionActivities,
-  type SessionEvent,
   type SummarizeRequest,
   type TokenUsage,
   type ToolCall,
@@ -42,39 +39,16 @@ import {
   activityIdempotencyKey,
   type ListToolsRequest,
 } from '@hub/contracts';
+import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventPublisherFactory } from '@hub/infra/streams';
 
 // ---------------------------------------------------------------------------
 // Stream publishing
 // ---------------------------------------------------------------------------
 
-/** Where `llmComplete` publishes token events while streaming. */
-export interface TokenEventPublisher {
-  /** Buffer an event for publishing (must not block). */
-  publish(ev: SessionEvent): void;
-  /** Flush everything published so far and release resources. */
-  close(): Promise<void>;
-}
-
-/** Creates a publisher for the current activity (called once per streaming `llmComplete`). */
-export type TokenEventPublisherFactory = (ctx: Context) => TokenEventPublisher;
-
-/**
- * Default publisher: the calling workflow's durable stream (Temporal Workflow
- * Streams), topic `SESSION_EVENTS_TOPIC`. Needs a real Temporal client in the
- * activity context (i.e. a worker), so tests inject their own publisher.
- */
-export const workflowStreamPublisher: TokenEventPublisherFactory = (ctx) => {
-  // Explicit client and workflow id from the activity's own context: this may run in a callback
-  // (e.g. an MCP notification) whose async context is not the activity's, so no Context.current() here.
-  const workflowId = ctx.info.workflowExecution?.workflowId;
-  if (!workflowId) throw new Error('not running for a workflow: no stream to publish to');
-  const client = WorkflowStreamClient.create(ctx.client, workflowId, { batchInterval: '100 milliseconds' });
-  const topic = client.topic<SessionEvent>(SESSION_EVENTS_TOPIC);
-  return {
-    publish: (ev) => topic.publish(ev),
-    close: () => client[Symbol.asyncDispose](),
-  };
-};
+/** Where `llmComplete` publishes token events while streaming (see `@hub/infra/streams`). */
+export type TokenEventPublisher = SessionEventPublisher;
+export type TokenEventPublisherFactory = SessionEventPublisherFactory;
+export { workflowStreamPublisher };
 
 /**
  * Coalesces text deltas so that at most one emission happens per `intervalMs`

@@ -1,7 +1,6 @@
 import { Context, type Info } from '@temporalio/activity';
-import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
+import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventPublisherFactory } from '@hub/infra/streams';
 import {
-  SESSION_EVENTS_TOPIC,
   activityIdempotencyKey,
   parseSessionWorkflowId,
   type ListToolsRequest,
@@ -30,34 +29,10 @@ export interface ToolActivitiesDeps {
   progressIntervalMs?: number;
 }
 
-/** Where `executeTool` publishes `tool.progress` events. */
-export interface ToolEventPublisher {
-  /** Buffer an event for publishing (must not block). */
-  publish(ev: SessionEvent): void;
-  /** Flush everything published so far and release resources. */
-  close(): Promise<void>;
-}
-
-/** Creates a publisher for the current activity (called on the first progress event of a call). */
-export type ToolEventPublisherFactory = (ctx: Context) => ToolEventPublisher;
-
-/**
- * Default publisher: the calling workflow's durable stream (Temporal Workflow
- * Streams), topic `SESSION_EVENTS_TOPIC`. Needs a real Temporal client in the
- * activity context (i.e. a worker).
- */
-export const workflowStreamToolPublisher: ToolEventPublisherFactory = (ctx) => {
-  // Explicit client and workflow id from the activity's own context: this may run in a callback
-  // (e.g. an MCP notification) whose async context is not the activity's, so no Context.current() here.
-  const workflowId = ctx.info.workflowExecution?.workflowId;
-  if (!workflowId) throw new Error('not running for a workflow: no stream to publish to');
-  const client = WorkflowStreamClient.create(ctx.client, workflowId, { batchInterval: '100 milliseconds' });
-  const topic = client.topic<SessionEvent>(SESSION_EVENTS_TOPIC);
-  return {
-    publish: (ev) => topic.publish(ev),
-    close: () => client[Symbol.asyncDispose](),
-  };
-};
+/** Where `executeTool` publishes `tool.progress` events (see `@hub/infra/streams`). */
+export type ToolEventPublisher = SessionEventPublisher;
+export type ToolEventPublisherFactory = SessionEventPublisherFactory;
+export const workflowStreamToolPublisher: SessionEventPublisherFactory = workflowStreamPublisher;
 
 /** A registry holding the built-in tools (calculator, current_time, save_note, list_notes). */
 export function createDefaultRegistry(): ToolRegistry {

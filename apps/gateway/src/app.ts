@@ -14,7 +14,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DEFAULT_TENANT, bearerToken, makeKeyVerifier } from './auth';
 import { ApiError, ErrorResponseSchema, toApiError } from './errors';
 import { defaultOpenStream, pumpEvents, type OpenStream } from './events';
-import { jsonLogger, withFields, type Logger } from './log';
+import { withFields, type Logger } from './log';
+import { createLogger } from '@hub/infra';
 import { mountMcpEndpoint, type McpOptions } from './mcp-endpoint';
 import { mountMcpRegistryRoutes, type McpRoutesOptions } from './mcp-routes';
 import { assertUrlAllowed } from '@hub/tools';
@@ -257,7 +258,7 @@ const readyRoute = createRoute({
 
 export function createApp(opts: CreateAppOptions): GatewayApp {
   const { client } = opts;
-  const rootLog = opts.log ?? jsonLogger('gateway');
+  const rootLog = opts.log ?? createLogger('gateway');
   const sessions = createSessionService(opts);
   const keepAliveMs = opts.sseKeepAliveMs ?? 15_000;
   const openStream = opts.openStream ?? defaultOpenStream(client);
