@@ -3,6 +3,7 @@ import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventP
 import {
   activityIdempotencyKey,
   parseSessionWorkflowId,
+  parseTaskWorkflowId,
   type ListToolsRequest,
   type SessionActivities,
   type SessionEvent,
@@ -77,7 +78,8 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
     const actx = Context.current();
     const { name } = req;
     const info = actx.info;
-    const tenant = info.workflowExecution ? parseSessionWorkflowId(info.workflowExecution.workflowId)?.tenant : undefined;
+    const wfId = info.workflowExecution?.workflowId;
+    const tenant = wfId ? (parseSessionWorkflowId(wfId) ?? parseTaskWorkflowId(wfId))?.tenant : undefined;
 
     const provider = await registry.providerFor(name, tenant !== undefined ? { tenant } : {});
     if (!provider) return finish({ ok: false, content: `Unknown tool "${name}"` });

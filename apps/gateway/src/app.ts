@@ -18,6 +18,7 @@ import { withFields, type Logger } from './log';
 import { createLogger } from '@hub/infra';
 import { mountMcpEndpoint, type McpOptions } from './mcp-endpoint';
 import { mountMcpRegistryRoutes, type McpRoutesOptions } from './mcp-routes';
+import { mountTaskRoutes } from './task-routes';
 import { assertUrlAllowed } from '@hub/tools';
 import { HubConfigSchema, type HubConfig } from '@hub/contracts';
 import {
@@ -432,6 +433,7 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
     hubConfig: opts.hubConfig ?? HubConfigSchema.parse({}),
     checkUrl: opts.checkMcpUrl ?? (async (url, allow) => void (await assertUrlAllowed(url, allow))),
   });
+  mountTaskRoutes(app, { client: opts.client, taskQueue: opts.taskQueue });
 
   // ------------------------------------------------------------ OpenAPI
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

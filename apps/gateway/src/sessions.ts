@@ -152,13 +152,29 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
    * unknown workflow → 404, ended workflow or closed session → 409,
    * rejected by the workflow (validator) → `onRejected`.
    */
+  /**
+   * A session rejects messages with `SessionBusy` for the moment it hands over to
+   * its next run (continue-as-new); the message is simply sent again (bounded).
+   */
+  const retryWhileBusy = async <R>(fn: () => Promise<R>): Promise<R> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const busy = err instanceof WorkflowUpdateFailedError && applicationFailureOf(err)?.type === 'SessionBusy';
+        if (!busy || attempt >= 40) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 250)));
+      }
+    }
+  };
+
   const runUpdate = async <R>(
     handle: WorkflowHandle,
     fn: () => Promise<R>,
     onRejected: (message: string, failure: ApplicationFailure | undefined) => ApiError,
   ): Promise<R> => {
     try {
-      return await fn();
+      return await retryWhileBusy(fn);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         // Updates on a finished workflow fail with NOT_FOUND too: tell the two apart.
@@ -168,7 +184,7 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
       }
       if (err instanceof WorkflowUpdateFailedError) {
         const failure = applicationFailureOf(err);
-        if (failure?.type === 'AcceptedUpdateCompletedWorkflow' || (await isClosed(handle))) {
+        if (failure?.type === 'SessionClosed' || failure?.type === 'AcceptedUpdateCompletedWorkflow' || (await isClosed(handle))) {
           throw new ApiError(409, 'session_closed', 'session is closed');
         }
         throw onRejected(failure?.message ?? err.cause?.message ?? err.message, failure);

@@ -225,6 +225,9 @@ describe('cross-cutting', () => {
         '/v1/mcp/servers/{name}',
         '/v1/mcp/servers/{name}/tools',
         '/v1/mcp/servers/{name}/tools/{tool}/approve',
+        '/v1/tasks',
+        '/v1/tasks/{id}',
+        '/v1/tasks/{id}/cancel',
       ].sort(),
     );
     expect(Object.keys(doc.paths['/v1/mcp/servers'])).toEqual(expect.arrayContaining(['get', 'post']));

@@ -4,3 +4,4 @@ export * from './names';
 export * from './session';
 export * from './messages';
 export * from './mcp';
+export * from './tasks';

@@ -1,0 +1,110 @@
+/**
+ * Test harness for saga tasks: a real worker running `sagaTask` with the real
+ * `executeTool` activity, whose registry holds the built-in tools and the
+ * first-party bookings MCP server (a real stdio process writing a real file).
+ * The bookings server's environment can be changed between tests; the
+ * connection manager restarts the server when its config changes.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { workflowBundle } from './harness';
+import { McpConnectionManager, McpToolProvider, createDefaultRegistry, createToolActivities, type ResolvedMcpServer } from '@hub/tools';
+import { testTemporalAddress } from '../../infra/src/testing/temporal-test-server';
+import { SAGA_TASK_WORKFLOW_TYPE, taskStateQuery, taskWorkflowId, type TaskState, type TaskStep } from '../contracts/src/tasks';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BOOKINGS_MAIN = fileURLToPath(new URL('../../tools/servers/bookings/src/main.ts', import.meta.url));
+
+export interface BookingEffect {
+  seq: number;
+  op: 'create' | 'cancel';
+  key?: string;
+  bookingId: string;
+  resource: string;
+  slot: string;
+}
+
+export interface SagaHarness {
+  client: Client;
+  taskQueue: string;
+  bookingsFile: string;
+  /** Extra environment of the bookings server (e.g. BOOKINGS_FAIL_RESOURCE); takes effect on the next call (the server restarts). */
+  setBookingsEnv(env: Record<string, string>): void;
+  /** Start a `sagaTask` workflow for tenant `test`. */
+  startTask(steps: TaskStep[]): Promise<{ workflowId: string; handle: WorkflowHandle }>;
+  state(workflowId: string): Promise<TaskState>;
+  /** Effects the bookings server applied for this workflow (by idempotency key prefix), in order. */
+  effects(workflowId: string): BookingEffect[];
+  close(): Promise<void>;
+}
+
+/** The bookings server as a config-file MCP server. */
+export function bookingsServer(bookingsFile: string, env: Record<string, string> = {}): ResolvedMcpServer {
+  return {
+    name: 'bookings',
+    source: 'config',
+    config: { command: process.execPath, args: ['--import', 'tsx', BOOKINGS_MAIN], cwd: REPO_ROOT, env: { BOOKINGS_FILE: bookingsFile, ...env } },
+    allowPrivateHosts: [],
+    pins: {},
+    flagged: new Set(),
+  };
+}
+
+export async function startSagaHarness(): Promise<SagaHarness> {
+  const address = testTemporalAddress();
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bookings-'));
+  const bookingsFile = join(dir, 'bookings.json');
+  let extraEnv: Record<string, string> = {};
+  const manager = new McpConnectionManager();
+  const mcpProvider = new McpToolProvider({ manager, servers: async () => [bookingsServer(bookingsFile, extraEnv)] });
+  const taskQueue = `saga-test-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createToolActivities({ registry: createDefaultRegistry().addProvider(mcpProvider) }),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+
+  return {
+    client,
+    taskQueue,
+    bookingsFile,
+    setBookingsEnv(env) {
+      extraEnv = env;
+    },
+    async startTask(steps) {
+      const id = randomUUID();
+      const workflowId = taskWorkflowId('test', id);
+      const handle = await client.workflow.start(SAGA_TASK_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue,
+        args: [{ id, tenant: 'test', steps }],
+      });
+      return { workflowId, handle };
+    },
+    state: (workflowId) => client.workflow.getHandle(workflowId).query(taskStateQuery),
+    effects(workflowId) {
+      if (!existsSync(bookingsFile)) return [];
+      const store = JSON.parse(readFileSync(bookingsFile, 'utf8')) as { effects: BookingEffect[] };
+      return store.effects.filter((e) => e.key?.startsWith(`${workflowId}/`));
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await manager.closeAll();
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+export { eventually } from './harness';
