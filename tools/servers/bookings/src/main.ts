@@ -44,6 +44,8 @@ const FILE = resolve(process.env.BOOKINGS_FILE ?? 'bookings.json');
 const FAIL_RESOURCE = process.env.BOOKINGS_FAIL_RESOURCE;
 /** Test hook: cancel_booking always fails (`isError`). */
 const CANCEL_FAIL = process.env.BOOKINGS_CANCEL_FAIL === '1';
+/** Test hook: after a cancellation is applied (and stored), wait this long before answering. */
+const CANCEL_ANSWER_DELAY_MS = Number(process.env.BOOKINGS_CANCEL_ANSWER_DELAY_MS ?? 0);
 
 const log = (msg: string): void => {
   process.stderr.write(`[bookings ${process.pid}] ${msg}\n`);
@@ -192,6 +194,8 @@ server.registerTool(
         effect: { op: 'cancel', bookingId, resource: booking.resource, slot: booking.slot },
       };
     });
+    // A crash of the caller in this window is the interesting case: the effect is done, the answer not yet received.
+    if (CANCEL_ANSWER_DELAY_MS > 0) await delay(CANCEL_ANSWER_DELAY_MS, extra.signal).catch(() => undefined);
     return 'error' in out ? failure(out.error) : text(out.result);
   },
 );

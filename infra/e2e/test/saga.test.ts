@@ -1,0 +1,90 @@
+/**
+ * A saga task through the gateway with the real bookings MCP server; the
+ * worker is SIGKILLed while a compensation's effect is done but its answer
+ * not yet received. The restarted worker retries with the same idempotency
+ * key: every compensation takes effect exactly once, in reverse order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TaskState } from '@hub/contracts';
+import { repoRoot } from '@hub/infra';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
+import { HubStack, eventually } from '../src/stack';
+
+interface Effect {
+  seq: number;
+  op: 'create' | 'cancel';
+  key?: string;
+  bookingId: string;
+  resource: string;
+}
+
+let llm: ScriptedLlmServer;
+let hub: HubStack;
+let bookingsFile: string;
+
+beforeAll(async () => {
+  llm = await startScriptedLlmServer();
+  hub = new HubStack({ llmUrl: llm.url });
+  bookingsFile = join(hub.dataDir, 'bookings.json');
+  const configFile = join(hub.dataDir, 'hub.config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      mcpServers: {
+        bookings: {
+          command: process.execPath,
+          args: ['--import', 'tsx', join(repoRoot(), 'tools', 'servers', 'bookings', 'src', 'main.ts')],
+          env: { BOOKINGS_FILE: bookingsFile, BOOKINGS_FAIL_RESOURCE: 'sold-out', BOOKINGS_CANCEL_ANSWER_DELAY_MS: '3000' },
+        },
+      },
+    }),
+  );
+  hub.opts.env = { ...hub.opts.env, HUB_CONFIG: configFile };
+  await hub.start();
+});
+afterAll(async () => {
+  await hub?.stop();
+  await llm?.close();
+});
+
+const effects = (): Effect[] => (existsSync(bookingsFile) ? (JSON.parse(readFileSync(bookingsFile, 'utf8')) as { effects: Effect[] }).effects : []);
+
+describe('saga task', () => {
+  it('compensates completed steps in reverse order exactly once, across a worker SIGKILL during compensation', async () => {
+    const step = (resource: string) => ({
+      tool: 'bookings/create_booking',
+      args: { resource, slot: '2026-12-01T09:00' },
+      compensate: { tool: 'bookings/cancel_booking', args: { bookingId: '$result.bookingId' } },
+    });
+    const created = await hub.api<{ id: string }>('POST', '/v1/tasks', { steps: [step('room-a'), step('room-b'), step('sold-out')] });
+    expect(created.status).toBe(202);
+    const id = created.body.id;
+
+    // The first cancellation (of room-b) has taken effect; its answer is delayed: kill the worker now.
+    await eventually(async () => effects().some((e) => e.op === 'cancel'), 60_000, 'first compensation');
+    await hub.killWorker('SIGKILL');
+    await hub.startWorker();
+
+    const final = await eventually(async () => {
+      const s = await hub.api<TaskState>('GET', `/v1/tasks/${id}`);
+      return s.status === 200 && ['compensated', 'compensation_failed', 'completed', 'failed'].includes(s.body.status) && s.body;
+    }, 120_000, 'task end');
+    expect(final.status).toBe('compensated');
+    expect(final.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'failed']);
+    expect(final.steps.slice(0, 2).map((s) => s.compensation?.status)).toEqual(['completed', 'completed']);
+
+    const log = effects();
+    expect(log.map((e) => `${e.op}:${e.resource}`)).toEqual(['create:room-a', 'create:room-b', 'cancel:room-b', 'cancel:room-a']);
+    // Each effect has its own idempotency key: workflow id + activity id.
+    expect(new Set(log.map((e) => e.key)).size).toBe(4);
+    expect(log.every((e) => e.key?.startsWith(`task/default/${id}/`))).toBe(true);
+  });
+
+  it('rejects an invalid task with 400 naming the field', async () => {
+    const res = await hub.api<{ error: { message: string } }>('POST', '/v1/tasks', { steps: [{ tool: '', args: {} }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/tool/);
+  });
+});
