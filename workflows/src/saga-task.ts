@@ -49,18 +49,8 @@ export const taskStepActivityOptions: ActivityOptions = {
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
-/** Compensations: more patient than steps; they must not give up easily. */
-export const taskCompensationActivityOptions: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: ['ToolRejected'],
-  },
-};
+/** Compensations: the same patience as session tool calls (5 attempts with backoff); an `ok:false` answer is final. */
+export const taskCompensationActivityOptions: ActivityOptions = toolActivityOptions;
 
 /** How long a finished task keeps answering stream polls before it closes. */
 export const TASK_STREAM_LINGER = '2 seconds';

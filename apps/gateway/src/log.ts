@@ -1,11 +1,8 @@
-/** The logger shape the gateway needs (a structural subset of @hub/infra's Logger, which the gateway uses by default). */
-export type LogFields = Record<string, unknown>;
-export interface Logger {
-  debug(msg: string, fields?: LogFields): void;
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
-}
+import type { LogFields, Logger as InfraLogger } from '@hub/infra';
+
+export type { LogFields };
+/** The logger shape the gateway needs: @hub/infra's Logger without `child` (tests pass simpler ones). */
+export type Logger = Pick<InfraLogger, 'debug' | 'info' | 'warn' | 'error'>;
 
 /** Wraps a logger so every line carries `fields`. */
 export function withFields(log: Logger, fields: LogFields): Logger {
