@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ToolSpecSchema } from '@hub/contracts';
-import { NotesStore, createBuiltinProvider, findRepoRoot, resolveNotesFile, truncateResult } from '../src';
+import { repoRoot as findRepoRoot } from '@hub/infra';
+import { NotesStore, createBuiltinProvider, resolveNotesFile, truncateResult } from '../src';
 
 let dir: string;
 beforeEach(async () => {

@@ -18,39 +18,19 @@
  * notes; a partially written last line (crash mid-append) is skipped.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { hubDataDir } from '@hub/infra';
 import { defineTool } from './define';
 
 // ---------------------------------------------------------------------------
 // Location
 
-let cachedRepoRoot: string | undefined;
-
-/** Closest ancestor of `start` (default: this module's folder, then the cwd) that has a turbo.json. */
-export function findRepoRoot(start?: string): string {
-  if (start === undefined && cachedRepoRoot) return cachedRepoRoot;
-  const starts = start !== undefined ? [start] : [dirname(fileURLToPath(import.meta.url)), process.cwd()];
-  for (const s of starts) {
-    for (let dir = resolve(s); ; dir = dirname(dir)) {
-      if (existsSync(join(dir, 'turbo.json'))) {
-        if (start === undefined) cachedRepoRoot = dir;
-        return dir;
-      }
-      if (dirname(dir) === dir) break;
-    }
-  }
-  return process.cwd();
-}
-
 /** HUB_NOTES_FILE, else `<HUB_DATA_DIR or <repo root>/.hub>/notes.jsonl`. Read at every call. */
 export function resolveNotesFile(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HUB_NOTES_FILE) return resolve(env.HUB_NOTES_FILE);
-  const dataDir = env.HUB_DATA_DIR ? resolve(env.HUB_DATA_DIR) : join(findRepoRoot(), '.hub');
-  return join(dataDir, 'notes.jsonl');
+  return join(hubDataDir(env), 'notes.jsonl');
 }
 
 // ---------------------------------------------------------------------------
