@@ -16,12 +16,9 @@ export {
   toOpenAIMessages,
   toOpenAITools,
   renderTranscript,
-  workflowStreamPublisher,
   DeltaCoalescer,
   MAX_RETRY_AFTER_MS,
   SUMMARY_SYSTEM_PROMPT,
   type LlmActivityDeps,
   type LlmActivities,
-  type TokenEventPublisher,
-  type TokenEventPublisherFactory,
 } from './llm-activity';

@@ -45,11 +45,6 @@ import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventP
 // Stream publishing
 // ---------------------------------------------------------------------------
 
-/** Where `llmComplete` publishes token events while streaming (see `@hub/infra/streams`). */
-export type TokenEventPublisher = SessionEventPublisher;
-export type TokenEventPublisherFactory = SessionEventPublisherFactory;
-export { workflowStreamPublisher };
-
 /**
  * Coalesces text deltas so that at most one emission happens per `intervalMs`
  * window (leading edge: a delta arriving after a quiet window is emitted at
@@ -301,7 +296,7 @@ export interface LlmActivityDeps {
   /** The worker's tool catalogue, for requests with `toolAllow` (e.g. `createToolActivities().listTools`). */
   listTools?: (req: ListToolsRequest) => Promise<ToolSpec[]>;
   /** Where token events go. Default: the calling workflow's durable stream. */
-  publisher?: TokenEventPublisherFactory;
+  publisher?: SessionEventPublisherFactory;
   /** Heartbeat period while a request is in flight (ms). Default: derived from the heartbeat timeout, at most 5 s. */
   heartbeatIntervalMs?: number;
   /** A stream that delivers nothing for this long is aborted and retried (ms). Default: the OpenAI client's timeout. */
@@ -386,7 +381,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
     const hb = setInterval(() => ctx.heartbeat(), heartbeatInterval(info));
     hb.unref();
     let idle: NodeJS.Timeout | undefined;
-    let publisher: TokenEventPublisher | undefined;
+    let publisher: SessionEventPublisher | undefined;
     let coalescer: DeltaCoalescer | undefined;
     try {
       if (!stream) {
@@ -399,7 +394,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       // first batch waits a full window: a reply that is complete within it
       // costs no signal at all and reaches clients in `turn.completed`.
       const attempt = info.attempt;
-      const openPublisher = (): TokenEventPublisher => {
+      const openPublisher = (): SessionEventPublisher => {
         try {
           return publisherFactory(ctx);
         } catch (err) {

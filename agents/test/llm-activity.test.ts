@@ -5,7 +5,8 @@ import { ApplicationFailure, CancelledFailure, type Logger } from '@temporalio/c
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { LlmRequest, SessionEvent, SummarizeRequest, TokenUsage, ToolSpec } from '@hub/contracts';
 import { createOpenAIClient } from '../src/llm-config';
-import { createLlmActivities, type LlmActivityDeps, type TokenEventPublisherFactory } from '../src/llm-activity';
+import type { SessionEventPublisherFactory } from '@hub/infra/streams';
+import { createLlmActivities, type LlmActivityDeps } from '../src/llm-activity';
 // Test fixture owned by this package's author; imported by path until @hub/infra exports it.
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../../infra/src/testing/scripted-llm-server';
 
@@ -42,7 +43,7 @@ interface Published {
   at: number;
 }
 
-function memoryPublisher(): { factory: TokenEventPublisherFactory; events: Published[]; closed: () => number } {
+function memoryPublisher(): { factory: SessionEventPublisherFactory; events: Published[]; closed: () => number } {
   const events: Published[] = [];
   let closed = 0;
   return {

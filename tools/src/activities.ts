@@ -25,15 +25,10 @@ export interface ToolActivitiesDeps {
   /** Cap on result content (default `LIMITS.maxToolResultChars`). */
   maxResultChars?: number;
   /** Where `tool.progress` events go (default: the session's workflow stream). Tests inject their own. */
-  progressPublisher?: ToolEventPublisherFactory;
+  progressPublisher?: SessionEventPublisherFactory;
   /** Least time between two published progress events of one call (default 250 ms; later ones in between are coalesced). */
   progressIntervalMs?: number;
 }
-
-/** Where `executeTool` publishes `tool.progress` events (see `@hub/infra/streams`). */
-export type ToolEventPublisher = SessionEventPublisher;
-export type ToolEventPublisherFactory = SessionEventPublisherFactory;
-export const workflowStreamToolPublisher: SessionEventPublisherFactory = workflowStreamPublisher;
 
 /** A registry holding the built-in tools (calculator, current_time, save_note, list_notes). */
 export function createDefaultRegistry(): ToolRegistry {
@@ -97,7 +92,7 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
     }
 
     const progress = req.turnId !== undefined && req.toolCallId !== undefined
-      ? new ProgressEvents(actx, deps.progressPublisher ?? workflowStreamToolPublisher, deps.progressIntervalMs ?? 250, {
+      ? new ProgressEvents(actx, deps.progressPublisher ?? workflowStreamPublisher, deps.progressIntervalMs ?? 250, {
           turnId: req.turnId,
           toolCallId: req.toolCallId,
           tool: name,
@@ -131,7 +126,7 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
  * publisher is opened on the first event; publishing is best effort.
  */
 class ProgressEvents {
-  #publisher: ToolEventPublisher | undefined;
+  #publisher: SessionEventPublisher | undefined;
   #failed = false;
   #lastAt = 0;
   #pending: ToolProgress | undefined;
@@ -139,7 +134,7 @@ class ProgressEvents {
 
   constructor(
     private readonly actx: Context,
-    private readonly factory: ToolEventPublisherFactory,
+    private readonly factory: SessionEventPublisherFactory,
     private readonly intervalMs: number,
     private readonly where: { turnId: string; toolCallId: string; tool: string },
   ) {}

@@ -60,7 +60,9 @@ interface QueuedMessage {
   text: string;
 }
 
+/** A tool call waiting for a human: what is shown, and the decision once it arrives. */
 interface ApprovalSlot {
+  pending: PendingApproval;
   decided?: { approve: boolean; reason?: string };
 }
 
@@ -85,7 +87,6 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
   const queue: QueuedMessage[] = [];
   const results = new Map<string, TurnResult>();
   const approvals = new Map<string, ApprovalSlot>();
-  const pendingApprovals = new Map<string, PendingApproval>();
   let running: { turnId: string; scope: CancellationScope } | undefined;
 
   const stream = new WorkflowStream(input.streamState as WorkflowStreamState | undefined);
@@ -98,7 +99,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     status,
     messages,
     summary,
-    pendingApprovals: [...pendingApprovals.values()],
+    pendingApprovals: [...approvals.values()].map((a) => a.pending),
     usage,
     turns,
     queued: queue.length,
@@ -198,9 +199,8 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     const requestedAt = nowIso();
     const expiresAt = new Date(Date.parse(requestedAt) + options.approvalTimeoutMs).toISOString();
     const pending = { approvalId, turnId: request.turnId, toolCallId: request.toolCallId, tool: request.tool, arguments: request.arguments, requestedAt, expiresAt };
-    const slot: ApprovalSlot = {};
+    const slot: ApprovalSlot = { pending };
     approvals.set(approvalId, slot);
-    pendingApprovals.set(approvalId, pending);
     status = 'awaiting_approval';
     events.publish({ type: 'approval.requested', approval: pending });
     try {
@@ -216,7 +216,6 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
       return { approved: decision.approve, reason: decision.reason, timedOut: !decidedInTime };
     } finally {
       approvals.delete(approvalId);
-      pendingApprovals.delete(approvalId);
       status = 'running';
     }
   };

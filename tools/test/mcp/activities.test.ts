@@ -4,7 +4,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Info } from '@temporalio/activity';
 import type { Logger } from '@temporalio/common';
 import type { SessionEvent, ToolRequest } from '@hub/contracts';
-import { ToolRegistry, createBuiltinProvider, createToolActivities, type ToolEventPublisherFactory } from '../../src';
+import type { SessionEventPublisherFactory } from '@hub/infra/streams';
+import { ToolRegistry, createBuiltinProvider, createToolActivities } from '../../src';
 import { McpConnectionManager, McpToolProvider, type ResolvedMcpServer } from '../../src/mcp';
 import { memoryTransports } from './memory-server';
 
@@ -44,7 +45,7 @@ function setup() {
   const events: SessionEvent[] = [];
   let opened = 0;
   let closed = 0;
-  const publisher: ToolEventPublisherFactory = () => {
+  const publisher: SessionEventPublisherFactory = () => {
     opened += 1;
     return { publish: (ev) => void events.push(ev), close: async () => void (closed += 1) };
   };
