@@ -432,8 +432,9 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
     taskQueue: opts.taskQueue,
     hubConfig: opts.hubConfig ?? HubConfigSchema.parse({}),
     checkUrl: opts.checkMcpUrl ?? (async (url, allow) => void (await assertUrlAllowed(url, allow))),
+    rpcTimeoutMs: opts.rpcTimeoutMs,
   });
-  mountTaskRoutes(app, { client: opts.client, taskQueue: opts.taskQueue });
+  mountTaskRoutes(app, { client: opts.client, taskQueue: opts.taskQueue, rpcTimeoutMs: opts.rpcTimeoutMs });
 
   // ------------------------------------------------------------ OpenAPI
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -23,6 +23,7 @@ import {
   type McpServerConfig,
   type McpServerState,
 } from '@hub/contracts';
+import { shortCalls } from './sessions';
 import { ApiError, ErrorResponseSchema } from './errors';
 import type { GatewayApp } from './app';
 
@@ -118,8 +119,7 @@ function registryError(err: unknown): never {
 
 export function mountMcpRegistryRoutes(app: GatewayApp, opts: McpRoutesOptions): void {
   const { client, taskQueue, hubConfig } = opts;
-  const rpcTimeoutMs = opts.rpcTimeoutMs ?? 10_000;
-  const short = <R>(fn: () => Promise<R>): Promise<R> => client.withDeadline(Date.now() + rpcTimeoutMs, fn);
+  const short = shortCalls(client, opts.rpcTimeoutMs);
   const registry = (tenant: string) => client.workflow.getHandle(mcpRegistryWorkflowId(tenant));
   const startOp = (tenant: string) =>
     new WithStartWorkflowOperation(WORKFLOW_TYPES.mcpRegistry, {

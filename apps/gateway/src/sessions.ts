@@ -109,6 +109,14 @@ function applicationFailureOf(err: WorkflowUpdateFailedError): ApplicationFailur
   return err.cause instanceof ApplicationFailure ? err.cause : undefined;
 }
 
+/** Default deadline of short Temporal calls (describe, query, list, start). */
+export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
+
+/** Short Temporal calls get a deadline so a dead server or a missing worker can't hang a request. */
+export function shortCalls(client: Client, rpcTimeoutMs = DEFAULT_RPC_TIMEOUT_MS): <R>(fn: () => Promise<R>) => Promise<R> {
+  return (fn) => client.withDeadline(Date.now() + rpcTimeoutMs, fn);
+}
+
 export function createSessionService(opts: SessionServiceOptions): SessionService {
   const { client, taskQueue, profiles } = opts;
   const defaults: SessionDefaults = {
@@ -116,10 +124,7 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     approvalTimeoutMs: opts.defaults?.approvalTimeoutMs ?? DEFAULTS.approvalTimeoutMs,
     maxTurnsPerRun: opts.defaults?.maxTurnsPerRun ?? DEFAULTS.maxTurnsPerRun,
   };
-  const rpcTimeoutMs = opts.rpcTimeoutMs ?? 10_000;
-
-  /** Short Temporal calls get a deadline so a dead server or a missing worker can't hang a request. */
-  const short = <R>(fn: () => Promise<R>): Promise<R> => client.withDeadline(Date.now() + rpcTimeoutMs, fn);
+  const short = shortCalls(client, opts.rpcTimeoutMs);
   /** Long calls (waiting for a turn) have no deadline but stop waiting when the caller's signal aborts. */
   const cancellable = <R>(signal: AbortSignal | undefined, fn: () => Promise<R>): Promise<R> =>
     signal ? client.withAbortSignal(signal, fn) : fn();

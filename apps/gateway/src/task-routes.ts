@@ -13,6 +13,7 @@ import {
   taskWorkflowId,
   type TaskWorkflowInput,
 } from '@hub/contracts';
+import { shortCalls } from './sessions';
 import { ApiError, ErrorResponseSchema } from './errors';
 import type { GatewayApp } from './app';
 
@@ -58,8 +59,7 @@ const cancelTaskRoute = createRoute({
 
 export function mountTaskRoutes(app: GatewayApp, opts: TaskRoutesOptions): void {
   const { client, taskQueue } = opts;
-  const rpcTimeoutMs = opts.rpcTimeoutMs ?? 10_000;
-  const short = <R>(fn: () => Promise<R>): Promise<R> => client.withDeadline(Date.now() + rpcTimeoutMs, fn);
+  const short = shortCalls(client, opts.rpcTimeoutMs);
   const notFound = (id: string) => (err: unknown): never => {
     if (err instanceof WorkflowNotFoundError) throw new ApiError(404, 'not_found', `no task '${id}'`);
     throw err;
