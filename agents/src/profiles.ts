@@ -36,6 +36,30 @@ const RAW_PROFILES: readonly AgentProfile[] = [
     tools: ['*'],
     maxToolRounds: 16,
   },
+  {
+    name: 'research-planner',
+    description: 'Plans research jobs: splits a question into self-contained sub-questions (structured output, no tools).',
+    systemPrompt: [
+      'You plan research. Split the question into self-contained sub-questions that separate agents can research in parallel and that together answer it.',
+      'Each sub-question must make sense on its own, without the others. Do not overlap them. Never exceed the number of sub-questions you are given.',
+      'Answer only with the JSON object you are asked for.',
+    ].join('\n'),
+    temperature: 0.2,
+    tools: [],
+    maxToolRounds: 0,
+  },
+  {
+    name: 'research-synthesizer',
+    description: 'Writes the report of a research job from its agents\' findings, citing them (no tools).',
+    systemPrompt: [
+      'You write research reports from findings gathered by several agents.',
+      'Answer the question directly, then give the supporting details. Cite every claim with the [n] marker of the finding it comes from.',
+      'Point out where findings disagree or evidence is missing. Never add facts that are not in the findings.',
+    ].join('\n'),
+    temperature: 0.2,
+    tools: [],
+    maxToolRounds: 0,
+  },
 ];
 
 function buildProfiles(raw: readonly AgentProfile[]): Record<string, AgentProfile> {

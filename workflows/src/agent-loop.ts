@@ -16,6 +16,7 @@ import type {
   SessionEvent,
   Summary,
   TokenUsage,
+  ToolCall,
   ToolSpec,
 } from '@hub/contracts';
 import { listToolsActivityOptions, llmActivityOptions, toolActivityOptions } from './activity-options';
@@ -39,6 +40,27 @@ export interface TurnContext {
   messages: ChatMessage[];
   events: WorkflowTopicHandle<SessionEvent>;
   approvalGate: ApprovalGate;
+  /** Stream token deltas to the workflow's event stream (default true; sub-agents nobody watches turn it off). */
+  streamTokens?: boolean;
+  /**
+   * Token budget of this turn: once the model has used this many tokens, no
+   * more tools run and its last answer stands (the result says so).
+   */
+  tokenBudget?: number;
+  /** Tools the workflow itself implements (e.g. `research`), offered next to the catalogue. */
+  workflowTools?: WorkflowTool[];
+}
+
+/** A tool run by workflow code (child workflows, timers) rather than by an activity. */
+export interface WorkflowTool {
+  spec: ToolSpec;
+  run(call: ToolCall, turnId: string): Promise<{ ok: boolean; content: string }>;
+}
+
+export interface TurnOutcome {
+  reply: string;
+  /** The turn stopped early because its token budget was spent. */
+  budgetExhausted?: boolean;
 }
 
 const llm = (activityId: string) => proxyActivities<SessionActivities>({ ...llmActivityOptions, activityId });
@@ -71,9 +93,11 @@ export function modelMessages(messages: ChatMessage[]): ChatMessage[] {
   return messages.filter((m) => !(m.role === 'assistant' && m.error !== undefined));
 }
 
-export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) => void): Promise<{ reply: string }> {
+export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) => void): Promise<TurnOutcome> {
   const { profile, turnId } = ctx;
+  const workflowTools = new Map((ctx.workflowTools ?? []).map((t) => [t.spec.name, t]));
   const wantsTools = profile.tools.length > 0;
+  let usedTokens = 0;
   // Before the patch: the catalogue came from its own activity, once per turn.
   const legacyCatalog: ToolSpec[] | undefined =
     !wantsTools || patched(TOOLS_IN_LLM_ACTIVITY)
@@ -87,15 +111,17 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
       temperature: profile.temperature,
       systemPrompt: systemPromptFor(profile, ctx.summary),
       messages: modelMessages(ctx.messages),
-      tools: mayUseTools && legacyCatalog ? legacyCatalog : [],
+      tools: mayUseTools && legacyCatalog ? legacyCatalog : mayUseTools ? [...workflowTools.values()].map((t) => t.spec) : [],
       ...(mayUseTools && !legacyCatalog ? { toolAllow: { allow: profile.tools, alsoAllow: ctx.sessionAllow, tenant: ctx.tenant } } : {}),
-      stream: { turnId, round },
+      ...(ctx.streamTokens === false ? {} : { stream: { turnId, round } }),
     });
     const byName = new Map((legacyCatalog ?? res.offeredTools ?? []).map((t) => [t.name, t]));
     onUsage(res.usage);
-    if (res.toolCalls.length === 0 || !mayUseTools) {
+    usedTokens += res.usage.totalTokens;
+    const budgetSpent = ctx.tokenBudget !== undefined && usedTokens >= ctx.tokenBudget;
+    if (res.toolCalls.length === 0 || !mayUseTools || budgetSpent) {
       ctx.messages.push({ role: 'assistant', content: res.content, turnId });
-      return { reply: res.content };
+      return budgetSpent && res.toolCalls.length > 0 ? { reply: res.content, budgetExhausted: true } : { reply: res.content };
     }
     ctx.messages.push({ role: 'assistant', content: res.content, toolCalls: res.toolCalls, turnId });
 
@@ -114,6 +140,10 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
           content = decision.timedOut
             ? `The user did not approve calling '${call.name}' in time; treated as denied. Do not retry it unless asked.`
             : `The user denied calling '${call.name}'${decision.reason ? `: ${decision.reason}` : '.'}`;
+        } else if (workflowTools.has(call.name)) {
+          const result = await workflowTools.get(call.name)!.run(call, turnId);
+          ok = result.ok;
+          content = result.ok ? result.content : `Error: ${result.content}`;
         } else {
           const result = await tools(`${turnId}/tool/${call.id}`, spec).executeTool({
             name: call.name,

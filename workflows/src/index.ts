@@ -2,3 +2,4 @@
 export { agentSession } from './session';
 export { mcpRegistry } from './mcp-registry';
 export { sagaTask } from './saga-task';
+export { researchJob, researchBatch, researchAgent } from './research';

@@ -37,6 +37,7 @@ import {
   approveToolUpdate,
   closeSessionSignal,
   closeSessionUpdate,
+  researchProgressToSessionSignal,
   sendMessageUpdate,
   sessionStateQuery,
 } from '@hub/contracts';
@@ -53,6 +54,7 @@ import type {
 } from '@hub/contracts';
 import { runAgentTurn, type ApprovalGate, type TurnContext } from './agent-loop';
 import { compactConversation } from './compaction';
+import { researchToolFor } from './research-tool';
 import { describeFailure, nowIso } from './util';
 
 interface QueuedMessage {
@@ -182,6 +184,10 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     { validator: (_req) => rejectIfUnavailable() },
   );
   setHandler(closeSessionSignal, ({ reason }) => requestClose(reason ?? 'closed by user'));
+  // Research jobs started by the `research` tool report their milestones here; they join the conversation's stream.
+  setHandler(researchProgressToSessionSignal, ({ turnId, toolCallId, jobId, event }) => {
+    events.publish({ type: 'research.progress', turnId, toolCallId, jobId, event });
+  });
 
   function rejectIfUnavailable(): void {
     if (closeReason || status === 'closed') {
@@ -226,6 +232,13 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     lastActivityAt = nowIso();
     messages.push({ role: 'user', content: item.text, turnId: item.turnId });
     events.publish({ type: 'turn.started', turnId: item.turnId, text: item.text });
+    const research = researchToolFor({
+      sessionWorkflowId: workflowInfo().workflowId,
+      sessionId,
+      tenant,
+      profileTools: profile.tools,
+      options,
+    });
     const ctx: TurnContext = {
       sessionId,
       tenant,
@@ -236,6 +249,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
       messages,
       events,
       approvalGate,
+      ...(research ? { workflowTools: [research] } : {}),
     };
     const scope = new CancellationScope();
     running = { turnId: item.turnId, scope };

@@ -5,3 +5,4 @@ export * from './session';
 export * from './messages';
 export * from './mcp';
 export * from './tasks';
+export * from './research';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AgentProfileSchema, ChatMessageSchema, TokenUsageSchema, ToolCallSchema } from './agent';
 import { LIMITS } from './limits';
+import { ResearchEventSchema } from './research';
 
 export const SessionStatusSchema = z
   .enum(['idle', 'running', 'awaiting_approval', 'closed'])
@@ -96,6 +97,13 @@ export const SessionOptionsSchema = z.object({
   maxTurnsPerRun: z.number().int().positive(),
   /** Tools this session may use (exact names or globs); intersected with the profile's allowlist. */
   toolAllowlist: z.array(z.string()).optional(),
+  /**
+   * Profiles of the `research` tool's jobs (planner, sub-agents, synthesizer). Set by the gateway;
+   * without them the session offers no `research` tool.
+   */
+  research: z
+    .object({ planner: AgentProfileSchema, researcher: AgentProfileSchema, synthesizer: AgentProfileSchema })
+    .optional(),
   /** History compaction on continue-as-new (defaults: LIMITS.maxCarriedChars / LIMITS.keepRecentMessages). */
   compaction: z
     .object({
@@ -172,6 +180,14 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('turn.completed'), turnId: z.string(), reply: z.string(), usage: TokenUsageSchema }),
   z.object({ type: z.literal('turn.failed'), turnId: z.string(), error: z.string() }),
   z.object({ type: z.literal('turn.interrupted'), turnId: z.string() }),
+  z.object({
+    type: z.literal('research.progress'),
+    turnId: z.string(),
+    toolCallId: z.string(),
+    /** The research job the `research` tool started (GET /v1/research/{jobId}). */
+    jobId: z.string(),
+    event: ResearchEventSchema,
+  }),
   z.object({ type: z.literal('session.compacted'), generation: z.number().int(), summarizedMessages: z.number().int() }),
   z.object({ type: z.literal('session.closed'), reason: z.string() }),
 ]);

@@ -1,0 +1,347 @@
+/**
+ * Research jobs: a question is planned into sub-questions, each researched by
+ * a child agent workflow, and the findings are synthesised into one report
+ * with provenance. Shapes of the API body, the workflow inputs and results,
+ * the job state (query), its events, and the messages between the job, its
+ * batch workflows and a session that started it.
+ *
+ * Workflow ids derive from the job id, so a retried spawn can never start a
+ * second copy of the same work:
+ *
+ *   research/<tenant>/<id>                     the job
+ *   research/<tenant>/<id>/agent/<i>           sub-agent i (up to 1,000 sub-tasks)
+ *   research/<tenant>/<id>/batch/<b>           batch b (above 1,000 sub-tasks)
+ *   research/<tenant>/<id>/batch/<b>/agent/<i> sub-agent i, run by batch b
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { z } from 'zod';
+import { AgentProfileSchema, TokenUsageSchema } from './agent';
+
+export const RESEARCH_LIMITS = {
+  /** Most sub-agents one job may ask for. */
+  maxAgents: 10_000,
+  /** Most children one workflow runs at a time (per job across its batches). */
+  maxInFlight: 500,
+  /** Most children one workflow ever starts (Temporal's pending-children limit is 2,000; we stay far below). */
+  maxChildrenPerWorkflow: 1_000,
+  /** Planner answers that fail validation are re-asked this many times in total. */
+  plannerAttempts: 3,
+  /** Longest finding kept per agent (characters); longer ones are cut with a note. */
+  maxFindingChars: 4_000,
+  /** Budget of the synthesizer's input for all findings together (characters). */
+  synthesisInputChars: 60_000,
+  /** How often batch workflows report progress to their job (ms). */
+  batchReportMs: 1_000,
+} as const;
+
+// ---- API -------------------------------------------------------------------
+
+const DURATION_RE = /^(\d{1,7})(ms|s|m|h)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `"90s"`, `"10m"`, `"2h"`, `"500ms"` → milliseconds; undefined when malformed. */
+export function parseDurationMs(text: string): number | undefined {
+  const m = DURATION_RE.exec(text.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : undefined;
+}
+
+export const DeadlineSchema = z
+  .string()
+  .refine((s) => parseDurationMs(s) !== undefined && parseDurationMs(s)! > 0, {
+    message: 'deadline must be a duration like "90s", "10m" or "2h"',
+  })
+  .refine((s) => (parseDurationMs(s) ?? 0) <= 7 * 24 * 3_600_000, { message: 'deadline must be at most 7 days' })
+  .describe('Time the sub-agents have, from the job start (e.g. "90s", "10m", "2h"); agents still running then are cancelled and count as timed out');
+
+export const ResearchPolicySchema = z
+  .object({
+    minSuccessRatio: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('The job succeeds when at least this share of its sub-agents succeed (default 0.5)'),
+    deadline: DeadlineSchema.optional(),
+  })
+  .strict();
+export type ResearchPolicy = z.infer<typeof ResearchPolicySchema>;
+
+export const ResearchBudgetSchema = z
+  .object({
+    tokens: z.number().int().positive().optional().describe('Token budget of the whole job (planner, agents, synthesizer); when spent, no new agents start'),
+    perAgentTokens: z.number().int().positive().optional().describe('Token budget of each sub-agent; an agent over it must answer with what it has'),
+  })
+  .strict();
+export type ResearchBudget = z.infer<typeof ResearchBudgetSchema>;
+
+const ToolPatternSchema = z.string().regex(/^[a-zA-Z0-9_*?-]{1,128}$/, { message: 'tool patterns use letters, digits, _, -, * and ?' });
+
+/** Body of `POST /v1/research`. */
+export const CreateResearchBodySchema = z
+  .object({
+    question: z
+      .string()
+      .refine((s) => s.trim().length > 0, { message: 'question must not be empty' })
+      .refine((s) => s.length <= 8_000, { message: 'question must be at most 8000 characters' }),
+    maxAgents: z
+      .number()
+      .int({ message: 'maxAgents must be an integer' })
+      .min(1, { message: 'maxAgents must be at least 1' })
+      .max(RESEARCH_LIMITS.maxAgents, { message: `maxAgents must be at most ${RESEARCH_LIMITS.maxAgents}` })
+      .default(5),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(RESEARCH_LIMITS.maxInFlight)
+      .optional()
+      .describe(`Most sub-agents running at once (default and maximum ${RESEARCH_LIMITS.maxInFlight})`),
+    agent: z.string().optional().describe('Agent profile of the sub-agents (default: researcher)'),
+    tools: z.array(ToolPatternSchema).max(100).optional().describe('Tools the sub-agents may use (names or globs; default: the profile\'s)'),
+    policy: ResearchPolicySchema.optional(),
+    budget: ResearchBudgetSchema.optional(),
+  })
+  .strict();
+export type CreateResearchBody = z.input<typeof CreateResearchBodySchema>;
+
+// ---- the plan (structured output of the planner) -----------------------------
+
+export const ResearchPlanSchema = z
+  .object({
+    subQuestions: z
+      .array(
+        z
+          .object({
+            question: z.string().min(1).max(2_000).describe('A self-contained question one agent can research'),
+            focus: z.string().max(500).describe('What this part contributes to the whole answer'),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export type ResearchPlan = z.infer<typeof ResearchPlanSchema>;
+
+/** JSON Schema of the plan, for `response_format: {type: 'json_schema'}`. */
+export const RESEARCH_PLAN_JSON_SCHEMA: Record<string, unknown> = (() => {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(ResearchPlanSchema) as Record<string, unknown>;
+  return schema;
+})();
+
+// ---- workflow inputs and results -----------------------------------------------
+
+export const ResearchParentSchema = z.object({
+  /** The session workflow to report progress to. */
+  workflowId: z.string(),
+  turnId: z.string(),
+  toolCallId: z.string(),
+});
+export type ResearchParent = z.infer<typeof ResearchParentSchema>;
+
+export const ResearchJobInputSchema = z.object({
+  id: z.string(),
+  tenant: z.string(),
+  question: z.string(),
+  maxAgents: z.number().int().min(1).max(RESEARCH_LIMITS.maxAgents),
+  /** Profiles: the planner, the sub-agents, the synthesizer (resolved by the caller). */
+  planner: AgentProfileSchema,
+  researcher: AgentProfileSchema,
+  synthesizer: AgentProfileSchema,
+  /** Extra allowlist of the sub-agents' tools (both this and the profile's must match). */
+  tools: z.array(z.string()).optional(),
+  minSuccessRatio: z.number().min(0).max(1),
+  /** Most sub-agents in flight (default RESEARCH_LIMITS.maxInFlight). */
+  concurrency: z.number().int().min(1).max(RESEARCH_LIMITS.maxInFlight).optional(),
+  /** Sub-tasks per batch workflow, and the size above which batches are used (default and maximum 1,000; tests use less). */
+  batchSize: z.number().int().min(1).max(RESEARCH_LIMITS.maxChildrenPerWorkflow).optional(),
+  /** Milliseconds from the job start. */
+  deadlineMs: z.number().int().positive().optional(),
+  budget: ResearchBudgetSchema.optional(),
+  createdAt: z.string(),
+  /** Set when a session's `research` tool started the job. */
+  parent: ResearchParentSchema.optional(),
+});
+export type ResearchJobInput = z.infer<typeof ResearchJobInputSchema>;
+
+export const SubTaskSchema = z.object({ index: z.number().int().nonnegative(), question: z.string(), focus: z.string() });
+export type SubTask = z.infer<typeof SubTaskSchema>;
+
+/** Input of one sub-agent (`researchAgent`). */
+export interface ResearchAgentInput {
+  jobId: string;
+  tenant: string;
+  overallQuestion: string;
+  task: SubTask;
+  profile: z.infer<typeof AgentProfileSchema>;
+  tools?: string[];
+  perAgentTokens?: number;
+}
+
+export const ToolUseSchema = z.object({
+  tool: z.string(),
+  arguments: z.string().describe('JSON arguments (cut to 500 characters)'),
+  ok: z.boolean(),
+});
+
+export const AgentOutcomeStatusSchema = z.enum(['succeeded', 'failed', 'timed_out', 'cancelled']);
+
+/** What one sub-agent returns: its answer and where it came from. */
+export const AgentFindingSchema = z.object({
+  index: z.number().int().nonnegative(),
+  workflowId: z.string(),
+  status: AgentOutcomeStatusSchema,
+  answer: z.string().optional(),
+  error: z.string().optional(),
+  toolCalls: z.array(ToolUseSchema),
+  /** URLs and other references found in the tool results the agent used. */
+  sources: z.array(z.string()),
+  usage: TokenUsageSchema,
+  /** The agent stopped early because it spent its per-agent token budget. */
+  budgetExhausted: z.boolean().optional(),
+});
+export type AgentFinding = z.infer<typeof AgentFindingSchema>;
+
+/** Input of a batch workflow (jobs above 1,000 sub-tasks). */
+export interface ResearchBatchInput {
+  jobWorkflowId: string;
+  batch: number;
+  agent: Omit<ResearchAgentInput, 'task'>;
+  tasks: SubTask[];
+  concurrency: number;
+}
+
+// ---- job state (query) -----------------------------------------------------------
+
+export const ResearchStatusSchema = z
+  .enum(['planning', 'running', 'synthesizing', 'completed', 'failed', 'cancelled'])
+  .describe(
+    'planning: the planner is splitting the question; running: sub-agents are working; synthesizing: the report is being written; ' +
+      'completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept',
+  );
+export type ResearchStatus = z.infer<typeof ResearchStatusSchema>;
+
+export const AgentStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped']);
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+
+export const ResearchAgentStateSchema = z.object({
+  index: z.number().int().nonnegative(),
+  question: z.string(),
+  status: AgentStatusSchema,
+  error: z.string().optional(),
+  totalTokens: z.number().int().nonnegative().optional(),
+});
+export type ResearchAgentState = z.infer<typeof ResearchAgentStateSchema>;
+
+export const ResearchProgressSchema = z.object({
+  total: z.number().int().nonnegative(),
+  pending: z.number().int().nonnegative(),
+  running: z.number().int().nonnegative(),
+  succeeded: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative().describe('failed, timed out, cancelled or skipped'),
+  percent: z.number().min(0).max(100).describe('share of sub-agents that have finished, in percent'),
+});
+export type ResearchProgress = z.infer<typeof ResearchProgressSchema>;
+
+export const CitationSchema = z.object({
+  ref: z.number().int().positive().describe('The [n] marker in the report'),
+  agent: z.number().int().nonnegative().describe('Index of the sub-agent whose finding it cites'),
+  question: z.string(),
+  sources: z.array(z.string()),
+});
+
+export const ResearchResultSchema = z.object({
+  report: z.string(),
+  citations: z.array(CitationSchema),
+  /** The successful findings, with provenance (which agent, which tool calls, which sources). */
+  findings: z.array(AgentFindingSchema),
+  failures: z.array(z.object({ index: z.number().int(), status: AgentStatusSchema, reason: z.string() })),
+  policy: z.object({ minSuccessRatio: z.number(), successRatio: z.number(), met: z.boolean() }),
+  notes: z.array(z.string()).describe('What limited the job, e.g. the token budget or the deadline'),
+});
+export type ResearchResult = z.infer<typeof ResearchResultSchema>;
+
+export const ResearchStateSchema = z.object({
+  id: z.string(),
+  tenant: z.string(),
+  question: z.string(),
+  status: ResearchStatusSchema,
+  maxAgents: z.number().int(),
+  plan: z.object({ requested: z.number().int(), planned: z.number().int(), capped: z.boolean(), attempts: z.number().int() }).optional(),
+  progress: ResearchProgressSchema,
+  agents: z.array(ResearchAgentStateSchema),
+  usage: TokenUsageSchema,
+  budget: z.object({ tokens: z.number().int().optional(), perAgentTokens: z.number().int().optional(), exhausted: z.boolean() }),
+  deadlinePassed: z.boolean(),
+  batches: z.number().int().nonnegative().describe('Batch workflows used (0: the job runs its agents itself)'),
+  error: z.string().optional(),
+  result: ResearchResultSchema.optional(),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
+});
+export type ResearchState = z.infer<typeof ResearchStateSchema>;
+
+/** Events on the job's durable stream (topic {@link RESEARCH_EVENTS_TOPIC}). */
+export const ResearchEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('research.planning'), question: z.string() }),
+  z.object({
+    type: z.literal('research.planned'),
+    subQuestions: z.array(z.string()),
+    requested: z.number().int(),
+    capped: z.boolean(),
+    batches: z.number().int(),
+  }),
+  z.object({ type: z.literal('agent.started'), index: z.number().int(), question: z.string() }),
+  z.object({ type: z.literal('agent.finished'), index: z.number().int(), totalTokens: z.number().int() }),
+  z.object({ type: z.literal('agent.failed'), index: z.number().int(), status: AgentStatusSchema, error: z.string() }),
+  z.object({ type: z.literal('research.progress'), progress: ResearchProgressSchema }),
+  z.object({ type: z.literal('research.budget_exhausted'), usedTokens: z.number().int(), budgetTokens: z.number().int() }),
+  z.object({ type: z.literal('research.deadline'), deadlineMs: z.number().int() }),
+  z.object({ type: z.literal('research.synthesizing'), findings: z.number().int() }),
+  z.object({ type: z.literal('research.done'), status: ResearchStatusSchema, error: z.string().optional(), progress: ResearchProgressSchema }),
+]);
+export type ResearchEvent = z.infer<typeof ResearchEventSchema>;
+
+export const RESEARCH_EVENTS_TOPIC = 'events';
+
+// ---- names and messages ------------------------------------------------------------
+
+export const RESEARCH_WORKFLOW_TYPES = {
+  job: 'researchJob',
+  batch: 'researchBatch',
+  agent: 'researchAgent',
+} as const;
+
+export function researchWorkflowId(tenant: string, id: string): string {
+  return `research/${tenant}/${id}`;
+}
+export function researchWorkflowIdPrefix(tenant: string): string {
+  return `research/${tenant}/`;
+}
+export function parseResearchWorkflowId(workflowId: string): { tenant: string; id: string } | undefined {
+  const m = /^research\/([^/]+)\/([^/]+)$/.exec(workflowId);
+  return m ? { tenant: m[1]!, id: m[2]! } : undefined;
+}
+export function researchAgentWorkflowId(parentWorkflowId: string, index: number): string {
+  return `${parentWorkflowId}/agent/${index}`;
+}
+export function researchBatchWorkflowId(jobWorkflowId: string, batch: number): string {
+  return `${jobWorkflowId}/batch/${batch}`;
+}
+
+/** One agent's change, as a batch reports it to its job. */
+export interface AgentUpdate {
+  index: number;
+  status: AgentStatus;
+  error?: string;
+  totalTokens?: number;
+}
+
+export const researchStateQuery = defineQuery<ResearchState>('researchState');
+/** Batch → job: agents that started or finished since the last report. */
+export const researchBatchProgressSignal = defineSignal<[{ batch: number; updates: AgentUpdate[] }]>('researchBatchProgress');
+/** Job → batch: start no more agents (budget spent). */
+export const researchStopStartingSignal = defineSignal<[{ reason: string }]>('researchStopStarting');
+/** Job → the session that started it: progress for the conversation's event stream. */
+export const researchProgressToSessionSignal = defineSignal<[{ turnId: string; toolCallId: string; jobId: string; event: ResearchEvent }]>(
+  'researchProgress',
+);

@@ -1,0 +1,73 @@
+/**
+ * `researchBatch`: runs up to 1,000 sub-agents of a large research job (jobs
+ * above 1,000 sub-tasks split their work into batches so no workflow has more
+ * than 1,000 children). It reports agent starts and ends to its job every
+ * second (one signal carrying every change since the last one), stops
+ * starting agents when the job says so (budget spent), and returns every
+ * finding (answers cut shorter than in a small job, to keep its result
+ * payload within Temporal's limits). Cancelled (job cancelled, deadline), it
+ * cancels its running agents, waits for them, and returns what it has.
+ */
+import { CancellationScope, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import {
+  RESEARCH_LIMITS,
+  researchAgentWorkflowId,
+  researchBatchProgressSignal,
+  researchStopStartingSignal,
+  type AgentFinding,
+  type AgentUpdate,
+  type ResearchBatchInput,
+} from '@hub/contracts';
+import { cut } from './agent';
+import { fanOut } from './fan-out';
+
+/** Longest answer a batch hands back per agent (1,000 of them must fit in one result payload). */
+export const BATCH_FINDING_CHARS = 1_000;
+
+export async function researchBatch(input: ResearchBatchInput): Promise<{ findings: AgentFinding[] }> {
+  const job = getExternalWorkflowHandle(input.jobWorkflowId);
+  let stopReason: string | undefined;
+  setHandler(researchStopStartingSignal, ({ reason }) => {
+    stopReason ??= reason;
+  });
+
+  const findings: AgentFinding[] = [];
+  let pending: AgentUpdate[] = [];
+  let finished = false;
+
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const updates = pending;
+    pending = [];
+    await job.signal(researchBatchProgressSignal, { batch: input.batch, updates });
+  };
+  // Report changes at most once per interval, until the fan-out is over.
+  const reporter = CancellationScope.nonCancellable(async () => {
+    while (!finished) {
+      await condition(() => finished, RESEARCH_LIMITS.batchReportMs);
+      await flush();
+    }
+  });
+
+  const batchWorkflowId = `${input.jobWorkflowId}/batch/${input.batch}`;
+  await fanOut({
+    tasks: input.tasks,
+    concurrency: input.concurrency,
+    workflowIdFor: (task) => researchAgentWorkflowId(batchWorkflowId, task.index),
+    inputFor: (task) => ({ ...input.agent, task }),
+    mayStart: () => stopReason === undefined,
+    onStarted: (task) => pending.push({ index: task.index, status: 'running' }),
+    onSettled: (f) => {
+      findings.push({
+        ...f,
+        ...(f.answer !== undefined ? { answer: cut(f.answer, BATCH_FINDING_CHARS) } : {}),
+        toolCalls: f.toolCalls.slice(0, 10),
+        sources: f.sources.slice(0, 10),
+      });
+      pending.push({ index: f.index, status: f.status, totalTokens: f.usage.totalTokens, ...(f.error ? { error: f.error } : {}) });
+    },
+  });
+  finished = true;
+  await reporter;
+  return { findings };
+}

@@ -1,0 +1,3 @@
+export { researchJob } from './job';
+export { researchBatch } from './batch';
+export { researchAgent } from './agent';
