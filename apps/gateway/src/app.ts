@@ -19,6 +19,8 @@ import { createLogger } from '@hub/infra';
 import { mountMcpEndpoint, type McpOptions } from './mcp-endpoint';
 import { mountMcpRegistryRoutes, type McpRoutesOptions } from './mcp-routes';
 import { mountTaskRoutes } from './task-routes';
+import { mountResearchRoutes } from './research-routes';
+import { createResearchService } from './research';
 import { assertUrlAllowed } from '@hub/tools';
 import { HubConfigSchema, type HubConfig } from '@hub/contracts';
 import {
@@ -426,7 +428,8 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
   });
 
   // ------------------------------------------------------------ MCP (Streamable HTTP at /mcp; see mcp.ts)
-  mountMcpEndpoint(app, { sessions, log: rootLog, options: opts.mcp });
+  const research = createResearchService({ client: opts.client, taskQueue: opts.taskQueue, profiles: opts.profiles, rpcTimeoutMs: opts.rpcTimeoutMs });
+  mountMcpEndpoint(app, { sessions, research, log: rootLog, options: opts.mcp });
   mountMcpRegistryRoutes(app, {
     client: opts.client,
     taskQueue: opts.taskQueue,
@@ -435,6 +438,7 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
     rpcTimeoutMs: opts.rpcTimeoutMs,
   });
   mountTaskRoutes(app, { client: opts.client, taskQueue: opts.taskQueue, rpcTimeoutMs: opts.rpcTimeoutMs });
+  mountResearchRoutes(app, { research, openStream, keepAliveMs, shutdownSignal: opts.shutdownSignal });
 
   // ------------------------------------------------------------ OpenAPI
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'approval_not_found',
   'mcp_server_not_found',
   'mcp_tool_not_found',
+  'research_not_found',
+  'research_finished',
   'forbidden',
   'method_not_allowed',
   'session_closed',

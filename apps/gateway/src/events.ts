@@ -45,6 +45,8 @@ export interface PumpOptions {
   /** Aborted on server shutdown: ends the stream. */
   shutdown?: AbortSignal | undefined;
   log: Logger;
+  /** Why the stream ended, in the final `stream.end` event (default: the session ended). */
+  endReason?: string;
   /** Maps an error to `{code, message}` for the `stream.error` event. */
   describeError: (err: unknown) => { code: string; message: string };
 }
@@ -94,7 +96,7 @@ export async function pumpEvents(o: PumpOptions): Promise<'ended' | 'aborted' | 
       if (item.topic !== SESSION_EVENTS_TOPIC) continue;
       await stream.writeSSE({ id: String(item.offset), event: eventName(item), data: JSON.stringify(item.data ?? null) });
     }
-    if (outcome === 'ended') await stream.writeSSE({ event: 'stream.end', data: JSON.stringify({ reason: 'session ended' }) });
+    if (outcome === 'ended') await stream.writeSSE({ event: 'stream.end', data: JSON.stringify({ reason: o.endReason ?? 'session ended' }) });
     else if (outcome === 'shutdown') {
       await stream.writeSSE({ event: 'stream.end', data: JSON.stringify({ reason: 'server shutting down; reconnect with Last-Event-ID' }) });
     }

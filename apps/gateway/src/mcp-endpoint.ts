@@ -22,7 +22,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { createRoute, z as zo } from '@hono/zod-openapi';
-import { DEFAULTS, LIMITS, SESSION_ID_RE, TurnStatusSchema, type TurnResult } from '@hub/contracts';
+import { CreateResearchBodySchema, DEFAULTS, LIMITS, RESEARCH_LIMITS, SESSION_ID_RE, TurnStatusSchema, type TurnResult } from '@hub/contracts';
 import type { Context } from 'hono';
 import type { GatewayApp, GatewayEnv } from './app';
 import { ErrorResponseSchema, toApiError } from './errors';
@@ -30,13 +30,10 @@ import type { Logger } from './log';
 import { createOriginGuard } from './mcp-guard';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './schemas';
 import type { SessionContext, SessionService } from './sessions';
+import type { ResearchService } from './research';
 
 export const MCP_PATH = '/mcp';
 export const MCP_SERVER_INFO = { name: 'agent-hub', version: '0.1.0' } as const;
-export const RESEARCH_UNAVAILABLE = 'research jobs are not available yet in this hub version';
-/** Largest `maxAgents` of a research job (the future POST /v1/research). */
-export const RESEARCH_MAX_AGENTS = 10_000;
-export const RESEARCH_DEFAULT_AGENTS = 5;
 
 export interface McpOptions {
   /**
@@ -50,6 +47,7 @@ export interface McpOptions {
 
 export interface McpEndpointDeps {
   sessions: SessionService;
+  research: ResearchService;
   log: Logger;
   options?: McpOptions | undefined;
 }
@@ -57,6 +55,7 @@ export interface McpEndpointDeps {
 const INSTRUCTIONS = [
   "Agent Hub: durable AI agent sessions. Call `chat` without a sessionId to start a session; the result's sessionId",
   'continues the conversation in later `chat` calls. `list_sessions` lists your sessions.',
+  '`start_research` starts a research job (parallel agents, then a report); `get_research` reads its progress and report.',
 ].join(' ');
 
 // ------------------------------------------------------------ tool schemas (the MCP contract)
@@ -109,9 +108,11 @@ export const startResearchInput = {
     .number()
     .int()
     .min(1)
-    .max(RESEARCH_MAX_AGENTS)
-    .default(RESEARCH_DEFAULT_AGENTS)
-    .describe(`Most agents working on it in parallel (default ${RESEARCH_DEFAULT_AGENTS}, up to ${RESEARCH_MAX_AGENTS})`),
+    .max(RESEARCH_LIMITS.maxAgents)
+    .default(5)
+    .describe(`Most agents working on it in parallel (default 5, up to ${RESEARCH_LIMITS.maxAgents})`),
+  minSuccessRatio: z.number().min(0).max(1).optional().describe('Share of agents that must succeed (default 0.5)'),
+  deadline: z.string().optional().describe('Time the agents have, e.g. "10m"'),
 };
 export const getResearchInput = { id: z.string().min(1).max(128).describe('Research job id (from `start_research`)') };
 
@@ -147,7 +148,7 @@ function describeFailure(err: unknown, log: Logger, sessionId: string | undefine
 }
 
 /** The MCP server of one request, its tools bound to the caller's tenant. */
-export function createHubMcpServer(sessions: SessionService, ctx: SessionContext): McpServer {
+export function createHubMcpServer(sessions: SessionService, research: ResearchService, ctx: SessionContext): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, { instructions: INSTRUCTIONS });
   const log = ctx.log;
 
@@ -230,22 +231,63 @@ export function createHubMcpServer(sessions: SessionService, ctx: SessionContext
     'start_research',
     {
       title: 'Start a research job',
-      description: `Start a research job: up to maxAgents agents investigate the question in parallel (not available yet).`,
+      description:
+        'Start a research job: the question is split into sub-questions that up to maxAgents agents research in parallel, ' +
+        'then a report citing their findings is written. Returns the job id at once; follow it with get_research.',
       inputSchema: startResearchInput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    () => timed('start_research', {}, async () => toolError(RESEARCH_UNAVAILABLE)),
+    ({ question, maxAgents, minSuccessRatio, deadline }) =>
+      timed('start_research', { maxAgents }, async () => {
+        const body = CreateResearchBodySchema.safeParse({
+          question,
+          maxAgents,
+          ...(minSuccessRatio !== undefined || deadline !== undefined
+            ? { policy: { ...(minSuccessRatio !== undefined ? { minSuccessRatio } : {}), ...(deadline !== undefined ? { deadline } : {}) } }
+            : {}),
+        });
+        if (!body.success) return toolError(body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        try {
+          const { id } = await research.start(ctx.tenant, body.data);
+          const structured = { id, status: 'planning' };
+          return { content: text(`Research job ${id} started; call get_research with this id for progress and the report.`), structuredContent: structured };
+        } catch (err) {
+          return toolError(toApiError(err).message);
+        }
+      }),
   );
 
   server.registerTool(
     'get_research',
     {
       title: 'Get a research job',
-      description: 'Status and findings of a research job (not available yet).',
+      description: 'Status, progress (agents done, percent) and, when finished, the report with citations of a research job.',
       inputSchema: getResearchInput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    () => timed('get_research', {}, async () => toolError(RESEARCH_UNAVAILABLE)),
+    ({ id }) =>
+      timed('get_research', { researchId: id }, async () => {
+        try {
+          const job = await research.get(ctx.tenant, id);
+          const p = job.progress;
+          const lines = [
+            `Research job ${id}: ${job.status}; ${p.succeeded + p.failed} of ${p.total} agents done (${p.percent}%), ${p.succeeded} succeeded, ${p.failed} failed.`,
+            ...(job.error ? [`Error: ${job.error}`] : []),
+            ...(job.result?.report ? ['', job.result.report] : []),
+            ...(job.result?.citations.length ? ['', 'Citations:', ...job.result.citations.map((c) => `[${c.ref}] agent ${c.agent}: ${c.question}`)] : []),
+          ];
+          const structured = {
+            id,
+            status: job.status,
+            progress: job.progress,
+            ...(job.error ? { error: job.error } : {}),
+            ...(job.result ? { report: job.result.report, citations: job.result.citations, failures: job.result.failures } : {}),
+          };
+          return { content: text(lines.join('\n')), structuredContent: structured };
+        } catch (err) {
+          return toolError(toApiError(err).message);
+        }
+      }),
   );
 
   return server;
@@ -357,7 +399,7 @@ const mcpRoute = createRoute({
 
 /** Mounts `/mcp` on the app (after its auth and body-limit middleware) and documents it in the OpenAPI document. */
 export function mountMcpEndpoint(app: GatewayApp, deps: McpEndpointDeps): void {
-  const { sessions } = deps;
+  const { sessions, research } = deps;
   const guard = createOriginGuard(deps.options);
 
   /** Hands a web Response to Hono so the headers set by middleware (X-Request-Id) are added. */
@@ -377,7 +419,7 @@ export function mountMcpEndpoint(app: GatewayApp, deps: McpEndpointDeps): void {
     const rejected = rejectForeign(c);
     if (rejected) return rejected;
     const log = c.get('log');
-    const server = createHubMcpServer(sessions, { tenant: c.get('tenant'), log });
+    const server = createHubMcpServer(sessions, research, { tenant: c.get('tenant'), log });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       maxRequestBodySize: LIMITS.maxBodyBytes,

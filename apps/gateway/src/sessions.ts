@@ -34,6 +34,7 @@ import {
   type TurnResult,
 } from '@hub/contracts';
 import type { z } from '@hono/zod-openapi';
+import { researchProfiles } from './research';
 import { ApiError } from './errors';
 import type { Logger } from './log';
 import type { SessionListStatusSchema, SessionSummarySchema } from './schemas';
@@ -125,6 +126,7 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     maxTurnsPerRun: opts.defaults?.maxTurnsPerRun ?? DEFAULTS.maxTurnsPerRun,
   };
   const short = shortCalls(client, opts.rpcTimeoutMs);
+  const research = researchProfiles(profiles);
   /** Long calls (waiting for a turn) have no deadline but stop waiting when the caller's signal aborts. */
   const cancellable = <R>(signal: AbortSignal | undefined, fn: () => Promise<R>): Promise<R> =>
     signal ? client.withAbortSignal(signal, fn) : fn();
@@ -238,6 +240,8 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
       approvalTimeoutMs: defaults.approvalTimeoutMs,
       maxTurnsPerRun: defaults.maxTurnsPerRun,
       ...(body.tools !== undefined ? { toolAllowlist: body.tools } : {}),
+      // The session's `research` tool starts jobs with these profiles.
+      ...(research ? { research } : {}),
     };
     const input: SessionWorkflowInput = { sessionId: id, tenant, profile, options };
     const startOptions = {

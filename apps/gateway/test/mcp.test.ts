@@ -26,7 +26,7 @@ import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testi
 import { createToolActivities } from '@hub/tools';
 import { parseApiKeys } from '../src/auth';
 import { loadGatewayConfig } from '../src/config';
-import { RESEARCH_UNAVAILABLE } from '../src/mcp-endpoint';
+import { researchResponder } from '@hub/infra/testing/research-responder';
 import { createOriginGuard, parseAllowedHosts, parseAllowedOrigins } from '../src/mcp-guard';
 import { openApiDocument } from '../src/openapi';
 import { connectTestClient, makeApp } from './helpers';
@@ -344,13 +344,30 @@ describe('MCP endpoint: tools', () => {
     expect(state.messages.at(-1)).toMatchObject({ role: 'assistant', content: 'You said: slow one' });
   });
 
-  it('research tools are not available yet', async () => {
-    const start = await call(mcpA, 'start_research', { question: 'Why is the sky blue?', maxAgents: 3 });
-    expect(start.isError).toBe(true);
-    expect(textOf(start)).toBe(RESEARCH_UNAVAILABLE);
-    const get = await call(mcpA, 'get_research', { id: 'r-1' });
-    expect(get.isError).toBe(true);
-    expect(textOf(get)).toBe(RESEARCH_UNAVAILABLE);
+  it('start_research starts a job that get_research follows to its report; other tenants cannot see it', async () => {
+    llm.setResponder(researchResponder);
+    try {
+      const start = await call(mcpA, 'start_research', { question: 'Why is the sky blue?', maxAgents: 3 });
+      expect(start.isError).toBeFalsy();
+      const id = (start.structuredContent as { id: string }).id;
+      expect(textOf(start)).toContain(`Research job ${id} started`);
+      const done = await waitFor(async () => {
+        const r = await call(mcpA, 'get_research', { id });
+        return (r.structuredContent as { status?: string } | undefined)?.status === 'completed' ? r : undefined;
+      });
+      expect(textOf(done)).toMatch(/^Research job .*: completed; 3 of 3 agents done \(100%\), 3 succeeded, 0 failed\./);
+      expect(textOf(done)).toContain('Report on: Why is the sky blue?');
+      expect(textOf(done)).toMatch(/\[1\] agent 0: Part 1 of: Why is the sky blue\?/);
+
+      const other = await call(mcpB, 'get_research', { id });
+      expect(other.isError).toBe(true);
+      expect(textOf(other)).toMatch(/no research job/);
+      const bad = await call(mcpA, 'start_research', { question: 'x', deadline: 'soon' });
+      expect(bad.isError).toBe(true);
+      expect(textOf(bad)).toMatch(/policy\.deadline/);
+    } finally {
+      llm.setResponder(undefined);
+    }
   });
 });
 

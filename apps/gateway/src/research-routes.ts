@@ -1,0 +1,198 @@
+/**
+ * Research jobs over HTTP: `/v1/research`. Each job is one `researchJob`
+ * workflow (id `research/<tenant>/<id>`) that plans the question, fans out to
+ * child agent workflows and synthesises a report; see `research.ts` for the
+ * service and `workflows/src/research/` for the workflows.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { CreateResearchBodySchema, ResearchStateSchema, researchWorkflowId } from '@hub/contracts';
+import type { GatewayApp } from './app';
+import { ApiError, ErrorResponseSchema, toApiError } from './errors';
+import { pumpEvents, type OpenStream } from './events';
+import type { ResearchService } from './research';
+import { EventsHeaders, EventsQuery, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './schemas';
+
+export interface ResearchRoutesOptions {
+  research: ResearchService;
+  openStream: OpenStream;
+  keepAliveMs: number;
+  shutdownSignal?: AbortSignal | undefined;
+}
+
+const tags = ['research'];
+const security = [{ bearer: [] }];
+const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponseSchema } } });
+const common = {
+  400: err('Invalid request (`invalid_request`); details lists the offending fields'),
+  401: err('Missing or wrong API key (`unauthorized`)'),
+  503: err('Temporal is unreachable (`temporal_unavailable`)'),
+  504: err('Temporal or the worker did not answer in time (`upstream_timeout`)'),
+};
+const notFound = { 404: err('No such research job (`research_not_found`)') };
+
+const ResearchIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,128}$/, 'research job id may contain letters, digits, _ and -')
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+const ResearchAccepted = z.object({ id: z.string() }).openapi('ResearchAccepted');
+const ResearchSummarySchema = z
+  .object({
+    id: z.string(),
+    question: z.string().describe('The question (first 200 characters)'),
+    status: z
+      .enum(['running', 'finished', 'failed', 'terminated', 'timed_out', 'cancelled', 'unknown'])
+      .describe('Workflow status; a finished job tells its outcome (completed, failed, cancelled) in GET /v1/research/{id}'),
+    startTime: z.string(),
+    closeTime: z.string().optional(),
+  })
+  .openapi('ResearchSummary');
+const ResearchList = z.object({ jobs: z.array(ResearchSummarySchema) }).openapi('ResearchList');
+const ListQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIST_LIMIT_MAX)
+    .optional()
+    .openapi({ type: 'integer', param: { name: 'limit', in: 'query' }, description: `Most jobs to return (default ${LIST_LIMIT_DEFAULT})` }),
+});
+const CancelAccepted = z.object({ accepted: z.literal(true), id: z.string() }).openapi('ResearchCancelAccepted');
+
+const createResearchRoute = createRoute({
+  method: 'post',
+  path: '/v1/research',
+  tags,
+  security,
+  summary: 'Start a research job: the question is planned into sub-questions researched by parallel agents, then a report is written',
+  request: { body: { required: true, content: { 'application/json': { schema: CreateResearchBodySchema.meta({ id: 'CreateResearch' }) } } } },
+  responses: {
+    202: { description: 'Started; follow GET /v1/research/{id} or its /events', content: { 'application/json': { schema: ResearchAccepted } } },
+    ...common,
+    413: err('Request body too large (`payload_too_large`)'),
+    415: err('Request body is not JSON (`unsupported_media_type`)'),
+  },
+});
+const listResearchRoute = createRoute({
+  method: 'get',
+  path: '/v1/research',
+  tags,
+  security,
+  summary: 'Research jobs of the caller, newest first',
+  request: { query: ListQuery },
+  responses: { 200: { description: 'Jobs', content: { 'application/json': { schema: ResearchList } } }, ...common },
+});
+const getResearchRoute = createRoute({
+  method: 'get',
+  path: '/v1/research/{id}',
+  tags,
+  security,
+  summary: 'A research job: status, progress counts and percent, each agent, and the result (report, citations, findings with provenance, failures) when done',
+  request: { params: ResearchIdParams },
+  responses: {
+    200: { description: 'The job', content: { 'application/json': { schema: ResearchStateSchema.meta({ id: 'ResearchJob' }) } } },
+    ...common,
+    ...notFound,
+  },
+});
+const researchEventsRoute = createRoute({
+  method: 'get',
+  path: '/v1/research/{id}/events',
+  tags,
+  security,
+  summary: 'Research job events as Server-Sent Events (resumable with Last-Event-ID)',
+  description: [
+    'Events: research.planning, research.planned, agent.started, agent.finished, agent.failed, research.progress,',
+    'research.budget_exhausted, research.deadline, research.synthesizing, research.done. Each is sent as `id: <offset>`,',
+    '`event: <type>`, `data: <ResearchEvent JSON>`; resume with `Last-Event-ID` (or `?from=`). When the job has already',
+    'finished, one `research.done` event (without id) carries its outcome, then `stream.end`.',
+  ].join(' '),
+  request: { params: ResearchIdParams, query: EventsQuery, headers: EventsHeaders },
+  responses: {
+    200: { description: 'text/event-stream of ResearchEvent', content: { 'text/event-stream': { schema: z.string().openapi({ description: 'SSE stream' }) } } },
+    ...common,
+    ...notFound,
+  },
+});
+const cancelResearchRoute = createRoute({
+  method: 'post',
+  path: '/v1/research/{id}/cancel',
+  tags,
+  security,
+  summary: 'Cancel a research job: every running agent is cancelled; the job ends `cancelled` with its partial results',
+  request: { params: ResearchIdParams },
+  responses: {
+    202: { description: 'Cancellation requested', content: { 'application/json': { schema: CancelAccepted } } },
+    ...common,
+    ...notFound,
+    409: err('The job has already finished (`research_finished`)'),
+  },
+});
+
+export function mountResearchRoutes(app: GatewayApp, opts: ResearchRoutesOptions): void {
+  const { research } = opts;
+
+  app.openapi(createResearchRoute, async (c) => {
+    const body = c.req.valid('json');
+    const { id } = await research.start(c.get('tenant'), body);
+    c.get('log').info('research job started', { researchId: id, maxAgents: body.maxAgents });
+    return c.json({ id }, 202);
+  });
+
+  app.openapi(listResearchRoute, async (c) => {
+    const { limit } = c.req.valid('query');
+    return c.json({ jobs: await research.list(c.get('tenant'), limit ?? LIST_LIMIT_DEFAULT) }, 200);
+  });
+
+  app.openapi(getResearchRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(await research.get(c.get('tenant'), id), 200);
+  });
+
+  app.openapi(researchEventsRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const tenant = c.get('tenant');
+    const { from } = c.req.valid('query');
+    const lastEventId = c.req.valid('header')['last-event-id'];
+    const fromOffset = lastEventId !== undefined ? Number(lastEventId) + 1 : (from ?? 0);
+    const status = await research.status(tenant, id);
+    if (status === undefined) throw new ApiError(404, 'research_not_found', `no research job '${id}'`);
+    const log = c.get('log');
+    if (status !== 'RUNNING') {
+      // A finished workflow can't be polled: tell its outcome once and end.
+      const final = await research.get(tenant, id);
+      return streamSSE(c, async (stream) => {
+        await stream.writeSSE({
+          event: 'research.done',
+          data: JSON.stringify({ type: 'research.done', status: final.status, progress: final.progress, ...(final.error ? { error: final.error } : {}) }),
+        });
+        await stream.writeSSE({ event: 'stream.end', data: JSON.stringify({ reason: 'research job finished' }) });
+      });
+    }
+    return streamSSE(c, async (stream) => {
+      const outcome = await pumpEvents({
+        stream,
+        items: opts.openStream(researchWorkflowId(tenant, id), fromOffset),
+        fromOffset,
+        keepAliveMs: opts.keepAliveMs,
+        shutdown: opts.shutdownSignal,
+        log,
+        endReason: 'research job finished',
+        describeError: (e) => {
+          const a = toApiError(e);
+          return { code: a.code, message: a.message };
+        },
+      });
+      log.debug('research event stream ended', { researchId: id, outcome });
+    });
+  });
+
+  app.openapi(cancelResearchRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    await research.cancel(c.get('tenant'), id);
+    c.get('log').info('research job cancel requested', { researchId: id });
+    return c.json({ accepted: true as const, id }, 202);
+  });
+}
