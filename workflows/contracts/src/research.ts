@@ -74,7 +74,7 @@ export const ResearchBudgetSchema = z
   .strict();
 export type ResearchBudget = z.infer<typeof ResearchBudgetSchema>;
 
-const ToolPatternSchema = z.string().regex(/^[a-zA-Z0-9_*?-]{1,128}$/, { message: 'tool patterns use letters, digits, _, -, * and ?' });
+const ToolPatternSchema = z.string().regex(/^[a-zA-Z0-9_*?.-]{1,128}$/, { message: 'tool patterns use letters, digits, _, -, ., * and ?' });
 
 /** Body of `POST /v1/research`. */
 export const CreateResearchBodySchema = z
