@@ -27,6 +27,15 @@ describe('hub.config.json', () => {
     expect(() => parseHubConfig(JSON.stringify({ mcpServer: {} }))).toThrow(/mcpServer/);
   });
 
+  it('accepts compensations of side-effecting tools and names a bad one', () => {
+    const cfg = parseHubConfig(
+      JSON.stringify({ compensations: { 'bookings/create_booking': { tool: 'bookings/cancel_booking', args: { bookingId: '$result.bookingId' } } } }),
+    );
+    expect(cfg.compensations['bookings/create_booking']).toEqual({ tool: 'bookings/cancel_booking', args: { bookingId: '$result.bookingId' } });
+    expect(parseHubConfig('{}').compensations).toEqual({});
+    expect(() => parseHubConfig(JSON.stringify({ compensations: { 'bookings/create_booking': { args: {} } } }))).toThrow(/compensations\.bookings\/create_booking\.tool/);
+  });
+
   it('reads HUB_CONFIG, and a missing HUB_CONFIG file is an error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-config-'));
     const file = join(dir, 'hub.config.json');

@@ -2,8 +2,9 @@ import { Context, type Info } from '@temporalio/activity';
 import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventPublisherFactory } from '@hub/infra/streams';
 import {
   activityIdempotencyKey,
-  parseSessionWorkflowId,
-  parseTaskWorkflowId,
+  taskToolName,
+  tenantOfWorkflowId,
+  type TaskCompensation,
   type ListToolsRequest,
   type SessionActivities,
   type SessionEvent,
@@ -28,6 +29,8 @@ export interface ToolActivitiesDeps {
   progressPublisher?: SessionEventPublisherFactory;
   /** Least time between two published progress events of one call (default 250 ms; later ones in between are coalesced). */
   progressIntervalMs?: number;
+  /** Compensations of side-effecting tools (hub config `compensations`, keyed `"server/tool"`), attached to their specs. */
+  compensations?: Record<string, TaskCompensation>;
 }
 
 /** A registry holding the built-in tools (calculator, current_time, save_note, list_notes). */
@@ -63,10 +66,20 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
   const registry = deps.registry ?? createDefaultRegistry();
   const finish = (r: ToolResult): ToolResult => truncateResult(r, deps.maxResultChars);
 
+  // Hub tool name → its compensation, with the compensating tool's hub name.
+  const compensations = new Map(
+    Object.entries(deps.compensations ?? {}).map(([tool, c]) => [taskToolName(tool), { tool: taskToolName(c.tool), args: c.args }]),
+  );
+
   async function listTools(req: ListToolsRequest): Promise<ToolSpec[]> {
-    const tools = await registry.listTools(req.allow, req.tenant !== undefined ? { tenant: req.tenant } : {});
+    const listed = await registry.listTools(req.allow, req.tenant !== undefined ? { tenant: req.tenant } : {});
     const also = req.alsoAllow;
-    return also ? tools.filter((t) => matchesAllowlist(t.name, also)) : tools;
+    const tools = also ? listed.filter((t) => matchesAllowlist(t.name, also)) : listed;
+    if (compensations.size === 0) return tools;
+    return tools.map((t) => {
+      const compensation = compensations.get(t.name);
+      return compensation ? { ...t, compensation } : t;
+    });
   }
 
   async function executeTool(req: ToolRequest): Promise<ToolResult> {
@@ -74,7 +87,7 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
     const { name } = req;
     const info = actx.info;
     const wfId = info.workflowExecution?.workflowId;
-    const tenant = wfId ? (parseSessionWorkflowId(wfId) ?? parseTaskWorkflowId(wfId))?.tenant : undefined;
+    const tenant = wfId ? tenantOfWorkflowId(wfId) : undefined;
 
     const provider = await registry.providerFor(name, tenant !== undefined ? { tenant } : {});
     if (!provider) return finish({ ok: false, content: `Unknown tool "${name}"` });

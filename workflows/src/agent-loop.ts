@@ -7,7 +7,7 @@
  * idempotency key `<workflowId>/<activityId>` that activities send to LLM
  * endpoints and tools stays unique across continue-as-new runs.
  */
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, patched, proxyActivities } from '@temporalio/workflow';
 import type { WorkflowTopicHandle } from '@temporalio/workflow-streams/workflow';
 import type {
   AgentProfile,
@@ -20,6 +20,7 @@ import type {
   ToolSpec,
 } from '@hub/contracts';
 import { listToolsActivityOptions, llmActivityOptions, toolActivityOptions } from './activity-options';
+import type { TurnCompensations } from './turn-compensation';
 
 export interface ApprovalRequest {
   turnId: string;
@@ -49,6 +50,8 @@ export interface TurnContext {
   tokenBudget?: number;
   /** Tools the workflow itself implements (e.g. `research`), offered next to the catalogue. */
   workflowTools?: WorkflowTool[];
+  /** Where compensations of side-effecting tools are registered (rolled back by the caller if the turn fails). */
+  compensations?: TurnCompensations;
 }
 
 /** A tool run by workflow code (child workflows, timers) rather than by an activity. */
@@ -70,6 +73,8 @@ const tools = (activityId: string, spec: ToolSpec) =>
     ...toolActivityOptions,
     ...(spec.timeouts?.callMs ? { startToCloseTimeout: spec.timeouts.callMs } : {}),
     ...(spec.timeouts?.heartbeatMs ? { heartbeatTimeout: spec.timeouts.heartbeatMs } : {}),
+    // A compensable call that is cancelled must settle first: a call that completed anyway is then undone.
+    ...(spec.compensation ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {}),
     activityId,
   });
 const catalog = (activityId: string) => proxyActivities<SessionActivities>({ ...listToolsActivityOptions, activityId });
@@ -145,6 +150,7 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
           ok = result.ok;
           content = result.ok ? result.content : `Error: ${result.content}`;
         } else {
+          const compensation = ctx.compensations?.register(turnId, call, spec);
           const result = await tools(`${turnId}/tool/${call.id}`, spec).executeTool({
             name: call.name,
             arguments: call.arguments,
@@ -154,6 +160,7 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
           });
           ok = result.ok;
           content = result.ok ? result.content : `Error: ${result.content}`;
+          if (compensation && result.ok) ctx.compensations!.completed(compensation, result.content);
         }
       }
       ctx.messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content, turnId });

@@ -55,6 +55,7 @@ import type {
 import { runAgentTurn, type ApprovalGate, type TurnContext } from './agent-loop';
 import { compactConversation } from './compaction';
 import { researchToolFor } from './research-tool';
+import { TurnCompensations, describeRollback } from './turn-compensation';
 import { describeFailure, nowIso } from './util';
 
 interface QueuedMessage {
@@ -232,6 +233,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     lastActivityAt = nowIso();
     messages.push({ role: 'user', content: item.text, turnId: item.turnId });
     events.publish({ type: 'turn.started', turnId: item.turnId, text: item.text });
+    const compensations = new TurnCompensations(events);
     const research = researchToolFor({
       sessionWorkflowId: workflowInfo().workflowId,
       sessionId,
@@ -250,6 +252,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
       events,
       approvalGate,
       ...(research ? { workflowTools: [research] } : {}),
+      compensations,
     };
     const scope = new CancellationScope();
     running = { turnId: item.turnId, scope };
@@ -265,13 +268,16 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
       return { turnId: item.turnId, status: 'completed', reply: outcome.reply, usage: turnUsage };
     } catch (err) {
       closeOpenToolCalls(messages, item.turnId, isCancellation(err) ? 'cancelled: the turn was interrupted' : 'not run: the turn failed');
+      // Side effects of the failed turn with a declared compensation are undone (last first).
+      const rolledBack = describeRollback(await compensations.rollback(sessionId));
+      const withRollback = (text: string) => (rolledBack ? `${text}; ${rolledBack}` : text);
       if (isCancellation(err)) {
         const why = closeReason ? 'cancelled' : 'interrupted';
-        messages.push({ role: 'assistant', content: '', turnId: item.turnId, error: `turn ${why}` });
+        messages.push({ role: 'assistant', content: '', turnId: item.turnId, error: withRollback(`turn ${why}`) });
         events.publish({ type: 'turn.interrupted', turnId: item.turnId });
-        return { turnId: item.turnId, status: why, usage: turnUsage };
+        return { turnId: item.turnId, status: why, usage: turnUsage, ...(rolledBack ? { error: withRollback(`turn ${why}`) } : {}) };
       }
-      const error = describeFailure(err);
+      const error = withRollback(describeFailure(err));
       log.warn('turn failed', { turnId: item.turnId, error });
       messages.push({ role: 'assistant', content: '', turnId: item.turnId, error });
       events.publish({ type: 'turn.failed', turnId: item.turnId, error });

@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import OpenAI from 'openai';
+import { createLlmActivities } from '@hub/agents';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '../../infra/src/testing/scripted-llm-server';
 import { workflowBundle } from './harness';
 import { McpConnectionManager, McpToolProvider, createDefaultRegistry, createToolActivities, type ResolvedMcpServer } from '@hub/tools';
 import { testTemporalAddress } from '../../infra/src/testing/temporal-test-server';
@@ -29,10 +32,17 @@ export interface BookingEffect {
   slot: string;
 }
 
+/** The compensation the harness's tool catalogue declares (as hub.config.json `compensations` would). */
+export const BOOKING_COMPENSATIONS = {
+  'bookings/create_booking': { tool: 'bookings/cancel_booking', args: { bookingId: '$result.bookingId' } },
+};
+
 export interface SagaHarness {
   client: Client;
   taskQueue: string;
   bookingsFile: string;
+  /** The scripted LLM test fixture the worker's LLM activity talks to (for session turns). */
+  llm: ScriptedLlmServer;
   /** Extra environment of the bookings server (e.g. BOOKINGS_FAIL_RESOURCE); takes effect on the next call (the server restarts). */
   setBookingsEnv(env: Record<string, string>): void;
   /** Start a `sagaTask` workflow for tenant `test`. */
@@ -63,12 +73,17 @@ export async function startSagaHarness(): Promise<SagaHarness> {
   const manager = new McpConnectionManager();
   const mcpProvider = new McpToolProvider({ manager, servers: async () => [bookingsServer(bookingsFile, extraEnv)] });
   const taskQueue = `saga-test-${randomUUID()}`;
+  const llm = await startScriptedLlmServer();
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createToolActivities({ registry: createDefaultRegistry().addProvider(mcpProvider) }),
+    activities: (() => {
+      const tools = createToolActivities({ registry: createDefaultRegistry().addProvider(mcpProvider), compensations: BOOKING_COMPENSATIONS });
+      const openai = new OpenAI({ baseURL: llm.url, apiKey: 'test', maxRetries: 0, timeout: 30_000 });
+      return { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools };
+    })(),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });
@@ -78,6 +93,7 @@ export async function startSagaHarness(): Promise<SagaHarness> {
     client,
     taskQueue,
     bookingsFile,
+    llm,
     setBookingsEnv(env) {
       extraEnv = env;
     },
@@ -103,6 +119,7 @@ export async function startSagaHarness(): Promise<SagaHarness> {
       await manager.closeAll();
       await nativeConnection.close();
       await connection.close();
+      await llm.close();
     },
   };
 }

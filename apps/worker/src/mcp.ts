@@ -48,19 +48,25 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
   const manager = opts.manager ?? new McpConnectionManager();
   const client = opts.client ?? (() => Context.current().client);
   const cacheMs = opts.registryCacheMs ?? 1_000;
-  const cache = new Map<string, { at: number; servers: McpServerState[] }>();
+  const cache = new Map<string, { at: number; servers: Promise<McpServerState[]> }>();
   const allowPrivateHosts = hubConfig.security.allowPrivateHosts;
   const scopeOf = (tenant: string, source: 'config' | 'api') => (source === 'api' ? `tenant:${tenant}` : undefined);
 
-  async function registryServers(tenant: string): Promise<McpServerState[]> {
+  /** The tenant's registry, read at most once per `cacheMs` however many activities ask at once (a fan-out asks hundreds). */
+  function registryServers(tenant: string): Promise<McpServerState[]> {
     const hit = cache.get(tenant);
     if (hit && Date.now() - hit.at < cacheMs) return hit.servers;
-    let servers: McpServerState[] = [];
-    try {
-      servers = (await client().workflow.getHandle(mcpRegistryWorkflowId(tenant)).query(mcpRegistryStateQuery)).servers;
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-    }
+    const servers = client()
+      .workflow.getHandle(mcpRegistryWorkflowId(tenant))
+      .query(mcpRegistryStateQuery)
+      .then(
+        (state) => state.servers,
+        (err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return [];
+          cache.delete(tenant); // a failed read is not cached
+          throw err;
+        },
+      );
     cache.set(tenant, { at: Date.now(), servers });
     return servers;
   }

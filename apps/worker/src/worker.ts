@@ -37,7 +37,10 @@ export function createHubActivities(opts: HubActivitiesOptions): { activities: H
       return { openai: createOpenAIClient(cfg), defaultModel: cfg.model };
     })();
   const mcp = createMcpIntegration({ hubConfig: opts.hubConfig, taskQueue: opts.taskQueue });
-  const tools = createToolActivities({ registry: createDefaultRegistry().addProvider(mcp.provider) });
+  const tools = createToolActivities({
+    registry: createDefaultRegistry().addProvider(mcp.provider),
+    compensations: opts.hubConfig.compensations,
+  });
   return {
     activities: { ...createLlmActivities({ ...llm, listTools: tools.listTools }), ...tools, ...mcp.activities },
     close: () => mcp.close(),

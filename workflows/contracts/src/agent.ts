@@ -64,6 +64,11 @@ export const ToolSpecSchema = z.object({
   /** JSON Schema of the arguments object. */
   parameters: z.record(z.string(), z.unknown()),
   requiresApproval: z.boolean(),
+  /**
+   * Undo of this tool's side effect (hub config `compensations`): registered before the call runs and executed
+   * if the turn then fails or is cancelled. `tool` is the hub name (`server__tool`); `args` maps from the call.
+   */
+  compensation: z.object({ tool: z.string(), args: z.record(z.string(), z.unknown()) }).optional(),
   /** Per-call limits (MCP servers may set them); the workflow applies them to the tool's activity. */
   timeouts: z
     .object({ callMs: z.number().int().positive().optional(), heartbeatMs: z.number().int().positive().optional() })

@@ -4,6 +4,7 @@
  * the state of the per-tenant registry workflow.
  */
 import { z } from 'zod';
+import { TaskCompensationSchema, TaskToolNameSchema } from './tasks';
 
 /** Server names end up in tool names (`server__tool`, at most 64 characters). */
 export const MCP_SERVER_NAME_RE = /^[a-zA-Z0-9_-]{1,32}$/;
@@ -76,6 +77,12 @@ export const HubConfigSchema = z
       })
       .strict()
       .default({ stdioCommandAllowlist: [], allowPrivateHosts: [] }),
+    /**
+     * Compensations of side-effecting tools, by tool (`"server/create_x"`): when a session turn that called
+     * the tool fails or is cancelled, the compensation runs (in reverse order of the calls) with its args
+     * mapped from the call's args and result (`$args.<path>`, `$result.<path>`, as in saga tasks).
+     */
+    compensations: z.record(TaskToolNameSchema, TaskCompensationSchema).default({}),
   })
   .strict();
 export type HubConfig = z.infer<typeof HubConfigSchema>;
@@ -131,9 +138,6 @@ export interface McpObservation {
   /** Present when the listing succeeded. */
   tools?: McpToolDefinition[];
 }
-
-/** Separator of namespaced tool names: `server__tool`. */
-export const MCP_TOOL_SEPARATOR = '__';
 
 export function mcpRegistryWorkflowId(tenant: string): string {
   return `mcp-registry/${tenant}`;

@@ -27,6 +27,14 @@ export function parseSessionWorkflowId(workflowId: string): { tenant: string; se
   return m ? { tenant: m[1]!, sessionId: m[2]! } : undefined;
 }
 
+/** Separator of namespaced tool names: `server__tool`. */
+export const MCP_TOOL_SEPARATOR = '__';
+
+/** The tenant a hub workflow belongs to (sessions, tasks, research jobs and their agents embed it in their ids). */
+export function tenantOfWorkflowId(workflowId: string): string | undefined {
+  return /^(?:session|task|research)\/([^/]+)\//.exec(workflowId)?.[1];
+}
+
 export const TENANT_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 export const SESSION_ID_RE = /^[a-zA-Z0-9_-]{1,128}$/;
 

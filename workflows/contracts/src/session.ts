@@ -181,6 +181,15 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('turn.failed'), turnId: z.string(), error: z.string() }),
   z.object({ type: z.literal('turn.interrupted'), turnId: z.string() }),
   z.object({
+    type: z.literal('compensation.registered'),
+    turnId: z.string(),
+    toolCallId: z.string(),
+    tool: z.string(),
+    compensationTool: z.string(),
+  }),
+  z.object({ type: z.literal('compensation.completed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), result: z.string() }),
+  z.object({ type: z.literal('compensation.failed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), error: z.string() }),
+  z.object({
     type: z.literal('research.progress'),
     turnId: z.string(),
     toolCallId: z.string(),

@@ -8,7 +8,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
-import { MCP_TOOL_SEPARATOR } from './mcp';
+import { MCP_TOOL_SEPARATOR } from './names';
 
 /** OpenAI's function-name rule, which every hub tool name follows. */
 const QUALIFIED_TOOL_RE = /^[a-zA-Z0-9_-]{1,64}$/;
