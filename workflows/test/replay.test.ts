@@ -13,6 +13,8 @@ import { workflowBundle } from './harness';
 
 const dir = fileURLToPath(new URL('./histories/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+/** The workflow id each history was recorded under (written by the recorder; older histories replay under their name). */
+const recordedIds = JSON.parse(readFileSync(dir + 'workflow-ids.map', 'utf8')) as Record<string, string>;
 
 describe('replay of recorded histories', () => {
   it('has recorded histories to replay', () => {
@@ -21,7 +23,7 @@ describe('replay of recorded histories', () => {
 
   it('replays every recorded history without non-determinism', async () => {
     const histories = files.map((f) => ({
-      workflowId: f.replace(/\.json$/, ''),
+      workflowId: recordedIds[f.replace(/\.json$/, '')] ?? f.replace(/\.json$/, ''),
       history: historyFromJSON(JSON.parse(readFileSync(dir + f, 'utf8'))),
     }));
     const results: { workflowId: string; error?: unknown }[] = [];

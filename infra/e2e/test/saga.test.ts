@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { TaskState } from '@hub/contracts';
 import { repoRoot } from '@hub/infra';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
+import { recordHistory } from '../src/histories';
 import { HubStack, eventually } from '../src/stack';
 
 interface Effect {
@@ -80,6 +81,7 @@ describe('saga task', () => {
     // Each effect has its own idempotency key: workflow id + activity id.
     expect(new Set(log.map((e) => e.key)).size).toBe(4);
     expect(log.every((e) => e.key?.startsWith(`task/default/${id}/`))).toBe(true);
+    await recordHistory(hub.client, `task/default/${id}`, 'saga-task-worker-killed-compensating');
   });
 
   it('rejects an invalid task with 400 naming the field', async () => {
