@@ -437,7 +437,14 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
     checkUrl: opts.checkMcpUrl ?? (async (url, allow) => void (await assertUrlAllowed(url, allow))),
     rpcTimeoutMs: opts.rpcTimeoutMs,
   });
-  mountTaskRoutes(app, { client: opts.client, taskQueue: opts.taskQueue, rpcTimeoutMs: opts.rpcTimeoutMs });
+  mountTaskRoutes(app, {
+    client: opts.client,
+    taskQueue: opts.taskQueue,
+    rpcTimeoutMs: opts.rpcTimeoutMs,
+    openStream,
+    keepAliveMs,
+    shutdownSignal: opts.shutdownSignal,
+  });
   mountResearchRoutes(app, { research, openStream, keepAliveMs, shutdownSignal: opts.shutdownSignal });
 
   // ------------------------------------------------------------ OpenAPI

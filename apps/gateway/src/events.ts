@@ -113,3 +113,44 @@ export async function pumpEvents(o: PumpOptions): Promise<'ended' | 'aborted' | 
   }
   return outcome;
 }
+
+export interface WorkflowSseOptions {
+  openStream: OpenStream;
+  workflowId: string;
+  /** Temporal status of the workflow (RUNNING, COMPLETED, …). */
+  status: string;
+  fromOffset: number;
+  keepAliveMs: number;
+  shutdown?: AbortSignal | undefined;
+  log: Logger;
+  /** `stream.end` reason once the workflow ends. */
+  endReason: string;
+  /** For a workflow that has closed (its stream can no longer be polled): the one event that tells its outcome. */
+  outcome: () => Promise<{ event: string; data: unknown }>;
+  describeError: (err: unknown) => { code: string; message: string };
+}
+
+/**
+ * SSE for a workflow that ends (research jobs, tasks): while it runs, its
+ * stream is pumped as for sessions; once it has closed, one event tells its
+ * outcome, then `stream.end`.
+ */
+export async function workflowSse(stream: SSEStreamingApi, o: WorkflowSseOptions): Promise<void> {
+  if (o.status !== 'RUNNING') {
+    const { event, data } = await o.outcome();
+    await stream.writeSSE({ event, data: JSON.stringify(data) });
+    await stream.writeSSE({ event: 'stream.end', data: JSON.stringify({ reason: o.endReason }) });
+    return;
+  }
+  const outcome = await pumpEvents({
+    stream,
+    items: o.openStream(o.workflowId, o.fromOffset),
+    fromOffset: o.fromOffset,
+    keepAliveMs: o.keepAliveMs,
+    shutdown: o.shutdown,
+    log: o.log,
+    endReason: o.endReason,
+    describeError: o.describeError,
+  });
+  o.log.debug('event stream ended', { workflowId: o.workflowId, outcome });
+}

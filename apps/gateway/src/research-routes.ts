@@ -9,7 +9,7 @@ import { streamSSE } from 'hono/streaming';
 import { CreateResearchBodySchema, ResearchStateSchema, researchWorkflowId } from '@hub/contracts';
 import type { GatewayApp } from './app';
 import { ApiError, ErrorResponseSchema, toApiError } from './errors';
-import { pumpEvents, type OpenStream } from './events';
+import { workflowSse, type OpenStream } from './events';
 import type { ResearchService } from './research';
 import { EventsHeaders, EventsQuery, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './schemas';
 
@@ -160,33 +160,29 @@ export function mountResearchRoutes(app: GatewayApp, opts: ResearchRoutesOptions
     const status = await research.status(tenant, id);
     if (status === undefined) throw new ApiError(404, 'research_not_found', `no research job '${id}'`);
     const log = c.get('log');
-    if (status !== 'RUNNING') {
-      // A finished workflow can't be polled: tell its outcome once and end.
-      const final = await research.get(tenant, id);
-      return streamSSE(c, async (stream) => {
-        await stream.writeSSE({
-          event: 'research.done',
-          data: JSON.stringify({ type: 'research.done', status: final.status, progress: final.progress, ...(final.error ? { error: final.error } : {}) }),
-        });
-        await stream.writeSSE({ event: 'stream.end', data: JSON.stringify({ reason: 'research job finished' }) });
-      });
-    }
-    return streamSSE(c, async (stream) => {
-      const outcome = await pumpEvents({
-        stream,
-        items: opts.openStream(researchWorkflowId(tenant, id), fromOffset),
+    return streamSSE(c, (stream) =>
+      workflowSse(stream, {
+        openStream: opts.openStream,
+        workflowId: researchWorkflowId(tenant, id),
+        status,
         fromOffset,
         keepAliveMs: opts.keepAliveMs,
         shutdown: opts.shutdownSignal,
         log,
         endReason: 'research job finished',
+        outcome: async () => {
+          const final = await research.get(tenant, id);
+          return {
+            event: 'research.done',
+            data: { type: 'research.done', status: final.status, progress: final.progress, ...(final.error ? { error: final.error } : {}) },
+          };
+        },
         describeError: (e) => {
           const a = toApiError(e);
           return { code: a.code, message: a.message };
         },
-      });
-      log.debug('research event stream ended', { researchId: id, outcome });
-    });
+      }),
+    );
   });
 
   app.openapi(cancelResearchRoute, async (c) => {

@@ -13,14 +13,20 @@ import {
   taskWorkflowId,
   type TaskWorkflowInput,
 } from '@hub/contracts';
+import { streamSSE } from 'hono/streaming';
 import { shortCalls } from './sessions';
-import { ApiError, ErrorResponseSchema } from './errors';
+import { ApiError, ErrorResponseSchema, toApiError } from './errors';
+import { workflowSse, type OpenStream } from './events';
+import { EventsHeaders, EventsQuery } from './schemas';
 import type { GatewayApp } from './app';
 
 export interface TaskRoutesOptions {
   client: Client;
   taskQueue: string;
   rpcTimeoutMs?: number;
+  openStream: OpenStream;
+  keepAliveMs: number;
+  shutdownSignal?: AbortSignal | undefined;
 }
 
 const TaskAccepted = z.object({ id: z.string() }).openapi('TaskAccepted');
@@ -47,6 +53,23 @@ const getTaskRoute = createRoute({
   summary: 'A task with the status of each step and each compensation',
   request: { params: IdParams },
   responses: { 200: { description: 'Task', content: { 'application/json': { schema: TaskStateSchema.meta({ id: 'Task' }) } } }, ...errors },
+});
+const taskEventsRoute = createRoute({
+  method: 'get',
+  path: '/v1/tasks/{id}/events',
+  tags,
+  summary: 'Task events as Server-Sent Events (resumable with Last-Event-ID)',
+  description: [
+    'Events: step.started, step.completed, step.failed, step.skipped, compensation.registered, compensation.started,',
+    'compensation.completed, compensation.failed, task.status. Each is sent as `id: <offset>`, `event: <type>`, `data: <JSON>`;',
+    'resume with `Last-Event-ID` (or `?from=`). When the task has already finished, one `task.status` event (without id)',
+    'carries its final status, then `stream.end`.',
+  ].join(' '),
+  request: { params: IdParams, query: EventsQuery, headers: EventsHeaders },
+  responses: {
+    200: { description: 'text/event-stream of TaskEvent', content: { 'text/event-stream': { schema: z.string().openapi({ description: 'SSE stream' }) } } },
+    ...errors,
+  },
 });
 const cancelTaskRoute = createRoute({
   method: 'post',
@@ -85,6 +108,35 @@ export function mountTaskRoutes(app: GatewayApp, opts: TaskRoutesOptions): void 
     const { id } = c.req.valid('param');
     const state = await short(() => client.workflow.getHandle(taskWorkflowId(c.get('tenant'), id)).query(taskStateQuery)).catch(notFound(id));
     return c.json(state, 200);
+  });
+
+  app.openapi(taskEventsRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { from } = c.req.valid('query');
+    const lastEventId = c.req.valid('header')['last-event-id'];
+    const fromOffset = lastEventId !== undefined ? Number(lastEventId) + 1 : (from ?? 0);
+    const handle = client.workflow.getHandle(taskWorkflowId(c.get('tenant'), id));
+    const status = (await short(() => handle.describe()).catch(notFound(id))).status.name;
+    return streamSSE(c, (stream) =>
+      workflowSse(stream, {
+        openStream: opts.openStream,
+        workflowId: handle.workflowId,
+        status,
+        fromOffset,
+        keepAliveMs: opts.keepAliveMs,
+        shutdown: opts.shutdownSignal,
+        log: c.get('log'),
+        endReason: 'task finished',
+        outcome: async () => {
+          const state = await short(() => handle.query(taskStateQuery));
+          return { event: 'task.status', data: { type: 'task.status', status: state.status, ...(state.error ? { error: state.error } : {}) } };
+        },
+        describeError: (e) => {
+          const a = toApiError(e);
+          return { code: a.code, message: a.message };
+        },
+      }),
+    );
   });
 
   app.openapi(cancelTaskRoute, async (c) => {

@@ -35,5 +35,6 @@ describe('/v1/tasks', () => {
     const { app } = makeApp(client);
     expect((await app.request('/v1/tasks/does-not-exist')).status).toBe(404);
     expect((await app.request('/v1/tasks/does-not-exist/cancel', { method: 'POST' })).status).toBe(404);
+    expect((await app.request('/v1/tasks/does-not-exist/events')).status).toBe(404);
   });
 });

@@ -11,7 +11,7 @@ import type { TaskState } from '@hub/contracts';
 import { repoRoot } from '@hub/infra';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
 import { recordHistory } from '../src/histories';
-import { HubStack, eventually } from '../src/stack';
+import { HubStack, eventually, readSse } from '../src/stack';
 
 interface Effect {
   seq: number;
@@ -62,6 +62,12 @@ describe('saga task', () => {
     const created = await hub.api<{ id: string }>('POST', '/v1/tasks', { steps: [step('room-a'), step('room-b'), step('sold-out')] });
     expect(created.status).toBe(202);
     const id = created.body.id;
+    // The task's events over SSE, read while it runs (the stream survives the worker's death).
+    const streamed = readSse(
+      `${hub.gatewayUrl}/v1/tasks/${id}/events`,
+      (ev) => ev.event === 'task.status' && ['compensated', 'compensation_failed'].includes((JSON.parse(ev.data) as { status: string }).status),
+      { timeoutMs: 150_000 },
+    );
 
     // The first cancellation (of room-b) has taken effect; its answer is delayed: kill the worker now.
     await eventually(async () => effects().some((e) => e.op === 'cancel'), 60_000, 'first compensation');
@@ -82,6 +88,16 @@ describe('saga task', () => {
     expect(new Set(log.map((e) => e.key)).size).toBe(4);
     expect(log.every((e) => e.key?.startsWith(`task/default/${id}/`))).toBe(true);
     await recordHistory(hub.client, `task/default/${id}`, 'saga-task-worker-killed-compensating');
+
+    const events = (await streamed).map((e) => e.event);
+    expect(events.slice(0, 2)).toEqual(['compensation.registered', 'step.started']);
+    expect(events.filter((e) => e === 'compensation.completed')).toHaveLength(2);
+    expect(events.at(-1)).toBe('task.status');
+    // Once the task's workflow has closed, its stream tells the final status once, then ends.
+    await eventually(async () => (await hub.client.workflow.getHandle(`task/default/${id}`).describe()).status.name !== 'RUNNING', 30_000, 'task closed');
+    const after = await readSse(`${hub.gatewayUrl}/v1/tasks/${id}/events`, (ev) => ev.event === 'stream.end', { timeoutMs: 30_000 });
+    expect(after.map((e) => e.event)).toEqual(['task.status', 'stream.end']);
+    expect(JSON.parse(after[0]!.data)).toMatchObject({ status: 'compensated' });
   });
 
   it('rejects an invalid task with 400 naming the field', async () => {
