@@ -183,6 +183,23 @@ describe('research job workflow', () => {
     expect(final.result?.notes.join(' ')).toMatch(/token budget \(200\) was spent/);
   });
 
+  it('agents use their tools (recorded as provenance), and stop at their per-agent token budget', async () => {
+    const researcher = { ...testProfile, tools: ['calculator'] };
+    const free = await (await startJob('Compute calc', { maxAgents: 2, researcher })).result();
+    expect(free.status).toBe('completed');
+    expect(free.result?.findings.map((f) => f.toolCalls)).toEqual([
+      [{ tool: 'calculator', arguments: '{"expression":"1 * 10"}', ok: true }],
+      [{ tool: 'calculator', arguments: '{"expression":"2 * 10"}', ok: true }],
+    ]);
+    expect(free.result?.findings[0]?.answer).toBe('Finding for part 1.');
+
+    const capped = await (await startJob('Compute calc', { maxAgents: 2, researcher, budget: { perAgentTokens: 1 } })).result();
+    expect(capped.result?.findings.map((f) => f.budgetExhausted)).toEqual([true, true]);
+    // Over budget, the agent answers with what it has: the tool call it asked for is not run.
+    expect(capped.result?.findings.map((f) => f.toolCalls)).toEqual([[], []]);
+    expect(h.llm.chatRequests().filter((r) => r.idempotencyKey?.startsWith(`research/test/${capped.id}/agent/0/`)).length).toBe(1);
+  });
+
   it('above the batch size, splits the work through batch child workflows and merges their findings', async () => {
     const job = await startJob('Big plan=25 fail=7', { maxAgents: 25, batchSize: 10, concurrency: 6, minSuccessRatio: 0.9 });
     const final = await job.result();

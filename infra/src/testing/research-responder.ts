@@ -10,7 +10,8 @@
  * - sub-agent (prompt starts `Overall research question:`): `Finding for part i.`;
  *   `fail=<i,j,…>` makes those parts fail with HTTP 400 (non-retryable),
  *   `hang=<i,j,…|all>` makes them never answer (until cancelled),
- *   `tokens=<n>` reports n total tokens per agent answer;
+ *   `tokens=<n>` reports n total tokens per agent answer, `calc` makes each
+ *   agent call the `calculator` tool once before answering;
  * - synthesizer (prompt lists `Findings of`): a report citing [1] and [2].
  *
  * Anything else gets the echo answer.
@@ -46,6 +47,10 @@ export const researchResponder: Responder = (req: RecordedRequest): ScriptStep =
     const part = Number(/Part (\d+) of:/.exec(prompt)?.[1] ?? 0);
     if (listHas(marker(question, 'fail'), part)) return { error: { status: 400, message: `injected failure of part ${part}` } };
     if (listHas(marker(question, 'hang'), part)) return { hang: true };
+    const toolResults = (req.body?.messages ?? []).filter((m) => m.role === 'tool').length;
+    if (/(?:^|\s)calc(?:\s|$)/.test(question) && toolResults === 0) {
+      return { toolCalls: [{ name: 'calculator', arguments: { expression: `${part} * 10` } }] };
+    }
     const tokens = marker(question, 'tokens');
     return { reply: `Finding for part ${part}.`, ...(tokens ? { usage: { promptTokens: 0, completionTokens: Number(tokens) } } : {}) };
   }
