@@ -10,6 +10,9 @@
  *   making the same HTTP call.
  * Prints p50/p99 of both and their ratio, and writes JSON under
  * infra/bench/results/. Timings are reported, never asserted.
+ *
+ * `npm run bench -- fanout` runs only the research fan-out benchmark
+ * (./fanout/bench.ts); `chat` only this one; no suite name runs all.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,16 +28,23 @@ import { createHubActivities, createHubWorker } from '@hub/worker';
 import { getFreePort, repoRoot, startDevServer } from '@hub/infra';
 import { startScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
 import { createBaselineActivities } from './baseline/activities';
+import { FANOUT_HELP, runFanOutBench } from './fanout/bench';
 import { stopUpdate, turnUpdate } from './baseline/workflows';
 import { HubConfigSchema, sendMessageUpdate, sessionWorkflowId } from '@hub/contracts';
 
-const HELP = `Usage: npm run bench [-- --turns N] [-- --warmup N]
+const HELP = `Usage: npm run bench [-- [chat] [fanout] [options]]
 
-Measures the chat-turn overhead of the hub (a turn through the gateway with
-an instant fake LLM) against a bare Temporal executeUpdate running one
-activity, on the same embedded dev server in the same run. Prints p50/p99 and
-the ratio (target: hub/baseline p50 <= 1.3) and writes JSON to
-infra/bench/results/.
+Runs the named suites, or all of them when none is named
+(e.g. \`npm run bench -- fanout --rounds 3\`).
+
+chat options (suite "chat"):
+  --turns N           measured turns of each kind (default 200)
+  --warmup N          warm-up turns of each kind (default 20)
+  Measures the chat-turn overhead of the hub (a turn through the gateway with
+  an instant fake LLM) against a bare Temporal executeUpdate running one
+  activity, on the same embedded dev server in the same run. Prints p50/p99
+  and the ratio (target: hub/baseline p50 <= 1.3) and writes JSON to
+  infra/bench/results/.
 `;
 
 const require = createRequire(import.meta.url);
@@ -86,11 +96,22 @@ async function measureRoundRobin(turns: number, warmup: number, kinds: Array<(i:
   return samples.map(stats);
 }
 
+/** Suites by name: `npm run bench -- <name>…` runs those, no name runs all. */
+const SUITES: Record<string, () => Promise<void>> = {
+  chat: chatTurnBench,
+  fanout: () => runFanOutBench(process.argv),
+};
+
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(HELP);
+    process.stdout.write(`${HELP}\n${FANOUT_HELP}`);
     return;
   }
+  const named = Object.keys(SUITES).filter((s) => process.argv.includes(s));
+  for (const [name, run] of Object.entries(SUITES)) if (named.length === 0 || named.includes(name)) await run();
+}
+
+async function chatTurnBench(): Promise<void> {
   const turns = arg('turns', 200);
   const warmup = arg('warmup', 20);
   process.stderr.write(`bench: starting an in-memory Temporal dev server and an instant fake LLM…\n`);
