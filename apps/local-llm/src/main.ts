@@ -1,0 +1,96 @@
+/**
+ * Local model server process (`npm run local-llm`; `npm start` runs it when no OPENAI_BASE_URL /
+ * OPENAI_API_KEY is set). See `--help` (config.ts) for the options.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { createLogger, findOrProvisionLocalModel, modelIdForPath } from '@hub/infra';
+import { createLocalLlmApp } from './app';
+import { HELP, loadLocalLlmConfig } from './config';
+import { createEngine } from './engine';
+
+const log = createLogger('local-llm');
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  let cfg;
+  try {
+    cfg = loadLocalLlmConfig(argv);
+  } catch (err) {
+    process.stderr.write(`local-llm: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+
+  // The model: --model / HUB_LOCAL_MODEL, else the provisioned default (provisioned now if missing).
+  const model = cfg.modelPath
+    ? { path: cfg.modelPath, id: modelIdForPath(cfg.modelPath) }
+    : await findOrProvisionLocalModel({ env: process.env, log: (msg) => log.info(msg) });
+  const t0 = performance.now();
+  log.info('loading model', { model: model.path });
+  const engine = await createEngine({
+    modelPath: model.path,
+    modelId: cfg.modelId ?? model.id,
+    parallel: cfg.parallel,
+    contextSize: cfg.contextSize,
+    maxQueue: cfg.maxQueue,
+    ...(cfg.threads !== undefined ? { threads: cfg.threads } : {}),
+    onLog: (level, message) => log[level]('llama.cpp', { message }),
+  });
+  const app = createLocalLlmApp({
+    engine,
+    maxTokens: cfg.maxTokens,
+    onRequest: (fields) => log.info('request', fields),
+    onError: (err) => log.error('request failed', { err }),
+  });
+
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: cfg.host, port: cfg.port }, (info) => {
+      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      log.info('local llm ready', {
+        url: `http://${host}:${info.port}/v1`,
+        model: engine.modelId,
+        modelPath: engine.modelPath,
+        parallel: cfg.parallel,
+        contextSize: engine.contextSize,
+        maxTokens: cfg.maxTokens,
+        loadMs: Math.round(performance.now() - t0),
+        rssMB: Math.round(process.memoryUsage().rss / 1e6),
+      });
+      resolve(s);
+    });
+    s.once('error', reject);
+  });
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal, ...engine.stats() });
+    const force = setTimeout(() => {
+      log.warn('running requests did not finish within 10 s; closing their connections');
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }, 10_000);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      engine
+        .close()
+        .catch((err: unknown) => log.warn('releasing the model failed', { err }))
+        .finally(() => {
+          log.info('local llm stopped');
+          process.exit(0);
+        });
+    });
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  log.error('local llm failed to start', { err: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});

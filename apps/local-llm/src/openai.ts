@@ -1,0 +1,286 @@
+/**
+ * The OpenAI chat-completions wire format, as far as this server speaks it: the request schema (zod),
+ * OpenAI-style errors, and builders for responses and streamed chunks. Pure; no model needed.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------------------
+// Request
+// ---------------------------------------------------------------------------------------------------------
+
+const TextPart = z.object({ type: z.literal('text'), text: z.string() });
+/** Message content: a string or text parts (images, audio and files are not supported by this server). */
+const Content = z.union([z.string(), z.array(TextPart)]);
+
+const SystemMessage = z.object({ role: z.literal('system'), content: Content, name: z.string().optional() });
+const DeveloperMessage = z.object({ role: z.literal('developer'), content: Content, name: z.string().optional() });
+const UserMessage = z.object({ role: z.literal('user'), content: Content, name: z.string().optional() });
+export const ToolCallParam = z.object({
+  id: z.string().min(1),
+  type: z.literal('function'),
+  function: z.object({ name: z.string().min(1), arguments: z.string() }),
+});
+const AssistantMessage = z.object({
+  role: z.literal('assistant'),
+  content: Content.nullish(),
+  tool_calls: z.array(ToolCallParam).optional(),
+  name: z.string().optional(),
+  refusal: z.string().nullish(),
+});
+const ToolMessage = z.object({ role: z.literal('tool'), content: Content, tool_call_id: z.string().min(1) });
+
+export const ChatMessage = z.discriminatedUnion('role', [SystemMessage, DeveloperMessage, UserMessage, AssistantMessage, ToolMessage]);
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const FunctionTool = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 characters of a-z, A-Z, 0-9, _ and -'),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+export type FunctionTool = z.infer<typeof FunctionTool>;
+
+export const ToolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.object({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
+]);
+export type ToolChoice = z.infer<typeof ToolChoice>;
+
+export const ResponseFormat = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    json_schema: z.object({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
+export type ResponseFormat = z.infer<typeof ResponseFormat>;
+
+/**
+ * A chat-completions request. Unknown fields are accepted and ignored (clients send many optional ones);
+ * fields whose meaning this server cannot honour (n > 1, logprobs) are rejected by `checkSupported`.
+ */
+export const ChatCompletionRequest = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(ChatMessage).min(1),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().gt(0).max(1).nullish(),
+  n: z.number().int().positive().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  seed: z.number().int().nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  logprobs: z.boolean().nullish(),
+  tools: z.array(FunctionTool).nullish(),
+  tool_choice: ToolChoice.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: ResponseFormat.nullish(),
+  user: z.string().optional(),
+});
+export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------------------
+
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** An error answered in OpenAI's shape: `{error: {message, type, param, code}}`. */
+export class OpenAIError extends Error {
+  override name = 'OpenAIError';
+  constructor(
+    readonly status: 400 | 404 | 405 | 413 | 415 | 429 | 500 | 503,
+    message: string,
+    readonly type: string = status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error',
+    readonly param: string | null = null,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+
+  toBody(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+/** `messages[0].content` style path of a zod issue. */
+export function issuePath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}
+
+/** Parses a request body; throws an OpenAIError (400) naming the first offending field. */
+export function parseChatRequest(body: unknown): ChatCompletionRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new OpenAIError(400, 'The request body must be a JSON object.', 'invalid_request_error', null, 'invalid_body');
+  }
+  const parsed = ChatCompletionRequest.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = issuePath(issue.path);
+    const missing = issue.code === 'invalid_type' && (body as Record<string, unknown>)[String(issue.path[0])] === undefined && issue.path.length === 1;
+    throw new OpenAIError(
+      400,
+      missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param || 'body'}': ${issue.message}`,
+      'invalid_request_error',
+      param || null,
+      missing ? 'missing_required_parameter' : 'invalid_value',
+    );
+  }
+  checkSupported(parsed.data);
+  return parsed.data;
+}
+
+/** Semantic checks zod cannot express, with the parameter named as OpenAI would. */
+export function checkSupported(req: ChatCompletionRequest): void {
+  if (req.n !== undefined && req.n !== null && req.n !== 1) {
+    throw new OpenAIError(400, `Invalid value for 'n': this server generates one choice per request (n=1).`, 'invalid_request_error', 'n', 'unsupported_value');
+  }
+  if (req.logprobs) {
+    throw new OpenAIError(400, `'logprobs' is not supported by this server.`, 'invalid_request_error', 'logprobs', 'unsupported_parameter');
+  }
+  const tools = req.tools ?? [];
+  const names = new Set<string>();
+  for (const [i, t] of tools.entries()) {
+    if (names.has(t.function.name)) {
+      throw new OpenAIError(400, `Duplicate tool name '${t.function.name}'.`, 'invalid_request_error', `tools[${i}].function.name`, 'invalid_value');
+    }
+    names.add(t.function.name);
+  }
+  const choice = req.tool_choice;
+  if (choice !== undefined && choice !== null && choice !== 'none' && tools.length === 0) {
+    throw new OpenAIError(400, `Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.`, 'invalid_request_error', 'tool_choice', 'invalid_value');
+  }
+  if (typeof choice === 'object' && choice !== null && !names.has(choice.function.name)) {
+    throw new OpenAIError(
+      400,
+      `Invalid value for 'tool_choice': no function named '${choice.function.name}' was specified in 'tools'.`,
+      'invalid_request_error',
+      'tool_choice',
+      'invalid_value',
+    );
+  }
+  // tool results must answer a tool call of an earlier assistant message
+  const callIds = new Set<string>();
+  for (const [i, m] of req.messages.entries()) {
+    if (m.role === 'assistant') for (const tc of m.tool_calls ?? []) callIds.add(tc.id);
+    if (m.role === 'tool' && !callIds.has(m.tool_call_id)) {
+      throw new OpenAIError(
+        400,
+        `Invalid parameter: messages with role 'tool' must be a response to a preceding message with 'tool_calls' (no tool call with id '${m.tool_call_id}').`,
+        'invalid_request_error',
+        `messages[${i}].tool_call_id`,
+        'invalid_value',
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------------------
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+export interface ToolCallOut {
+  id: string;
+  name: string;
+  /** JSON text of the arguments object (always parses). */
+  arguments: string;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export function usageOf(promptTokens: number, completionTokens: number): Usage {
+  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+}
+
+export const newCompletionId = (): string => `chatcmpl-${randomUUID().replace(/-/g, '')}`;
+export const newToolCallId = (): string => `call_${randomBytes(12).toString('hex')}`;
+
+const wireToolCalls = (calls: readonly ToolCallOut[]) =>
+  calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } }));
+
+export interface CompletionMeta {
+  id: string;
+  created: number;
+  model: string;
+}
+
+/** A non-streaming `chat.completion`. */
+export function completionResponse(
+  meta: CompletionMeta,
+  out: { content: string; toolCalls: readonly ToolCallOut[]; finishReason: FinishReason; usage: Usage },
+) {
+  const message: { role: 'assistant'; content: string | null; refusal: null; tool_calls?: ReturnType<typeof wireToolCalls> } = {
+    role: 'assistant',
+    content: out.toolCalls.length > 0 && out.content === '' ? null : out.content,
+    refusal: null,
+  };
+  if (out.toolCalls.length > 0) message.tool_calls = wireToolCalls(out.toolCalls);
+  return {
+    id: meta.id,
+    object: 'chat.completion' as const,
+    created: meta.created,
+    model: meta.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: out.finishReason }],
+    usage: out.usage,
+  };
+}
+
+type Delta = { role?: 'assistant'; content?: string; tool_calls?: Array<{ index: number } & ReturnType<typeof wireToolCalls>[number]> };
+
+function chunk(meta: CompletionMeta, delta: Delta, finishReason: FinishReason | null, includeUsageField: boolean) {
+  return {
+    id: meta.id,
+    object: 'chat.completion.chunk' as const,
+    created: meta.created,
+    model: meta.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    ...(includeUsageField ? { usage: null } : {}),
+  };
+}
+
+/** Streamed chunks, in order: role, content deltas, tool calls, finish, (usage). */
+export const chunks = {
+  role: (meta: CompletionMeta, withUsage: boolean) => chunk(meta, { role: 'assistant', content: '' }, null, withUsage),
+  content: (meta: CompletionMeta, text: string, withUsage: boolean) => chunk(meta, { content: text }, null, withUsage),
+  toolCalls: (meta: CompletionMeta, calls: readonly ToolCallOut[], withUsage: boolean) =>
+    chunk(meta, { tool_calls: wireToolCalls(calls).map((c, index) => ({ index, ...c })) }, null, withUsage),
+  finish: (meta: CompletionMeta, reason: FinishReason, withUsage: boolean) => chunk(meta, {}, reason, withUsage),
+  /** Sent last when `stream_options.include_usage` is true: no choices, the usage of the whole request. */
+  usage: (meta: CompletionMeta, usage: Usage) => ({
+    id: meta.id,
+    object: 'chat.completion.chunk' as const,
+    created: meta.created,
+    model: meta.model,
+    choices: [] as never[],
+    usage,
+  }),
+};
+
+/** One SSE event carrying a JSON payload. */
+export const sseData = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
+export const SSE_DONE = 'data: [DONE]\n\n';
+
+export function modelsResponse(models: ReadonlyArray<{ id: string; created: number }>) {
+  return { object: 'list' as const, data: models.map((m) => ({ id: m.id, object: 'model' as const, created: m.created, owned_by: 'local' })) };
+}
