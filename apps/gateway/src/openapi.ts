@@ -1,7 +1,8 @@
 /**
  * `npm run openapi`: writes the gateway's OpenAPI document (generated from the
  * zod route schemas, exactly what GET /openapi.json serves) to
- * docs/openapi.json. A gateway test fails when the committed file is stale.
+ * docs/openapi.json, and the typed client's types (client/openapi.d.ts) from it.
+ * Gateway tests fail when either committed file is stale.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,9 @@ export async function openApiDocument(): Promise<string> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(OPENAPI_FILE, await openApiDocument());
-  process.stdout.write(`wrote ${OPENAPI_FILE}\n`);
+  const { CLIENT_TYPES_FILE, clientTypes } = await import('../client/generate');
+  const doc = await openApiDocument();
+  writeFileSync(OPENAPI_FILE, doc);
+  writeFileSync(CLIENT_TYPES_FILE, await clientTypes(doc));
+  process.stdout.write(`wrote ${OPENAPI_FILE}\nwrote ${CLIENT_TYPES_FILE}\n`);
 }

@@ -1,0 +1,2300 @@
+/**
+ * Generated from docs/openapi.json by openapi-typescript (`npm run openapi`). Do not edit.
+ */
+
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness (no auth) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Alive */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: Temporal reachable (no auth) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+                /** @description Not ready */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the tenant's sessions (newest first, from Temporal visibility: eventually consistent) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Most sessions to return (default 50) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Sessions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SessionList"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a session (optionally with a first message) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Session options and an optional first message (may be omitted) */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateSessionRequest"];
+                };
+            };
+            responses: {
+                /** @description Session created; `reply` is the first turn when a message was given */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreateSessionResponse"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Session state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Current state (closed sessions answer too) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SessionState"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Session (or approval) not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The session is closed (`session_closed`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Close a session */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Final state */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SessionState"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Session (or approval) not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The session is closed (`session_closed`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a message; waits for the turn unless wait=false */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description false: return 202 as soon as the session accepted the message instead of waiting for the turn */
+                    wait?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The user message */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SendMessageRequest"];
+                };
+            };
+            responses: {
+                /** @description The finished turn */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TurnResult"];
+                    };
+                };
+                /** @description Accepted (wait=false); follow /events for progress */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MessageAccepted"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Session (or approval) not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The session is closed (`session_closed`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session events as Server-Sent Events (resumable with Last-Event-ID)
+         * @description Each stream item is sent as `id: <offset>`, `event: <type>`, `data: <SessionEvent JSON>`. Resume with `Last-Event-ID: N` (or `?from=N+1`). Gateway messages without id: `stream.truncated` (events before the resume point are no longer retained; the stream continues from the oldest retained one), `stream.end` (session ended or server shutting down), `stream.error`; `: ping` comments every 15 s.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Stream offset to start from (inclusive). Overridden by Last-Event-ID (which resumes after that id). */
+                    from?: number;
+                };
+                header?: {
+                    "last-event-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream of SessionEvent */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Session (or approval) not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The session is closed (`session_closed`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}/approvals/{approvalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or deny a pending tool call */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    approvalId: string;
+                };
+                cookie?: never;
+            };
+            /** @description The decision */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApprovalDecision"];
+                };
+            };
+            responses: {
+                /** @description Decision recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalAccepted"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Session (or approval) not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The session is closed (`session_closed`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mcp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Model Context Protocol endpoint (Streamable HTTP, stateless)
+         * @description The hub as an MCP server, for MCP clients (MCP Inspector, Cursor, Claude Desktop via mcp-remote). The body is one JSON-RPC 2.0 message of the MCP protocol (`initialize`, `tools/list`, `tools/call`, notifications). Tools: `chat` {message, sessionId?, agent?} (starts or continues a session and returns the reply), `list_sessions` {limit?}, `start_research` {question, maxAgents?} and `get_research` {id} (not available yet). Stateless: no `Mcp-Session-Id`; GET and DELETE answer 405. Requests answer as `text/event-stream` (one JSON-RPC response, keep-alive comments while a turn runs) and notifications as 202. The API key selects the tenant as for the REST API. `Host` must be a loopback name or listed in HUB_MCP_ALLOWED_HOSTS, and `Origin`, when sent, the hub itself or listed in HUB_MCP_ALLOWED_ORIGINS (403 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    accept: string;
+                    /** @description Negotiated protocol version (after initialize) */
+                    "mcp-protocol-version"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A JSON-RPC message */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["JsonRpcMessage"];
+                };
+            };
+            responses: {
+                /** @description The JSON-RPC response, as a Server-Sent Events stream: `event: message` / `data: <JSON-RPC response>` */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Notification or response accepted (no body) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not a valid JSON-RPC message (JSON-RPC error -32700 / -32600) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JsonRpcError"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Host or Origin not allowed (DNS-rebinding protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JsonRpcError"];
+                    };
+                };
+                /** @description Accept must list both application/json and text/event-stream */
+                406: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JsonRpcError"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type must be application/json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JsonRpcError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mcp/servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MCP servers (config file and runtime) with connection status; header and env values redacted */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Servers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["McpServerList"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register an MCP server (stdio: command allowlisted in config; HTTP: public address or allowlisted) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["McpServerRegistration"];
+                };
+            };
+            responses: {
+                /** @description Registered and inspected (status and tools) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["McpServer"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by a safety rule */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown server or tool */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mcp/servers/{name}/tools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Connect to a server and list its tools (flagged tools are marked and offered to no agent) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Server with its tools */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["McpServer"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by a safety rule */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown server or tool */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mcp/servers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a runtime-registered MCP server */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["McpServer"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by a safety rule */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown server or tool */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mcp/servers/{name}/tools/{tool}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-approve a flagged tool at its current definition (pins the new hash) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                    tool: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Server with its tools */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["McpServer"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Refused by a safety rule */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown server or tool */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a saga task: steps run in order; on failure or cancel the completed steps are compensated in reverse order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateTask"];
+                };
+            };
+            responses: {
+                /** @description Started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskAccepted"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown task */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task with the status of each step and each compensation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Task */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Task"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown task */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Task events as Server-Sent Events (resumable with Last-Event-ID)
+         * @description Events: step.started, step.completed, step.failed, step.skipped, compensation.registered, compensation.started, compensation.completed, compensation.failed, task.status. Each is sent as `id: <offset>`, `event: <type>`, `data: <JSON>`; resume with `Last-Event-ID` (or `?from=`). When the task has already finished, one `task.status` event (without id) carries its final status, then `stream.end`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Stream offset to start from (inclusive). Overridden by Last-Event-ID (which resumes after that id). */
+                    from?: number;
+                };
+                header?: {
+                    "last-event-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream of TaskEvent */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown task */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a task: the running step is cancelled and the completed steps are compensated */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Cancellation requested */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskCancelAccepted"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown task */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/research": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Research jobs of the caller, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Most jobs to return (default 50) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Jobs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResearchList"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a research job: the question is planned into sub-questions researched by parallel agents, then a report is written */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateResearch"];
+                };
+            };
+            responses: {
+                /** @description Started; follow GET /v1/research/{id} or its /events */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResearchAccepted"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/research/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A research job: status, progress counts and percent, each agent, and the result (report, citations, findings with provenance, failures) when done */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResearchJob"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such research job (`research_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/research/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Research job events as Server-Sent Events (resumable with Last-Event-ID)
+         * @description Events: research.planning, research.planned, agent.started, agent.finished, agent.failed, research.progress, research.budget_exhausted, research.deadline, research.synthesizing, research.done. Each is sent as `id: <offset>`, `event: <type>`, `data: <ResearchEvent JSON>`; resume with `Last-Event-ID` (or `?from=`). When the job has already finished, one `research.done` event (without id) carries its outcome, then `stream.end`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Stream offset to start from (inclusive). Overridden by Last-Event-ID (which resumes after that id). */
+                    from?: number;
+                };
+                header?: {
+                    "last-event-id"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream of ResearchEvent */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such research job (`research_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/research/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a research job: every running agent is cancelled; the job ends `cancelled` with its partial results */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Cancellation requested */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResearchCancelAccepted"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such research job (`research_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The job has already finished (`research_finished`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Health: {
+            /** @enum {boolean} */
+            ok: true;
+        };
+        Readiness: {
+            ok: boolean;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        CreateSessionResponse: {
+            id: string;
+            session: components["schemas"]["SessionState"];
+            reply?: components["schemas"]["TurnResult"];
+        };
+        SessionState: {
+            sessionId: string;
+            tenant: string;
+            agent: string;
+            /**
+             * @description idle: waiting for a message; running: a turn is in progress; awaiting_approval: a tool call waits for a human; closed: ended
+             * @enum {string}
+             */
+            status: "idle" | "running" | "awaiting_approval" | "closed";
+            messages: ({
+                /** @enum {string} */
+                role: "user";
+                content: string;
+                turnId?: string;
+            } | {
+                /** @enum {string} */
+                role: "assistant";
+                content: string;
+                toolCalls?: {
+                    id: string;
+                    name: string;
+                    arguments: string;
+                }[];
+                turnId?: string;
+                error?: string;
+            } | {
+                /** @enum {string} */
+                role: "tool";
+                toolCallId: string;
+                name: string;
+                content: string;
+                turnId?: string;
+            })[];
+            summary?: {
+                text: string;
+                coveredMessages: number;
+            };
+            pendingApprovals: {
+                approvalId: string;
+                turnId: string;
+                toolCallId: string;
+                tool: string;
+                /** @description JSON-encoded arguments the model wants to call the tool with */
+                arguments: string;
+                /** @description ISO time */
+                requestedAt: string;
+                /** @description ISO time; no decision by then counts as a denial */
+                expiresAt: string;
+            }[];
+            usage: {
+                promptTokens: number;
+                completionTokens: number;
+                totalTokens: number;
+            };
+            turns: number;
+            /** @description messages waiting for the running turn to end */
+            queued: number;
+            createdAt: string;
+            lastActivityAt: string;
+            closedReason?: string;
+            generation: number;
+        };
+        TurnResult: {
+            turnId: string;
+            /** @enum {string} */
+            status: "completed" | "failed" | "interrupted" | "cancelled";
+            reply?: string;
+            error?: string;
+            usage: {
+                promptTokens: number;
+                completionTokens: number;
+                totalTokens: number;
+            };
+        };
+        Error: {
+            error: {
+                /** @enum {string} */
+                code: "invalid_request" | "unauthorized" | "not_found" | "session_not_found" | "approval_not_found" | "mcp_server_not_found" | "mcp_tool_not_found" | "research_not_found" | "research_finished" | "forbidden" | "method_not_allowed" | "session_closed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "temporal_unavailable" | "upstream_timeout" | "internal";
+                message: string;
+                details?: unknown;
+            };
+        };
+        CreateSessionRequest: {
+            /** @description First user message; its turn result is returned as `reply` */
+            message?: string;
+            /**
+             * @description Agent profile name (default "assistant")
+             * @example assistant
+             */
+            agent?: string;
+            /** @description Session tool allowlist (names or globs), intersected with the agent profile's tools */
+            tools?: string[];
+            /** @description Idle time after which the session closes itself (ms) */
+            idleTimeoutMs?: number;
+        };
+        SessionList: {
+            sessions: components["schemas"]["SessionSummary"][];
+        };
+        SessionSummary: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "closed" | "continued_as_new" | "failed" | "cancelled" | "terminated" | "timed_out" | "unknown";
+            agent?: string;
+            /** @description ISO time the current run started */
+            startTime: string;
+            closeTime?: string;
+        };
+        MessageAccepted: {
+            /** @enum {boolean} */
+            accepted: true;
+            sessionId: string;
+        };
+        SendMessageRequest: {
+            text: string;
+            /** @description Cancel the running turn (if any) and answer this message next */
+            interrupt?: boolean;
+        };
+        ApprovalAccepted: {
+            /** @enum {boolean} */
+            accepted: true;
+        };
+        ApprovalDecision: {
+            approve: boolean;
+            reason?: string;
+        };
+        JsonRpcError: {
+            /** @enum {string} */
+            jsonrpc: "2.0";
+            id: string | number | null;
+            error: {
+                code: number;
+                message: string;
+                data?: unknown;
+            };
+        };
+        /**
+         * @description A JSON-RPC 2.0 message of the Model Context Protocol (a request, notification or response)
+         * @example {
+         *       "jsonrpc": "2.0",
+         *       "id": 1,
+         *       "method": "tools/call",
+         *       "params": {
+         *         "name": "chat",
+         *         "arguments": {
+         *           "message": "What is 6*7?"
+         *         }
+         *       }
+         *     }
+         */
+        JsonRpcMessage: {
+            /** @enum {string} */
+            jsonrpc: "2.0";
+            /** @description Absent for notifications */
+            id?: string | number;
+            /** @example tools/call */
+            method: string;
+            params?: {
+                [key: string]: unknown;
+            };
+        };
+        McpServer: {
+            name: string;
+            /** @enum {string} */
+            source: "config" | "api";
+            config: {
+                command: string;
+                args?: string[];
+                env?: {
+                    [key: string]: string;
+                };
+                cwd?: string;
+                requiresApproval?: boolean | string[];
+                timeouts?: {
+                    callMs?: number;
+                    heartbeatMs?: number;
+                };
+                disabled?: boolean;
+            } | {
+                /** Format: uri */
+                url: string;
+                headers?: {
+                    [key: string]: string;
+                };
+                requiresApproval?: boolean | string[];
+                timeouts?: {
+                    callMs?: number;
+                    heartbeatMs?: number;
+                };
+                disabled?: boolean;
+            };
+            status: {
+                /** @enum {string} */
+                state: "unknown" | "connected" | "error";
+                error?: string;
+                checkedAt?: string;
+            };
+            tools: {
+                name: string;
+                description?: string;
+                inputSchema: {
+                    [key: string]: unknown;
+                };
+                hash: string;
+                pinnedHash: string;
+                /** @enum {string} */
+                status: "enabled" | "flagged";
+                flaggedReason?: string;
+            }[];
+        };
+        McpServerRegistration: {
+            command: string;
+            args?: string[];
+            env?: {
+                [key: string]: string;
+            };
+            cwd?: string;
+            requiresApproval?: boolean | string[];
+            timeouts?: {
+                callMs?: number;
+                heartbeatMs?: number;
+            };
+            disabled?: boolean;
+            name: string;
+        } | {
+            /** Format: uri */
+            url: string;
+            headers?: {
+                [key: string]: string;
+            };
+            requiresApproval?: boolean | string[];
+            timeouts?: {
+                callMs?: number;
+                heartbeatMs?: number;
+            };
+            disabled?: boolean;
+            name: string;
+        };
+        McpServerList: {
+            servers: components["schemas"]["McpServer"][];
+        };
+        TaskAccepted: {
+            id: string;
+        };
+        CreateTask: {
+            steps: {
+                /** @description "server/tool" for a tool of an MCP server, or the name of a built-in tool */
+                tool: string;
+                args: {
+                    [key: string]: unknown;
+                };
+                /** @description Undoes this step when a later step fails or the task is cancelled */
+                compensate?: {
+                    /** @description "server/tool" for a tool of an MCP server, or the name of a built-in tool */
+                    tool: string;
+                    /** @description Arguments of the compensating call. String values may reference the step: "$args" / "$args.<path>" (the step's arguments), "$result" (the step's result text) or "$result.<path>" (a field of the result when it is JSON). A leading "$$" stands for a literal "$". */
+                    args: {
+                        [key: string]: unknown;
+                    };
+                };
+            }[];
+        };
+        Task: {
+            id: string;
+            tenant: string;
+            /**
+             * @description running: steps are running; completed: every step succeeded; failed: a step failed and there was nothing to undo; compensating: undoing completed steps; compensated: every needed compensation succeeded; compensation_failed: at least one compensation still failed after its retries (needs a human)
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed" | "compensating" | "compensated" | "compensation_failed";
+            steps: {
+                index: number;
+                tool: string;
+                /** @enum {string} */
+                status: "pending" | "running" | "completed" | "failed" | "skipped";
+                result?: string;
+                error?: string;
+                compensation?: {
+                    tool: string;
+                    /**
+                     * @description not_needed: the step did not complete, nothing to undo; registered: will run if the task fails
+                     * @enum {string}
+                     */
+                    status: "not_needed" | "registered" | "running" | "completed" | "failed";
+                    result?: string;
+                    error?: string;
+                };
+            }[];
+            error?: string;
+            cancelled?: boolean;
+        };
+        TaskCancelAccepted: {
+            /** @enum {boolean} */
+            accepted: true;
+            id: string;
+        };
+        ResearchAccepted: {
+            id: string;
+        };
+        CreateResearch: {
+            question: string;
+            /** @default 5 */
+            maxAgents: number;
+            /** @description Most sub-agents running at once (default and maximum 500) */
+            concurrency?: number;
+            /** @description Agent profile of the sub-agents (default: researcher) */
+            agent?: string;
+            /** @description Tools the sub-agents may use (names or globs; default: the profile's) */
+            tools?: string[];
+            policy?: {
+                /**
+                 * @description The job succeeds when at least this share of its sub-agents succeed (default 0.5)
+                 * @default 0.5
+                 */
+                minSuccessRatio: number;
+                /** @description Time the sub-agents have, from the job start (e.g. "90s", "10m", "2h"); agents still running then are cancelled and count as timed out */
+                deadline?: string;
+            };
+            budget?: {
+                /** @description Token budget of the whole job (planner, agents, synthesizer); when spent, no new agents start */
+                tokens?: number;
+                /** @description Token budget of each sub-agent; an agent over it must answer with what it has */
+                perAgentTokens?: number;
+            };
+        };
+        ResearchList: {
+            jobs: components["schemas"]["ResearchSummary"][];
+        };
+        ResearchSummary: {
+            id: string;
+            /** @description The question (first 200 characters) */
+            question: string;
+            /**
+             * @description Workflow status; a finished job tells its outcome (completed, failed, cancelled) in GET /v1/research/{id}
+             * @enum {string}
+             */
+            status: "running" | "finished" | "failed" | "terminated" | "timed_out" | "cancelled" | "unknown";
+            startTime: string;
+            closeTime?: string;
+        };
+        ResearchJob: {
+            id: string;
+            tenant: string;
+            question: string;
+            /**
+             * @description planning: the planner is splitting the question; running: sub-agents are working; synthesizing: the report is being written; completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept
+             * @enum {string}
+             */
+            status: "planning" | "running" | "synthesizing" | "completed" | "failed" | "cancelled";
+            maxAgents: number;
+            plan?: {
+                requested: number;
+                planned: number;
+                capped: boolean;
+                attempts: number;
+            };
+            progress: {
+                total: number;
+                pending: number;
+                running: number;
+                succeeded: number;
+                /** @description failed, timed out, cancelled or skipped */
+                failed: number;
+                /** @description share of sub-agents that have finished, in percent */
+                percent: number;
+            };
+            agents: {
+                index: number;
+                question: string;
+                /** @enum {string} */
+                status: "pending" | "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "skipped";
+                error?: string;
+                totalTokens?: number;
+            }[];
+            usage: {
+                promptTokens: number;
+                completionTokens: number;
+                totalTokens: number;
+            };
+            budget: {
+                tokens?: number;
+                perAgentTokens?: number;
+                exhausted: boolean;
+            };
+            deadlinePassed: boolean;
+            /** @description Batch workflows used (0: the job runs its agents itself) */
+            batches: number;
+            error?: string;
+            result?: {
+                report: string;
+                citations: {
+                    /** @description The [n] marker in the report */
+                    ref: number;
+                    /** @description Index of the sub-agent whose finding it cites */
+                    agent: number;
+                    question: string;
+                    sources: string[];
+                }[];
+                findings: {
+                    index: number;
+                    workflowId: string;
+                    /** @enum {string} */
+                    status: "succeeded" | "failed" | "timed_out" | "cancelled";
+                    answer?: string;
+                    error?: string;
+                    toolCalls: {
+                        tool: string;
+                        /** @description JSON arguments (cut to 500 characters) */
+                        arguments: string;
+                        ok: boolean;
+                    }[];
+                    sources: string[];
+                    usage: {
+                        promptTokens: number;
+                        completionTokens: number;
+                        totalTokens: number;
+                    };
+                    budgetExhausted?: boolean;
+                }[];
+                failures: {
+                    index: number;
+                    /** @enum {string} */
+                    status: "pending" | "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "skipped";
+                    reason: string;
+                }[];
+                policy: {
+                    minSuccessRatio: number;
+                    successRatio: number;
+                    met: boolean;
+                };
+                /** @description What limited the job, e.g. the token budget or the deadline */
+                notes: string[];
+            };
+            createdAt: string;
+            finishedAt?: string;
+        };
+        ResearchCancelAccepted: {
+            /** @enum {boolean} */
+            accepted: true;
+            id: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
