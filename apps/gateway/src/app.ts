@@ -44,6 +44,7 @@ import {
   TurnResultResponse,
 } from './schemas';
 import { createSessionService, type ProfileSource, type SessionContext, type SessionDefaults } from './sessions';
+import type { LlmInfo } from './llm-info';
 
 export type { ProfileSource, SessionDefaults } from './sessions';
 
@@ -62,6 +63,8 @@ export interface CreateAppOptions {
   log?: Logger | undefined;
   /** Readiness probe for /readyz. Default: Temporal `getSystemInfo` with a 3 s deadline. */
   readiness?: (() => Promise<Readiness>) | undefined;
+  /** The LLM the workers use (local model server or remote endpoint); /readyz reports it as `details.llm`. */
+  llm?: LlmInfo | undefined;
   /** Deadline for short Temporal calls (describe, query, list, start). Default 10 s. */
   rpcTimeoutMs?: number | undefined;
   /** SSE keep-alive comment interval. Default 15 s. */
@@ -357,6 +360,7 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
     } catch (err) {
       r = { ok: false, details: { error: err instanceof Error ? err.message : String(err) } };
     }
+    if (opts.llm) r = { ...r, details: { ...r.details, llm: opts.llm } };
     return r.ok ? c.json(r, 200) : c.json(r, 503);
   });
 

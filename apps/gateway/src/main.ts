@@ -17,6 +17,7 @@ import { getProfile, listProfiles } from '@hub/agents/profiles';
 import { connectTemporal, createLogger, loadHubConfig, loadTemporalConfig } from '@hub/infra';
 import { createApp } from './app';
 import { loadGatewayConfig } from './config';
+import { describeLlm } from './llm-info';
 
 const log = createLogger('gateway');
 
@@ -36,6 +37,8 @@ Environment:
   TEMPORAL_ADDRESS (default 127.0.0.1:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, HUB_TASK_QUEUE
   HUB_CONFIG                     hub config file: mcpServers, security (default <repo>/hub.config.json)
   HUB_LOG_LEVEL                  debug | info | warn | error
+  HUB_LLM_MODE, OPENAI_BASE_URL, HUB_MODEL
+                                 the workers' LLM, reported by /readyz (details.llm) (\`npm start\` sets them when it runs the local model)
 `;
 
 async function main(): Promise<void> {
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
     profiles: { get: getProfile, list: listProfiles },
     log,
     shutdownSignal: shutdown.signal,
+    llm: describeLlm(env),
     mcp,
   });
 

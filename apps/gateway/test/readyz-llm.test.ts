@@ -1,0 +1,60 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- assertions on parsed JSON bodies */
+/** /readyz reports which LLM the workers use (local model server or remote endpoint). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client, Connection } from '@temporalio/client';
+import { describeLlm } from '../src/llm-info';
+import { connectTestClient, json, makeApp } from './helpers';
+
+let client: Client;
+let connection: Connection;
+
+beforeAll(async () => {
+  ({ client, connection } = await connectTestClient());
+});
+afterAll(async () => {
+  await connection?.close();
+});
+
+describe('describeLlm', () => {
+  it('local: the embedded model server that npm start runs', () => {
+    expect(describeLlm({ HUB_LLM_MODE: 'local', OPENAI_BASE_URL: 'http://127.0.0.1:8788/v1', HUB_MODEL: 'gemma-3-270m-q4_k_m' })).toEqual({
+      mode: 'local',
+      baseURL: 'http://127.0.0.1:8788/v1',
+      model: 'gemma-3-270m-q4_k_m',
+    });
+  });
+
+  it('remote: OpenAI defaults when nothing is set, and no credentials from the URL', () => {
+    expect(describeLlm({})).toEqual({ mode: 'remote', baseURL: 'https://api.openai.com/v1', model: 'gpt-4o-mini' });
+    expect(describeLlm({ OPENAI_BASE_URL: 'https://user:secret@llm.example/v1/?key=abc', HUB_MODEL: 'llama3' })).toEqual({
+      mode: 'remote',
+      baseURL: 'https://llm.example/v1',
+      model: 'llama3',
+    });
+  });
+});
+
+describe('/readyz', () => {
+  it('reports the LLM in details.llm next to the Temporal check', async () => {
+    const llm = { mode: 'local' as const, baseURL: 'http://127.0.0.1:8788/v1', model: 'gemma-3-270m-q4_k_m' };
+    const { app } = makeApp(client, { llm });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ ok: true, details: { temporal: 'ok', llm } });
+  });
+
+  it('keeps reporting it when not ready', async () => {
+    const llm = { mode: 'remote' as const, baseURL: 'https://api.openai.com/v1', model: 'gpt-4o-mini' };
+    const { app } = makeApp(client, { llm, readiness: async () => ({ ok: false, details: { temporal: 'down' } }) });
+    const res = await app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await json(res)).toEqual({ ok: false, details: { temporal: 'down', llm } });
+  });
+
+  it('has no llm entry when the option is not given', async () => {
+    const { app } = makeApp(client);
+    const body: any = await json(await app.request('/readyz'));
+    expect(body.details.llm).toBeUndefined();
+    expect(body.details.temporal).toBe('ok');
+  });
+});
