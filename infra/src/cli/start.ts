@@ -5,8 +5,12 @@
  * gateway; waits until all are ready, prints a banner, and shuts down in reverse order on Ctrl-C / SIGTERM
  * (gateway first so it stops accepting requests, then the worker so it can drain, then Temporal).
  *
- * The set of processes is the `services` list built by `defineServices()`; to add a process (e.g. a local
- * LLM server) add a ServiceDefinition there. Services start in list order and stop in reverse order.
+ * The set of processes is the `services` list built by `defineServices()`; to add a process add a
+ * ServiceDefinition there. Services start in list order and stop in reverse order.
+ *
+ * The LLM: with neither OPENAI_BASE_URL nor OPENAI_API_KEY set, the local model server (apps/local-llm, the
+ * provisioned default GGUF or HUB_LOCAL_MODEL) runs as a service before the worker, and the worker's
+ * OPENAI_BASE_URL points at it. With either set, no model server is started and the worker uses them.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -15,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, hubDataDir, loadTemporalConfig, repoRoot } from '../config';
 import { assertDbFileNotInUse, startDevServer } from '../temporal/dev-server';
 import { findOrInstallTemporalCli } from '../temporal/provision';
+import { findOrProvisionLocalModel, type LocalModel } from '../local-model/provision';
 import {
   describePortOwner,
   forEachLine,
@@ -410,6 +415,61 @@ function nodeEntry(ctx: SupervisorContext, envName: string, fallback: string): s
   return isAbsolute(entry) ? entry : join(ctx.root, entry);
 }
 
+/** Whether `npm start` runs the embedded local model: neither OPENAI_BASE_URL nor OPENAI_API_KEY is set. */
+export function usesLocalModel(env: NodeJS.ProcessEnv): boolean {
+  return !env['OPENAI_BASE_URL']?.trim() && !env['OPENAI_API_KEY']?.trim();
+}
+
+/**
+ * The local model server (apps/local-llm). Before anything starts: pick its port and make sure the model is
+ * there (provisioned into the data dir on first use). When it starts, the worker's environment points at it.
+ */
+function localLlmService(): ServiceDefinition {
+  let port = 0;
+  let model: LocalModel | undefined;
+  return {
+    name: 'local-llm',
+    async preflight(ctx) {
+      port = await resolvePort('Local model server', intFromEnv(ctx.env, 'HUB_LOCAL_LLM_PORT', 8788), 'HUB_LOCAL_LLM_PORT', ctx.log);
+      model = await findOrProvisionLocalModel({ env: ctx.env, log: ctx.log });
+    },
+    async start(ctx) {
+      if (!model) throw new Error('local-llm: preflight did not run');
+      const base = `http://127.0.0.1:${port}`;
+      const requested = ctx.env['HUB_MODEL']?.trim();
+      if (requested && requested !== model.id) {
+        ctx.log(`HUB_MODEL=${requested} is ignored: the local model server serves ${model.id} for every request`);
+      }
+      // The worker (and the gateway's /readyz) use the local server through the same OpenAI-compatible path.
+      ctx.env['OPENAI_BASE_URL'] = `${base}/v1`;
+      ctx.env['HUB_MODEL'] = model.id;
+      ctx.env['HUB_LLM_MODE'] = 'local';
+      ctx.log(
+        `No OPENAI_BASE_URL / OPENAI_API_KEY set: starting the local model server (${model.id}, ${model.path}) on ${base}/v1. ` +
+          'Set them to use a hosted model instead.',
+      );
+      return startChildService(ctx, {
+        name: 'local-llm',
+        command: process.execPath,
+        args: [
+          '--import',
+          'tsx',
+          nodeEntry(ctx, 'HUB_LOCAL_LLM_ENTRY', 'apps/local-llm/src/main.ts'),
+          '--model',
+          model.path,
+          '--model-id',
+          model.id,
+          '--port',
+          String(port),
+        ],
+        readyUrl: `${base}/v1/models`,
+        stopTimeoutMs: 15_000,
+        banner: [{ label: 'LLM', value: `local model ${model.id} at ${base}/v1 (no OPENAI_BASE_URL / OPENAI_API_KEY set)` }],
+      });
+    },
+  };
+}
+
 function workerService(): ServiceDefinition {
   return {
     name: 'worker',
@@ -466,6 +526,7 @@ function gatewayService(): ServiceDefinition {
 export function defineServices(env: NodeJS.ProcessEnv): ServiceDefinition[] {
   const services: ServiceDefinition[] = [];
   if (!env['TEMPORAL_ADDRESS']?.trim()) services.push(temporalService());
+  if (usesLocalModel(env)) services.push(localLlmService());
   services.push(workerService(), gatewayService());
   return services;
 }
@@ -476,8 +537,9 @@ export function defineServices(env: NodeJS.ProcessEnv): ServiceDefinition[] {
 
 const USAGE = `Usage: npm start [-- --help]
 
-Runs the agent hub locally: an embedded Temporal dev server (unless TEMPORAL_ADDRESS is set),
-the worker (apps/worker) and the gateway (apps/gateway). Waits until everything is ready and prints
+Runs the agent hub locally: an embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), the local
+model server (apps/local-llm, unless OPENAI_BASE_URL or OPENAI_API_KEY is set), the worker (apps/worker)
+and the gateway (apps/gateway). Waits until everything is ready and prints
 the URLs. Ctrl-C (or SIGTERM) stops the gateway, then lets the worker drain (up to 30 s), then stops
 Temporal. A second Ctrl-C kills everything immediately.
 
@@ -498,13 +560,22 @@ Environment:
   HUB_TEMPORAL_UI_PORT      embedded Temporal Web UI port (default 8233, same fallback rules)
   HUB_TEMPORAL_HEADLESS     "1" to run the embedded dev server without the Web UI
   HUB_TASK_QUEUE            task queue of the worker (default "agent-hub")
+  OPENAI_BASE_URL           an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server, LiteLLM, …);
+  OPENAI_API_KEY            with either set, no local model server is started and the worker uses them
+  HUB_MODEL                 model for a hosted endpoint (default gpt-4o-mini; the local server serves its own)
+  HUB_LOCAL_MODEL           GGUF file for the local model server (default: Gemma 3 270M Q4_K_M, provisioned
+                            into <data dir>/models on first use)
+  HUB_LOCAL_LLM_PORT        local model server port (default 8788, same fallback rules as the Temporal ports)
+  HUB_LOCAL_LLM_PARALLEL, HUB_LOCAL_LLM_CONTEXT, HUB_LOCAL_LLM_THREADS, HUB_LOCAL_LLM_MAX_TOKENS
+                            local model server tuning (see \`npm run local-llm -- --help\`)
   HOST                      gateway bind host (default 127.0.0.1)
   PORT                      gateway port (default 8787)
   HUB_READY_TIMEOUT_MS      how long to wait for each service to become ready (default 120000)
   HUB_WORKER_ENTRY          worker entry point (default apps/worker/src/main.ts)
   HUB_GATEWAY_ENTRY         gateway entry point (default apps/gateway/src/main.ts)
+  HUB_LOCAL_LLM_ENTRY       local model server entry point (default apps/local-llm/src/main.ts)
   HUB_LOG_LEVEL             log level passed to the services (debug|info|warn|error; default info)
-All other variables are passed through to the worker and the gateway.
+All other variables are passed through to the worker, the gateway and the local model server.
 `;
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
@@ -531,6 +602,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     gatewayHostPort(env);
     intFromEnv(env, 'HUB_TEMPORAL_PORT', 7233);
     intFromEnv(env, 'HUB_TEMPORAL_UI_PORT', 8233);
+    intFromEnv(env, 'HUB_LOCAL_LLM_PORT', 8788);
   } catch (err) {
     process.stderr.write(`[hub] invalid configuration: ${(err as Error).message}\n`);
     return 1;
@@ -546,6 +618,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       label: 'Temporal',
       value: `${env['TEMPORAL_ADDRESS'].trim()} (external, namespace ${env['TEMPORAL_NAMESPACE']?.trim() || 'default'})`,
     });
+  }
+  if (!usesLocalModel(env)) {
+    const endpoint = env['OPENAI_BASE_URL']?.trim().replace(/\/\/[^@/]*@/, '//') || 'https://api.openai.com/v1 (OpenAI)';
+    const model = env['HUB_MODEL']?.trim() || 'gpt-4o-mini';
+    log(`LLM: ${endpoint}, model ${model} (OPENAI_BASE_URL / OPENAI_API_KEY set; no local model server)`);
+    bannerExtra.push({ label: 'LLM', value: `${endpoint}, model ${model}` });
   }
   bannerExtra.push({ label: 'Data dir', value: dataDir });
   const { exitCode } = await supervise(defineServices(env), ctx, { bannerExtra });
