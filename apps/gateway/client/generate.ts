@@ -17,6 +17,7 @@ const HEADER = `/**
 
 /** The contents of openapi.d.ts for an OpenAPI document (JSON text). */
 export async function clientTypes(openApiJson: string): Promise<string> {
-  const ast = await openapiTS(JSON.parse(openApiJson) as Parameters<typeof openapiTS>[0]);
+  // defaultNonNullable: false — a field with a default stays optional, so request bodies need not repeat defaults.
+  const ast = await openapiTS(JSON.parse(openApiJson) as Parameters<typeof openapiTS>[0], { defaultNonNullable: false });
   return HEADER + astToString(ast);
 }

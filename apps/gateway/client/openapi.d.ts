@@ -2150,7 +2150,7 @@ export interface components {
         CreateResearch: {
             question: string;
             /** @default 5 */
-            maxAgents: number;
+            maxAgents?: number;
             /** @description Most sub-agents running at once (default and maximum 500) */
             concurrency?: number;
             /** @description Agent profile of the sub-agents (default: researcher) */
@@ -2162,7 +2162,7 @@ export interface components {
                  * @description The job succeeds when at least this share of its sub-agents succeed (default 0.5)
                  * @default 0.5
                  */
-                minSuccessRatio: number;
+                minSuccessRatio?: number;
                 /** @description Time the sub-agents have, from the job start (e.g. "90s", "10m", "2h"); agents still running then are cancelled and count as timed out */
                 deadline?: string;
             };

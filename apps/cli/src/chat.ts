@@ -1,0 +1,330 @@
+/**
+ * `hub chat [session]`: the interactive REPL.
+ *
+ * Messages are sent with `?wait=false`; the session's SSE stream (one
+ * subscription, resumable) shows the followed turn as it happens: tokens,
+ * tool calls and results, approval prompts. Only the turn the REPL is
+ * following is rendered (a replayed history or a detached turn is not).
+ *
+ * Ctrl-C during a turn stops following it and returns to the prompt; the API
+ * has no bare "cancel turn", so the next message is sent with
+ * `interrupt: true`, which cancels that turn if it is still running. Ctrl-C at
+ * the prompt exits (130); `/exit` or Ctrl-D exit with 0.
+ */
+import { createInterface } from 'node:readline';
+import type { SessionEvent } from '@hub/contracts';
+import type { HubClient, Schema } from '@hub/gateway/client';
+import { ok, unreachable } from './api';
+import { CliError, EXIT, type ExitCode } from './errors';
+import type { Io } from './program';
+import { renderSession, truncate } from './render';
+
+type SessionState = Schema<'SessionState'>;
+
+export interface ChatOptions {
+  session?: string | undefined;
+  agent?: string | undefined;
+}
+
+/** Renders one session event of the followed turn as terminal text (pure; unit-tested). */
+export class TurnRenderer {
+  private round = -1;
+  private attempt = -1;
+  private midLine = false;
+
+  constructor(private readonly agent: string) {}
+
+  render(e: SessionEvent): string {
+    switch (e.type) {
+      case 'token': {
+        let prefix = '';
+        if (e.round !== this.round) {
+          prefix = (this.midLine ? '\n' : '') + `${this.agent}> `;
+          this.round = e.round;
+          this.attempt = e.attempt;
+        } else if (e.attempt !== this.attempt) {
+          prefix = `\n(retrying)\n${this.agent}> `;
+          this.attempt = e.attempt;
+        }
+        this.midLine = !e.delta.endsWith('\n');
+        return prefix + e.delta;
+      }
+      case 'tool.call':
+        return this.line(`[tool call] ${e.tool} ${truncate(e.arguments, 300)}`);
+      case 'tool.progress':
+        return this.line(`[tool progress] ${e.tool} ${e.progress}${e.total !== undefined ? `/${e.total}` : ''}${e.message ? ` ${e.message}` : ''}`);
+      case 'tool.result':
+        return this.line(`[tool result] ${e.tool} ${e.ok ? 'ok' : 'error'}: ${truncate(e.content, 300)}`);
+      case 'approval.requested': {
+        const a = e.approval;
+        return this.line(`[approval needed] ${a.tool} ${truncate(a.arguments, 300)} (expires ${a.expiresAt})`);
+      }
+      case 'approval.resolved':
+        return this.line(`[approval] ${e.approved ? 'approved' : e.timedOut ? 'timed out (denied)' : 'denied'}${e.reason ? `: ${e.reason}` : ''}`);
+      case 'compensation.completed':
+        return this.line(`[compensated] ${e.tool}: ${truncate(e.result, 200)}`);
+      case 'compensation.failed':
+        return this.line(`[compensation failed] ${e.tool}: ${truncate(e.error, 200)}`);
+      case 'research.progress':
+        return e.event.type === 'research.progress'
+          ? this.line(`[research ${e.jobId}] ${e.event.progress.percent}% (${e.event.progress.succeeded + e.event.progress.failed}/${e.event.progress.total})`)
+          : '';
+      case 'turn.completed':
+        return this.line(`(${e.usage.totalTokens} tokens)`);
+      case 'turn.failed':
+        return this.line(`[turn failed] ${e.error}`);
+      case 'turn.interrupted':
+        return this.line('[turn interrupted]');
+      case 'session.closed':
+        return this.line(`[session closed] ${e.reason}`);
+      default:
+        return '';
+    }
+  }
+
+  private line(text: string): string {
+    const out = (this.midLine ? '\n' : '') + text + '\n';
+    this.midLine = false;
+    return out;
+  }
+}
+
+/** y/yes → approve, n/no → deny, anything else → undefined (ask again). */
+export function parseYesNo(answer: string): boolean | undefined {
+  const a = answer.trim().toLowerCase();
+  if (a === 'y' || a === 'yes') return true;
+  if (a === 'n' || a === 'no') return false;
+  return undefined;
+}
+
+const END_EVENTS = new Set(['turn.completed', 'turn.failed', 'turn.interrupted']);
+
+interface Followed {
+  text: string;
+  turnId?: string;
+  resolve: (how: 'ended' | 'detached' | 'closed') => void;
+  renderer: TurnRenderer;
+}
+
+export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<ExitCode> {
+  let state: SessionState;
+  if (o.session) {
+    state = await ok(hub.GET('/v1/sessions/{id}', { params: { path: { id: o.session } } }), `session ${o.session}`);
+    if (state.status === 'closed') throw new CliError(`session ${state.sessionId} is closed (hub sessions show ${state.sessionId})`, EXIT.api);
+  } else {
+    state = (await ok(hub.POST('/v1/sessions', { body: o.agent ? { agent: o.agent } : {} }), 'new session')).session;
+  }
+  const id = state.sessionId;
+  const out = (s: string): void => void io.stdout.write(s);
+
+  if (o.session) {
+    const recent = { ...state, messages: state.messages.slice(-10), pendingApprovals: [] };
+    out(renderSession(recent) + '\n');
+  }
+  out(`Session ${id} (agent ${state.agent}). Type a message; Ctrl-C interrupts a turn or exits, /exit leaves, /close closes the session.\n`);
+
+  const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: io.stdin.isTTY === true && io.stdout.isTTY === true });
+  const lines: string[] = [];
+  let waiter: ((line: string | null) => void) | undefined;
+  let inputClosed = false;
+  rl.on('line', (l) => {
+    if (waiter) {
+      const w = waiter;
+      waiter = undefined;
+      w(l);
+    } else lines.push(l);
+  });
+  rl.on('close', () => {
+    inputClosed = true;
+    waiter?.(null);
+    waiter = undefined;
+  });
+  const ask = (prompt: string): Promise<string | null> => {
+    rl.setPrompt(prompt);
+    rl.prompt();
+    if (lines.length > 0) return Promise.resolve(lines.shift()!);
+    if (inputClosed) return Promise.resolve(null);
+    return new Promise((r) => (waiter = r));
+  };
+  const cancelAsk = (): void => {
+    const w = waiter;
+    waiter = undefined;
+    w?.(null);
+  };
+
+  let followed: Followed | undefined;
+  /** A turn the user detached from with Ctrl-C; the next message interrupts it if it still runs. */
+  let detached: string | undefined;
+  let mode: 'idle' | 'turn' | 'approval' = 'idle';
+  let interruptedAtPrompt = false;
+  let streamError: unknown;
+  const seenTurns = new Set<string>();
+  const handled = new Set<string>();
+  for (const m of state.messages) if (m.role === 'user' && 'turnId' in m && m.turnId) seenTurns.add(m.turnId);
+
+  // Continuing a busy session: follow the turn that runs now (its events replay, its approvals are asked).
+  let attached: Promise<'ended' | 'detached' | 'closed'> | undefined;
+  const running = state.status === 'running' || state.status === 'awaiting_approval';
+  const lastUser = [...state.messages].reverse().find((m) => m.role === 'user');
+  if (running && lastUser && 'turnId' in lastUser && lastUser.turnId) {
+    const turnId = lastUser.turnId;
+    attached = new Promise((resolve) => {
+      followed = { text: lastUser.content, turnId, resolve, renderer: new TurnRenderer(state.agent) };
+    });
+  }
+
+  const onInterrupt = (): void => {
+    if (mode === 'idle') {
+      interruptedAtPrompt = true;
+      out('\n');
+      rl.close();
+      return;
+    }
+    if (followed) {
+      out(`\n^C — stopped following the turn; your next message interrupts it.\n`);
+      detached = followed.turnId;
+      const f = followed;
+      followed = undefined;
+      if (mode === 'approval') cancelAsk();
+      f.resolve('detached');
+    }
+  };
+  rl.on('SIGINT', onInterrupt);
+  process.on('SIGINT', onInterrupt);
+
+  const askApproval = async (a: SessionEvent & { type: 'approval.requested' }): Promise<void> => {
+    mode = 'approval';
+    let approve: boolean | undefined;
+    while (approve === undefined) {
+      const answer = await ask(`Approve ${a.approval.tool}? [y/n] `);
+      if (answer === null) return; // detached or input closed: left pending
+      approve = parseYesNo(answer);
+    }
+    const reason = await ask(approve ? 'Reason (optional): ' : 'Reason for denying (optional): ');
+    if (reason === null) return;
+    mode = 'turn';
+    const body = { approve, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    try {
+      await ok(
+        hub.POST('/v1/sessions/{id}/approvals/{approvalId}', { params: { path: { id, approvalId: a.approval.approvalId } }, body }),
+        `approval ${a.approval.approvalId}`,
+      );
+    } catch (err) {
+      out(`hub: ${(err as Error).message}\n`);
+    }
+  };
+
+  const handle = async (e: SessionEvent): Promise<void> => {
+    if (e.type === 'session.closed') {
+      out(`[session closed] ${e.reason}\n`);
+      followed?.resolve('closed');
+      followed = undefined;
+      return;
+    }
+    const turnId = e.type === 'approval.requested' ? e.approval.turnId : 'turnId' in e ? e.turnId : undefined;
+    if (turnId === undefined) return;
+    if ((e.type === 'message.queued' || e.type === 'turn.started') && followed && !followed.turnId && !seenTurns.has(turnId) && e.text === followed.text) {
+      followed.turnId = turnId;
+    }
+    if (e.type === 'turn.started' || e.type === 'message.queued') seenTurns.add(turnId);
+    if (END_EVENTS.has(e.type) && turnId === detached) detached = undefined;
+    if (!followed || followed.turnId !== turnId) return;
+    const text = followed.renderer.render(e);
+    if (text) out(text);
+    if (e.type === 'approval.requested' && !handled.has(e.approval.approvalId)) {
+      handled.add(e.approval.approvalId);
+      // A replayed request may be decided already: ask only while it is pending.
+      const now = await ok(hub.GET('/v1/sessions/{id}', { params: { path: { id } } }), `session ${id}`).catch(() => undefined);
+      if (now?.pendingApprovals.some((p) => p.approvalId === e.approval.approvalId)) await askApproval(e);
+    }
+    if (END_EVENTS.has(e.type)) {
+      const f = followed;
+      followed = undefined;
+      f.resolve('ended');
+    }
+  };
+
+  const stop = new AbortController();
+  const consumer = (async () => {
+    try {
+      for await (const msg of hub.events('/v1/sessions/{id}/events', id, { signal: stop.signal })) {
+        if (msg.event === 'stream.end') break;
+        if (msg.event === 'stream.truncated') continue;
+        let e: SessionEvent;
+        try {
+          e = JSON.parse(msg.data) as SessionEvent;
+        } catch {
+          continue;
+        }
+        await handle(e);
+      }
+    } catch (err) {
+      if (!stop.signal.aborted) {
+        streamError = err;
+        out(`\nhub: event stream failed: ${(err as Error).message}\n`);
+        followed?.resolve('closed');
+        rl.close();
+      }
+    }
+  })();
+
+  let code: ExitCode = EXIT.ok;
+  try {
+    if (attached) {
+      mode = 'turn';
+      out(`(following the running turn ${followed?.turnId ?? ''})\n`);
+      await attached;
+    }
+    for (;;) {
+      mode = 'idle';
+      const line = await ask('you> ');
+      if (line === null) break;
+      const text = line.trim();
+      if (text === '') continue;
+      if (text === '/exit' || text === '/quit') break;
+      if (text === '/help') {
+        out('Commands: /exit (leave; the session stays open), /close (close the session and leave), /help. Ctrl-C interrupts a running turn.\n');
+        continue;
+      }
+      if (text === '/close') {
+        await ok(hub.DELETE('/v1/sessions/{id}', { params: { path: { id } } }), `session ${id}`);
+        out(`Session ${id} closed.\n`);
+        break;
+      }
+      mode = 'turn';
+      const interrupt = detached !== undefined;
+      const ended = new Promise<'ended' | 'detached' | 'closed'>((resolve) => {
+        followed = { text, resolve, renderer: new TurnRenderer(state.agent) };
+      });
+      try {
+        await ok(
+          hub.POST('/v1/sessions/{id}/messages', {
+            params: { path: { id }, query: { wait: 'false' } },
+            body: interrupt ? { text, interrupt: true } : { text },
+          }),
+          `session ${id}`,
+        );
+      } catch (err) {
+        followed = undefined;
+        if (err instanceof CliError && err.exitCode === EXIT.notFound) throw err;
+        out(`hub: ${(err as Error).message}\n`);
+        if (err instanceof CliError && /closed/i.test(err.message)) {
+          code = EXIT.api;
+          break;
+        }
+        continue;
+      }
+      detached = undefined;
+      const how = await ended;
+      if (how === 'closed') break;
+    }
+  } finally {
+    stop.abort();
+    rl.off('SIGINT', onInterrupt);
+    process.off('SIGINT', onInterrupt);
+    rl.close();
+    await consumer;
+  }
+  if (streamError) throw (streamError as { status?: number }).status === 404 ? new CliError(`session ${id}: not found`, EXIT.notFound) : unreachable(streamError);
+  return interruptedAtPrompt ? EXIT.interrupted : code;
+}

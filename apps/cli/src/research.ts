@@ -1,0 +1,94 @@
+/** `hub research "question"`: start a job, show live progress, print the report. */
+import type { HubClient, Schema } from '@hub/gateway/client';
+import { ok, unreachable } from './api';
+import { CliError, EXIT, type ExitCode } from './errors';
+import type { Io } from './program';
+import { progressBar, renderReport } from './render';
+
+type ResearchJob = Schema<'ResearchJob'>;
+const FINAL = new Set(['completed', 'failed', 'cancelled']);
+
+export interface ResearchOptions {
+  question: string;
+  agents: number;
+  minSuccess?: number | undefined;
+  deadline?: string | undefined;
+  concurrency?: number | undefined;
+  json: boolean;
+}
+
+/** The request body for the options (exported for tests). */
+export function researchBody(o: ResearchOptions): Schema<'CreateResearch'> {
+  const policy = {
+    ...(o.minSuccess !== undefined ? { minSuccessRatio: o.minSuccess } : {}),
+    ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
+  };
+  return {
+    question: o.question,
+    maxAgents: o.agents,
+    ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+    ...(Object.keys(policy).length > 0 ? { policy } : {}),
+  };
+}
+
+export async function runResearch(io: Io, hub: HubClient, o: ResearchOptions): Promise<ExitCode> {
+  const { id } = await ok(hub.POST('/v1/research', { body: researchBody(o) }), 'research');
+  const live = io.stderr.isTTY === true;
+  if (!o.json) io.stderr.write(`Research job ${id} started (${o.agents} agents).\n`);
+
+  const stop = new AbortController();
+  let interrupted = false;
+  const onInt = (): void => {
+    interrupted = true;
+    stop.abort();
+  };
+  process.on('SIGINT', onInt);
+  let lastLine = '';
+  const show = (p: ResearchJob['progress'] | undefined): void => {
+    if (o.json || !p) return;
+    const line = progressBar(p);
+    if (line === lastLine) return;
+    lastLine = line;
+    // A TTY redraws one line; a pipe or file gets one line per change.
+    io.stderr.write(live ? `\r${line}\x1b[K` : `${line}\n`);
+  };
+  try {
+    for await (const msg of hub.events('/v1/research/{id}/events', id, { signal: stop.signal })) {
+      if (msg.event === 'stream.end') break;
+      let data: { progress?: ResearchJob['progress']; status?: string; error?: string } | undefined;
+      try {
+        data = JSON.parse(msg.data) as typeof data;
+      } catch {
+        data = undefined;
+      }
+      show(data?.progress);
+      if (msg.event === 'agent.failed' && !o.json && !live) io.stderr.write(`agent failed: ${msg.data}\n`);
+    }
+  } catch (err) {
+    if (!interrupted) {
+      if (err instanceof CliError) throw err;
+      const status = (err as { status?: number }).status;
+      if (status === 404) throw new CliError(`research ${id}: not found`, EXIT.notFound);
+      throw status ? new CliError(`research ${id} events: ${(err as Error).message}`, EXIT.api) : unreachable(err);
+    }
+  } finally {
+    process.off('SIGINT', onInt);
+    if (live && lastLine) io.stderr.write('\n');
+  }
+
+  if (interrupted) {
+    io.stderr.write(`Interrupted: cancelling research job ${id}…\n`);
+    await ok(hub.POST('/v1/research/{id}/cancel', { params: { path: { id } } }), `research ${id}`).catch(() => undefined);
+    return EXIT.interrupted;
+  }
+
+  // The stream has ended; the job's final state is a GET away (bounded wait for the last update).
+  let job = await ok(hub.GET('/v1/research/{id}', { params: { path: { id } } }), `research ${id}`);
+  for (let i = 0; i < 100 && !FINAL.has(job.status); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    job = await ok(hub.GET('/v1/research/{id}', { params: { path: { id } } }), `research ${id}`);
+  }
+  if (o.json) io.stdout.write(JSON.stringify(job, null, 2) + '\n');
+  else io.stdout.write(renderReport(job) + '\n');
+  return job.status === 'completed' ? EXIT.ok : EXIT.failed;
+}
