@@ -24,6 +24,11 @@ export class LocalLlmProcess {
 
   constructor(readonly opts: LocalLlmProcessOptions = {}) {}
 
+  /** Process id of the server (undefined before start). */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   async start(): Promise<this> {
     const model = await findOrProvisionLocalModel({ log: (m) => process.stderr.write(`[local-llm provision] ${m}\n`) });
     const port = await getFreePort();

@@ -12,7 +12,8 @@
  * infra/bench/results/. Timings are reported, never asserted.
  *
  * `npm run bench -- fanout` runs only the research fan-out benchmark
- * (./fanout/bench.ts); `chat` only this one; no suite name runs all.
+ * (./fanout/bench.ts); `local` only the local model one (./local-model.ts);
+ * `chat` only this one; no suite name runs all.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,10 +30,11 @@ import { getFreePort, repoRoot, startDevServer } from '@hub/infra';
 import { startScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
 import { createBaselineActivities } from './baseline/activities';
 import { FANOUT_HELP, runFanOutBench } from './fanout/bench';
+import { LOCAL_MODEL_HELP, runLocalModelBench } from './local-model';
 import { stopUpdate, turnUpdate } from './baseline/workflows';
 import { HubConfigSchema, sendMessageUpdate, sessionWorkflowId } from '@hub/contracts';
 
-const HELP = `Usage: npm run bench [-- [chat] [fanout] [options]]
+const HELP = `Usage: npm run bench [-- [chat] [fanout] [local] [options]]
 
 Runs the named suites, or all of them when none is named
 (e.g. \`npm run bench -- fanout --rounds 3\`).
@@ -100,11 +102,12 @@ async function measureRoundRobin(turns: number, warmup: number, kinds: Array<(i:
 const SUITES: Record<string, () => Promise<void>> = {
   chat: chatTurnBench,
   fanout: () => runFanOutBench(process.argv),
+  local: () => runLocalModelBench(process.argv),
 };
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(`${HELP}\n${FANOUT_HELP}`);
+    process.stdout.write(`${HELP}\n${FANOUT_HELP}\n${LOCAL_MODEL_HELP}`);
     return;
   }
   const named = Object.keys(SUITES).filter((s) => process.argv.includes(s));
