@@ -30,7 +30,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: `^(?!(${WORKFLOW_RUNTIME_IMPORTS.map((m) => m.replace(/[.]/g, '\\.')).join('|')})$|\\.\\.?/)`,
+              // `@hub/contracts/<module>` too: workflow code imports the zod-free modules it needs directly.
+              regex: `^(?!(${WORKFLOW_RUNTIME_IMPORTS.map((m) => m.replace(/[.]/g, '\\.')).join('|')}|@hub/contracts/[a-z-]+)$|\\.\\.?/)`,
               allowTypeImports: true,
               message:
                 'Workflow code may import at runtime only @temporalio/workflow, @temporalio/workflow-streams/workflow, zod, @hub/contracts and its own files; use `import type` or move the code to an activity.',

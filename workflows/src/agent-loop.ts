@@ -52,6 +52,11 @@ export interface TurnContext {
   workflowTools?: WorkflowTool[];
   /** Where compensations of side-effecting tools are registered (rolled back by the caller if the turn fails). */
   compensations?: TurnCompensations;
+  /**
+   * The workflow type never ran the pre-`tools-in-llm-activity` code, so the patch check (a marker and a
+   * search-attribute update per workflow) is skipped: research agents, thousands per job.
+   */
+  bornAfterToolsPatch?: boolean;
 }
 
 /** A tool run by workflow code (child workflows, timers) rather than by an activity. */
@@ -105,7 +110,7 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
   let usedTokens = 0;
   // Before the patch: the catalogue came from its own activity, once per turn.
   const legacyCatalog: ToolSpec[] | undefined =
-    !wantsTools || patched(TOOLS_IN_LLM_ACTIVITY)
+    !wantsTools || ctx.bornAfterToolsPatch || patched(TOOLS_IN_LLM_ACTIVITY)
       ? undefined
       : await catalog(`${turnId}/tools`).listTools({ allow: profile.tools, alsoAllow: ctx.sessionAllow });
 

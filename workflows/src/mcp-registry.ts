@@ -23,15 +23,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  McpServerRegistrationSchema,
-  approveMcpToolUpdate,
-  mcpRegistryStateQuery,
-  observeMcpToolsSignal,
-  refreshMcpServerUpdate,
-  registerMcpServerUpdate,
-  removeMcpServerUpdate,
-} from '@hub/contracts';
+import { McpServerRegistrationSchema } from '@hub/contracts/mcp-config';
+import { approveMcpToolUpdate, mcpRegistryStateQuery, observeMcpToolsSignal, refreshMcpServerUpdate, registerMcpServerUpdate, removeMcpServerUpdate } from '@hub/contracts/messages';
 import type { McpActivities, McpObservation, McpRegistryState, McpServerState, McpToolState } from '@hub/contracts';
 import { describeFailure, nowIso } from './util';
 

@@ -11,7 +11,8 @@
  */
 import { ChildWorkflowCancellationType, ParentClosePolicy, executeChild, isCancellation, patched } from '@temporalio/workflow';
 import { z } from 'zod';
-import { researchWorkflowId, type ResearchJobInput, type SessionOptions, type ToolSpec } from '@hub/contracts';
+import { researchWorkflowId } from '@hub/contracts/research-names';
+import type { ResearchJobInput, SessionOptions, ToolSpec } from '@hub/contracts';
 import type { WorkflowTool } from './agent-loop';
 import type { researchJob } from './research/job';
 import { cut } from './research/agent';

@@ -30,16 +30,8 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
 import type { SessionActivities, ToolResult } from '@hub/contracts';
-import {
-  TASK_EVENTS_TOPIC,
-  resolveCompensationArgs,
-  taskStateQuery,
-  taskToolName,
-  type TaskEvent,
-  type TaskState,
-  type TaskStatus,
-  type TaskWorkflowInput,
-} from '@hub/contracts';
+import { resolveCompensationArgs, TASK_EVENTS_TOPIC, taskStateQuery, taskToolName } from '@hub/contracts/saga';
+import type { TaskEvent, TaskState, TaskStatus, TaskWorkflowInput } from '@hub/contracts';
 import { toolActivityOptions } from './activity-options';
 import { describeFailure } from './util';
 

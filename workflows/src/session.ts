@@ -28,19 +28,12 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
 import type { WorkflowStreamState } from '@temporalio/workflow-streams/workflow';
-import {
-  LIMITS,
-  SESSION_EVENTS_TOPIC,
-  SendMessageInputSchema,
-  ZERO_USAGE,
-  addUsage,
-  approveToolUpdate,
-  closeSessionSignal,
-  closeSessionUpdate,
-  researchProgressToSessionSignal,
-  sendMessageUpdate,
-  sessionStateQuery,
-} from '@hub/contracts';
+import { SendMessageInputSchema } from '@hub/contracts/inputs';
+import { LIMITS } from '@hub/contracts/limits';
+import { approveToolUpdate, closeSessionSignal, closeSessionUpdate, sendMessageUpdate, sessionStateQuery } from '@hub/contracts/messages';
+import { SESSION_EVENTS_TOPIC } from '@hub/contracts/names';
+import { researchProgressToSessionSignal } from '@hub/contracts/research-names';
+import { addUsage, ZERO_USAGE } from '@hub/contracts/usage';
 import type {
   ChatMessage,
   PendingApproval,

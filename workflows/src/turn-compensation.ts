@@ -14,7 +14,8 @@
  */
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { WorkflowTopicHandle } from '@temporalio/workflow-streams/workflow';
-import { resolveCompensationArgs, type SessionActivities, type SessionEvent, type ToolCall, type ToolSpec } from '@hub/contracts';
+import { resolveCompensationArgs } from '@hub/contracts/saga';
+import type { SessionActivities, SessionEvent, ToolCall, ToolSpec } from '@hub/contracts';
 import { toolActivityOptions } from './activity-options';
 import { describeFailure } from './util';
 

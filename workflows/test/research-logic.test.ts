@@ -1,11 +1,13 @@
 /** Pure parts of research jobs: plan validation, synthesis input, citations, bookkeeping, provenance, API body. */
 import { describe, expect, it } from 'vitest';
-import { CreateResearchBodySchema, RESEARCH_PLAN_JSON_SCHEMA, parseDurationMs, type AgentFinding } from '@hub/contracts';
+import { CreateResearchBodySchema, researchPlanJsonSchema, parseDurationMs, type AgentFinding } from '@hub/contracts';
 import { parsePlan, plannerPrompt } from '../src/research/planner';
 import { citedRefs, synthesisInput } from '../src/research/synthesizer';
 import { AgentBook } from '../src/research/job-state';
 import { agentPrompt, provenanceOf } from '../src/research/agent';
 import { toolPatternMatches } from '../src/research-tool';
+import { fitPayload } from '../src/research/job';
+import type { ResearchState } from '@hub/contracts';
 
 const finding = (index: number, answer: string): AgentFinding => ({
   index,
@@ -29,8 +31,8 @@ describe('planner', () => {
 
   it('asks for at most maxAgents sub-questions, with a strict JSON schema derived from the zod plan schema', () => {
     expect(plannerPrompt('Q?', 7)).toMatch(/at most 7 self-contained sub-questions/);
-    expect(RESEARCH_PLAN_JSON_SCHEMA).toMatchObject({ type: 'object', additionalProperties: false, required: ['subQuestions'] });
-    expect(RESEARCH_PLAN_JSON_SCHEMA).not.toHaveProperty('$schema');
+    expect(researchPlanJsonSchema()).toMatchObject({ type: 'object', additionalProperties: false, required: ['subQuestions'] });
+    expect(researchPlanJsonSchema()).not.toHaveProperty('$schema');
   });
 });
 
@@ -116,5 +118,44 @@ describe('research API body and helpers', () => {
     expect(toolPatternMatches('res*', 'research')).toBe(true);
     expect(toolPatternMatches('fetch__*', 'research')).toBe(false);
     expect(toolPatternMatches('r.search', 'research')).toBe(false);
+  });
+});
+
+describe('job state size', () => {
+  it('keeps a 10,000-agent state within the 2 MB payload limit, cited findings first, counting what is left out', () => {
+    const n = 10_000;
+    const long = (i: number) => `${i} `.padEnd(2_000, 'x');
+    const state: ResearchState = {
+      id: 'j',
+      tenant: 't',
+      question: 'q',
+      status: 'completed',
+      maxAgents: n,
+      progress: { total: n, pending: 0, running: 0, succeeded: n - 100, failed: 100, percent: 100 },
+      agents: Array.from({ length: n }, (_, index) => ({ index, question: long(index), status: index < 100 ? ('failed' as const) : ('succeeded' as const), ...(index < 100 ? { error: long(index) } : {}) })),
+      usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+      budget: { exhausted: false },
+      deadlinePassed: false,
+      batches: 10,
+      createdAt: '2026-11-23T00:00:00Z',
+      result: {
+        report: 'r [1]',
+        citations: [{ ref: 1, agent: 9_999, question: 'q', sources: [] }],
+        findings: Array.from({ length: n - 100 }, (_, i) => ({ ...finding(i + 100, 'y'.repeat(4_000)), toolCalls: [], sources: [] })),
+        failures: Array.from({ length: 100 }, (_, index) => ({ index, status: 'failed' as const, reason: long(index) })),
+        policy: { minSuccessRatio: 0.5, successRatio: 0.99, met: true },
+        notes: [],
+      },
+    };
+    const fitted = fitPayload(state);
+    expect(JSON.stringify(fitted).length).toBeLessThan(2_000_000);
+    expect(fitted.agents).toHaveLength(n);
+    expect(fitted.result?.findings).toHaveLength(1_000);
+    expect(fitted.result?.findingsOmitted).toBe(n - 100 - 1_000);
+    expect(fitted.result?.findings.some((f) => f.index === 9_999)).toBe(true); // the cited one is kept
+    expect(fitted.result?.failures).toHaveLength(100);
+    // Small jobs are untouched.
+    const small = { ...state, agents: state.agents.slice(0, 3), result: { ...state.result!, findings: state.result!.findings.slice(0, 3), failures: [] } };
+    expect(fitPayload(small).result?.findings.map((f) => f.answer)).toEqual(small.result.findings.map((f) => f.answer));
   });
 });

@@ -18,7 +18,7 @@ import { startScriptedLlmServer, type ScriptedLlmServer } from '../../infra/src/
 import { workflowBundle } from './harness';
 import { McpConnectionManager, McpToolProvider, createDefaultRegistry, createToolActivities, type ResolvedMcpServer } from '@hub/tools';
 import { testTemporalAddress } from '../../infra/src/testing/temporal-test-server';
-import { SAGA_TASK_WORKFLOW_TYPE, taskStateQuery, taskWorkflowId, type TaskState, type TaskStep } from '../contracts/src/tasks';
+import { SAGA_TASK_WORKFLOW_TYPE, taskStateQuery, taskWorkflowId, type TaskState, type TaskStep } from '@hub/contracts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BOOKINGS_MAIN = fileURLToPath(new URL('../../tools/servers/bookings/src/main.ts', import.meta.url));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { CancelledFailure } from '@temporalio/common';
-import { TASK_EVENTS_TOPIC, type TaskEvent, type TaskState, type TaskStep } from '../contracts/src/tasks';
+import { TASK_EVENTS_TOPIC, type TaskEvent, type TaskState, type TaskStep } from '@hub/contracts';
 import { eventually, startSagaHarness, type SagaHarness } from './saga-harness';
 
 let h: SagaHarness;

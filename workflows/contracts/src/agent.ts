@@ -34,15 +34,6 @@ export const TokenUsageSchema = z.object({
   totalTokens: z.number().int().nonnegative(),
 });
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
-export const ZERO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    totalTokens: a.totalTokens + b.totalTokens,
-  };
-}
-
 export const AgentProfileSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
   description: z.string(),

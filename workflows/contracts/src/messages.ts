@@ -4,8 +4,10 @@
  * workflow code.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { McpObservation, McpRegistryState, McpServerConfig, McpServerRegistration, McpServerState } from './mcp';
-import type { ApprovalUpdateInput, SendMessageInput, SessionState, TurnResult } from './session';
+import type { McpObservation, McpRegistryState, McpServerState } from './mcp';
+import type { McpServerConfig, McpServerRegistration } from './mcp-config';
+import type { ApprovalUpdateInput, SessionState, TurnResult } from './session';
+import type { SendMessageInput } from './inputs';
 
 export const sendMessageUpdate = defineUpdate<TurnResult, [SendMessageInput]>('sendMessage');
 export const approveToolUpdate = defineUpdate<{ accepted: true }, [ApprovalUpdateInput]>('approveTool');

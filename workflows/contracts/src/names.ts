@@ -27,6 +27,9 @@ export function parseSessionWorkflowId(workflowId: string): { tenant: string; se
   return m ? { tenant: m[1]!, sessionId: m[2]! } : undefined;
 }
 
+/** Topic of the session's durable event stream. */
+export const SESSION_EVENTS_TOPIC = 'events';
+
 /** Separator of namespaced tool names: `server__tool`. */
 export const MCP_TOOL_SEPARATOR = '__';
 

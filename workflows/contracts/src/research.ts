@@ -13,37 +13,11 @@
  *   research/<tenant>/<id>/batch/<b>           batch b (above 1,000 sub-tasks)
  *   research/<tenant>/<id>/batch/<b>/agent/<i> sub-agent i, run by batch b
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
 import { AgentProfileSchema, TokenUsageSchema } from './agent';
-
-export const RESEARCH_LIMITS = {
-  /** Most sub-agents one job may ask for. */
-  maxAgents: 10_000,
-  /** Most children one workflow runs at a time (per job across its batches). */
-  maxInFlight: 500,
-  /** Most children one workflow ever starts (Temporal's pending-children limit is 2,000; we stay far below). */
-  maxChildrenPerWorkflow: 1_000,
-  /** Planner answers that fail validation are re-asked this many times in total. */
-  plannerAttempts: 3,
-  /** Longest finding kept per agent (characters); longer ones are cut with a note. */
-  maxFindingChars: 4_000,
-  /** Budget of the synthesizer's input for all findings together (characters). */
-  synthesisInputChars: 60_000,
-  /** How often batch workflows report progress to their job (ms). */
-  batchReportMs: 1_000,
-} as const;
+import { RESEARCH_LIMITS, parseDurationMs } from './research-names';
 
 // ---- API -------------------------------------------------------------------
-
-const DURATION_RE = /^(\d{1,7})(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-
-/** `"90s"`, `"10m"`, `"2h"`, `"500ms"` → milliseconds; undefined when malformed. */
-export function parseDurationMs(text: string): number | undefined {
-  const m = DURATION_RE.exec(text.trim());
-  return m ? Number(m[1]) * UNIT_MS[m[2]!]! : undefined;
-}
 
 export const DeadlineSchema = z
   .string()
@@ -104,30 +78,6 @@ export const CreateResearchBodySchema = z
   .strict();
 export type CreateResearchBody = z.input<typeof CreateResearchBodySchema>;
 
-// ---- the plan (structured output of the planner) -----------------------------
-
-export const ResearchPlanSchema = z
-  .object({
-    subQuestions: z
-      .array(
-        z
-          .object({
-            question: z.string().min(1).max(2_000).describe('A self-contained question one agent can research'),
-            focus: z.string().max(500).describe('What this part contributes to the whole answer'),
-          })
-          .strict(),
-      )
-      .min(1),
-  })
-  .strict();
-export type ResearchPlan = z.infer<typeof ResearchPlanSchema>;
-
-/** JSON Schema of the plan, for `response_format: {type: 'json_schema'}`. */
-export const RESEARCH_PLAN_JSON_SCHEMA: Record<string, unknown> = (() => {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(ResearchPlanSchema) as Record<string, unknown>;
-  return schema;
-})();
-
 // ---- workflow inputs and results -----------------------------------------------
 
 export const ResearchParentSchema = z.object({
@@ -166,17 +116,6 @@ export type ResearchJobInput = z.infer<typeof ResearchJobInputSchema>;
 export const SubTaskSchema = z.object({ index: z.number().int().nonnegative(), question: z.string(), focus: z.string() });
 export type SubTask = z.infer<typeof SubTaskSchema>;
 
-/** Input of one sub-agent (`researchAgent`). */
-export interface ResearchAgentInput {
-  jobId: string;
-  tenant: string;
-  overallQuestion: string;
-  task: SubTask;
-  profile: z.infer<typeof AgentProfileSchema>;
-  tools?: string[];
-  perAgentTokens?: number;
-}
-
 export const ToolUseSchema = z.object({
   tool: z.string(),
   arguments: z.string().describe('JSON arguments (cut to 500 characters)'),
@@ -200,15 +139,6 @@ export const AgentFindingSchema = z.object({
   budgetExhausted: z.boolean().optional(),
 });
 export type AgentFinding = z.infer<typeof AgentFindingSchema>;
-
-/** Input of a batch workflow (jobs above 1,000 sub-tasks). */
-export interface ResearchBatchInput {
-  jobWorkflowId: string;
-  batch: number;
-  agent: Omit<ResearchAgentInput, 'task'>;
-  tasks: SubTask[];
-  concurrency: number;
-}
 
 // ---- job state (query) -----------------------------------------------------------
 
@@ -257,6 +187,8 @@ export const ResearchResultSchema = z.object({
   failures: z.array(z.object({ index: z.number().int(), status: AgentStatusSchema, reason: z.string() })),
   policy: z.object({ minSuccessRatio: z.number(), successRatio: z.number(), met: z.boolean() }),
   notes: z.array(z.string()).describe('What limited the job, e.g. the token budget or the deadline'),
+  findingsOmitted: z.number().int().optional().describe('Successful findings left out of this answer to keep it within the payload limit (large jobs)'),
+  failuresOmitted: z.number().int().optional().describe('Failures left out of this answer to keep it within the payload limit (large jobs)'),
 });
 export type ResearchResult = z.infer<typeof ResearchResultSchema>;
 
@@ -285,7 +217,7 @@ export const ResearchEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('research.planning'), question: z.string() }),
   z.object({
     type: z.literal('research.planned'),
-    subQuestions: z.array(z.string()),
+    subQuestions: z.array(z.string()).describe('The sub-questions (the first 1,000, each cut to 300 characters)'),
     requested: z.number().int(),
     capped: z.boolean(),
     batches: z.number().int(),
@@ -301,47 +233,3 @@ export const ResearchEventSchema = z.discriminatedUnion('type', [
 ]);
 export type ResearchEvent = z.infer<typeof ResearchEventSchema>;
 
-export const RESEARCH_EVENTS_TOPIC = 'events';
-
-// ---- names and messages ------------------------------------------------------------
-
-export const RESEARCH_WORKFLOW_TYPES = {
-  job: 'researchJob',
-  batch: 'researchBatch',
-  agent: 'researchAgent',
-} as const;
-
-export function researchWorkflowId(tenant: string, id: string): string {
-  return `research/${tenant}/${id}`;
-}
-export function researchWorkflowIdPrefix(tenant: string): string {
-  return `research/${tenant}/`;
-}
-export function parseResearchWorkflowId(workflowId: string): { tenant: string; id: string } | undefined {
-  const m = /^research\/([^/]+)\/([^/]+)$/.exec(workflowId);
-  return m ? { tenant: m[1]!, id: m[2]! } : undefined;
-}
-export function researchAgentWorkflowId(parentWorkflowId: string, index: number): string {
-  return `${parentWorkflowId}/agent/${index}`;
-}
-export function researchBatchWorkflowId(jobWorkflowId: string, batch: number): string {
-  return `${jobWorkflowId}/batch/${batch}`;
-}
-
-/** One agent's change, as a batch reports it to its job. */
-export interface AgentUpdate {
-  index: number;
-  status: AgentStatus;
-  error?: string;
-  totalTokens?: number;
-}
-
-export const researchStateQuery = defineQuery<ResearchState>('researchState');
-/** Batch → job: agents that started or finished since the last report. */
-export const researchBatchProgressSignal = defineSignal<[{ batch: number; updates: AgentUpdate[] }]>('researchBatchProgress');
-/** Job → batch: start no more agents (budget spent). */
-export const researchStopStartingSignal = defineSignal<[{ reason: string }]>('researchStopStarting');
-/** Job → the session that started it: progress for the conversation's event stream. */
-export const researchProgressToSessionSignal = defineSignal<[{ turnId: string; toolCallId: string; jobId: string; event: ResearchEvent }]>(
-  'researchProgress',
-);

@@ -5,28 +5,12 @@
  */
 import { z } from 'zod';
 import { AgentProfileSchema, ChatMessageSchema, TokenUsageSchema, ToolCallSchema } from './agent';
-import { LIMITS } from './limits';
 import { ResearchEventSchema } from './research';
 
 export const SessionStatusSchema = z
   .enum(['idle', 'running', 'awaiting_approval', 'closed'])
   .describe('idle: waiting for a message; running: a turn is in progress; awaiting_approval: a tool call waits for a human; closed: ended');
 export type SessionStatus = z.infer<typeof SessionStatusSchema>;
-
-/** Text sent by a user; the Update validator and the gateway both use this schema. */
-export const MessageTextSchema = z
-  .string()
-  .refine((s) => s.trim().length > 0, { message: 'message text must not be empty' })
-  .refine((s) => s.length <= LIMITS.maxMessageChars, {
-    message: `message text must be at most ${LIMITS.maxMessageChars} characters`,
-  });
-
-export const SendMessageInputSchema = z.object({
-  text: MessageTextSchema,
-  /** Cancel the running turn (if any) and answer this message next. */
-  interrupt: z.boolean().optional(),
-});
-export type SendMessageInput = z.infer<typeof SendMessageInputSchema>;
 
 export const TurnStatusSchema = z.enum(['completed', 'failed', 'interrupted', 'cancelled']);
 export type TurnStatus = z.infer<typeof TurnStatusSchema>;
@@ -203,6 +187,5 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
 export type SessionEvent = z.infer<typeof SessionEventSchema>;
 export type SessionEventType = SessionEvent['type'];
 
-export const SESSION_EVENTS_TOPIC = 'events';
 
 export { ToolCallSchema };

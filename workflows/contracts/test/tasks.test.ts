@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CompensationMappingError,
-  CreateTaskBodySchema,
-  parseTaskWorkflowId,
-  resolveCompensationArgs,
-  taskToolName,
-  taskWorkflowId,
-} from '../src/tasks';
+import { CreateTaskBodySchema } from '../src/tasks';
+import { CompensationMappingError, parseTaskWorkflowId, resolveCompensationArgs, taskToolName, taskWorkflowId } from '../src/saga';
 
 describe('saga task contracts', () => {
   it('maps task tool names to hub tool names', () => {

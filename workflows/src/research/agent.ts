@@ -11,17 +11,10 @@
  */
 import { isCancellation, workflowInfo } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
-import {
-  RESEARCH_LIMITS,
-  SESSION_EVENTS_TOPIC,
-  ZERO_USAGE,
-  addUsage,
-  type AgentFinding,
-  type ChatMessage,
-  type ResearchAgentInput,
-  type SessionEvent,
-  type TokenUsage,
-} from '@hub/contracts';
+import { SESSION_EVENTS_TOPIC } from '@hub/contracts/names';
+import { RESEARCH_LIMITS } from '@hub/contracts/research-names';
+import { addUsage, ZERO_USAGE } from '@hub/contracts/usage';
+import type { AgentFinding, ChatMessage, ResearchAgentInput, SessionEvent, TokenUsage } from '@hub/contracts';
 import { runAgentTurn, type ApprovalGate } from '../agent-loop';
 import { describeFailure } from '../util';
 
@@ -89,6 +82,7 @@ export async function researchAgent(input: ResearchAgentInput): Promise<AgentFin
         approvalGate: UNATTENDED,
         streamTokens: false,
         tokenBudget: input.perAgentTokens,
+        bornAfterToolsPatch: true,
       },
       (u) => (usage = addUsage(usage, u)),
     );

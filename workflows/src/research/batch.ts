@@ -9,15 +9,8 @@
  * cancels its running agents, waits for them, and returns what it has.
  */
 import { CancellationScope, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
-import {
-  RESEARCH_LIMITS,
-  researchAgentWorkflowId,
-  researchBatchProgressSignal,
-  researchStopStartingSignal,
-  type AgentFinding,
-  type AgentUpdate,
-  type ResearchBatchInput,
-} from '@hub/contracts';
+import { RESEARCH_LIMITS, researchAgentWorkflowId, researchBatchProgressSignal, researchStopStartingSignal } from '@hub/contracts/research-names';
+import type { AgentFinding, AgentUpdate, ResearchBatchInput } from '@hub/contracts';
 import { cut } from './agent';
 import { fanOut } from './fan-out';
 

@@ -20,7 +20,8 @@ import {
   executeChild,
   isCancellation,
 } from '@temporalio/workflow';
-import { ZERO_USAGE, type AgentFinding, type ResearchAgentInput, type SubTask } from '@hub/contracts';
+import { ZERO_USAGE } from '@hub/contracts/usage';
+import type { AgentFinding, ResearchAgentInput, SubTask } from '@hub/contracts';
 import { describeFailure } from '../util';
 import type { researchAgent } from './agent';
 

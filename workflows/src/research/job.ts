@@ -33,35 +33,23 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
-import {
-  RESEARCH_EVENTS_TOPIC,
-  RESEARCH_LIMITS,
-  ZERO_USAGE,
-  addUsage,
-  researchAgentWorkflowId,
-  researchBatchProgressSignal,
-  researchBatchWorkflowId,
-  researchProgressToSessionSignal,
-  researchStateQuery,
-  researchStopStartingSignal,
-  type AgentFinding,
-  type ResearchAgentInput,
-  type ResearchEvent,
-  type ResearchJobInput,
-  type ResearchResult,
-  type ResearchState,
-  type SubTask,
-  type TokenUsage,
-} from '@hub/contracts';
+import { RESEARCH_EVENTS_TOPIC, RESEARCH_LIMITS, researchAgentWorkflowId, researchBatchProgressSignal, researchBatchWorkflowId, researchProgressToSessionSignal, researchStateQuery, researchStopStartingSignal } from '@hub/contracts/research-names';
+import { addUsage, ZERO_USAGE } from '@hub/contracts/usage';
+import type { AgentFinding, ResearchAgentInput, ResearchEvent, ResearchJobInput, ResearchResult, ResearchState, SubTask, TokenUsage } from '@hub/contracts';
 import { describeFailure, nowIso } from '../util';
 import type { researchBatch } from './batch';
+import { cut } from './agent';
 import { fanOut } from './fan-out';
 import { AgentBook } from './job-state';
 import { planResearch } from './planner';
 import { citedRefs, synthesisInput, synthesize } from './synthesizer';
 
-/** How long a finished job keeps answering stream polls before it closes. */
-export const RESEARCH_STREAM_LINGER = '2 seconds';
+/**
+ * How long a finished job keeps answering stream polls before it closes. Polls waiting at the end are
+ * answered at once (`detachPollers`); this only covers subscribers between two polls (100 ms cooldown).
+ * A subscriber that still misses the end gets the outcome from the closed job (GET …/events).
+ */
+export const RESEARCH_STREAM_LINGER = '500 milliseconds';
 
 export async function researchJob(input: ResearchJobInput): Promise<ResearchState> {
   const workflowId = workflowInfo().workflowId;
@@ -92,15 +80,16 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     batches: 0,
     createdAt: input.createdAt,
   };
-  const snapshot = (): ResearchState => ({
-    ...state,
-    progress: book.progress(),
-    agents: book.agents,
-    usage,
-    budget: { ...state.budget, exhausted: budgetExhausted },
-    deadlinePassed,
-    batches,
-  });
+  const snapshot = (): ResearchState =>
+    fitPayload({
+      ...state,
+      progress: book.progress(),
+      agents: book.agents,
+      usage,
+      budget: { ...state.budget, exhausted: budgetExhausted },
+      deadlinePassed,
+      batches,
+    });
   setHandler(researchStateQuery, snapshot);
 
   /** Events go to the job's stream; the milestones also to the session that started the job. */
@@ -169,7 +158,13 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     book = new AgentBook(tasks.map((t) => t.question));
     batches = tasks.length > batchSize ? Math.ceil(tasks.length / batchSize) : 0;
     state.plan = { requested, planned: tasks.length, capped: requested > tasks.length, attempts: planned.attempts };
-    emit({ type: 'research.planned', subQuestions: tasks.map((t) => t.question), requested, capped: requested > tasks.length, batches });
+    emit({
+      type: 'research.planned',
+      subQuestions: tasks.slice(0, 1_000).map((t) => cut(t.question, 300)),
+      requested,
+      capped: requested > tasks.length,
+      batches,
+    });
   } catch (err) {
     if (isCancellation(err)) return await finish('cancelled');
     return await finish('failed', `planning failed: ${describeFailure(err)}`);
@@ -344,4 +339,40 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     if (isCancellation(err)) return await finish('cancelled', 'cancelled while synthesizing; partial results kept');
     return await finish('failed', `the synthesizer failed: ${describeFailure(err)}`);
   }
+}
+
+/**
+ * The job's state within Temporal's payload limit (a query answer or the result is one payload): with
+ * many agents, questions, answers and lists are cut, cited findings first, and what is left out is counted.
+ */
+export function fitPayload(st: ResearchState): ResearchState {
+  const n = st.agents.length;
+  const questionMax = n <= 100 ? 2_000 : n <= 1_000 ? 300 : 60;
+  const agents = n <= 100 ? st.agents : st.agents.map((a) => ({ ...a, question: cut(a.question, questionMax), ...(a.error ? { error: cut(a.error, 300) } : {}) }));
+  const r = st.result;
+  if (!r) return { ...st, agents };
+  const max = RESEARCH_LIMITS.stateMaxListed;
+  const answerMax = Math.min(RESEARCH_LIMITS.maxFindingChars, Math.max(100, Math.floor(RESEARCH_LIMITS.stateFindingsChars / Math.max(1, r.findings.length))));
+  const cited = new Set(r.citations.map((c) => c.agent));
+  const ordered = [...r.findings.filter((f) => cited.has(f.index)), ...r.findings.filter((f) => !cited.has(f.index))].slice(0, max);
+  const findings = ordered
+    .sort((a, b) => a.index - b.index)
+    .map((f) => ({
+      ...f,
+      ...(f.answer !== undefined ? { answer: cut(f.answer, answerMax) } : {}),
+      toolCalls: f.toolCalls.slice(0, 20),
+      sources: f.sources.slice(0, 20),
+    }));
+  const failures = r.failures.slice(0, max).map((f) => ({ ...f, reason: cut(f.reason, 300) }));
+  return {
+    ...st,
+    agents,
+    result: {
+      ...r,
+      findings,
+      failures,
+      ...(r.findings.length > findings.length ? { findingsOmitted: r.findings.length - findings.length } : {}),
+      ...(r.failures.length > failures.length ? { failuresOmitted: r.failures.length - failures.length } : {}),
+    },
+  };
 }

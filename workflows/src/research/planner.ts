@@ -4,16 +4,9 @@
  * bounded number of times when it is invalid.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import {
-  RESEARCH_LIMITS,
-  RESEARCH_PLAN_JSON_SCHEMA,
-  ResearchPlanSchema,
-  type AgentProfile,
-  type ChatMessage,
-  type ResearchPlan,
-  type SessionActivities,
-  type TokenUsage,
-} from '@hub/contracts';
+import { RESEARCH_LIMITS } from '@hub/contracts/research-names';
+import { researchPlanJsonSchema, ResearchPlanSchema } from '@hub/contracts/research-plan';
+import type { AgentProfile, ChatMessage, ResearchPlan, SessionActivities, TokenUsage } from '@hub/contracts';
 import { llmActivityOptions } from '../activity-options';
 
 const llm = (activityId: string) => proxyActivities<SessionActivities>({ ...llmActivityOptions, activityId }).llmComplete;
@@ -62,7 +55,7 @@ export async function planResearch(
       systemPrompt: profile.systemPrompt,
       messages,
       tools: [],
-      responseFormat: { name: 'research_plan', schema: RESEARCH_PLAN_JSON_SCHEMA },
+      responseFormat: { name: 'research_plan', schema: researchPlanJsonSchema() },
     });
     onUsage(res.usage);
     const parsed = parsePlan(res.content);

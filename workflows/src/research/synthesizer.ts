@@ -4,7 +4,8 @@
  * sub-agents (provenance).
  */
 import { proxyActivities } from '@temporalio/workflow';
-import { RESEARCH_LIMITS, type AgentFinding, type AgentProfile, type SessionActivities, type TokenUsage } from '@hub/contracts';
+import { RESEARCH_LIMITS } from '@hub/contracts/research-names';
+import type { AgentFinding, AgentProfile, SessionActivities, TokenUsage } from '@hub/contracts';
 import { llmActivityOptions } from '../activity-options';
 import { cut } from './agent';
 
