@@ -1,0 +1,91 @@
+/**
+ * The web app's access to the gateway: the shared typed client
+ * (`@hub/gateway/client`, generated from docs/openapi.json), an API key kept in
+ * localStorage, and small helpers around it. No API type is restated here.
+ */
+import { createHubClient, errorMessage, SseHttpError, type EventsPath, type HubClient, type SseMessage } from '@hub/gateway/client';
+
+export type { Schema } from '@hub/gateway/client';
+
+const KEY_STORAGE = 'hub.apiKey';
+
+export function storedApiKey(): string {
+  try {
+    return localStorage.getItem(KEY_STORAGE) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function storeApiKey(key: string): void {
+  try {
+    if (key) localStorage.setItem(KEY_STORAGE, key);
+    else localStorage.removeItem(KEY_STORAGE);
+  } catch {
+    /* storage unavailable: the key lasts for this page only */
+  }
+}
+
+/** A client for the gateway that served this page (same origin). */
+export function hubClient(apiKey: string): HubClient {
+  return createHubClient({ url: location.origin, apiKey: apiKey || undefined });
+}
+
+/** Throws the gateway's `{error}` message when a call failed; returns its data otherwise. */
+export function must<T>(r: { data?: T; error?: unknown; response: Response }): T {
+  if (r.error !== undefined || r.data === undefined) throw new Error(errorMessage(r.error, r.response));
+  return r.data;
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export interface FollowOptions {
+  /** Called with every message (durable events and stream.* messages). */
+  onMessage: (msg: SseMessage) => void;
+  /** live: connected; reconnecting: the connection dropped and is being resumed; ended; error (with message). */
+  onStatus?: (status: 'connecting' | 'live' | 'reconnecting' | 'ended' | 'error', detail?: string) => void;
+  signal: AbortSignal;
+}
+
+/**
+ * Follows an event stream until it ends or `signal` aborts. Drops are resumed
+ * with Last-Event-ID by the client; when it gives up (the gateway was away for
+ * longer), this keeps resuming from the last event id every few seconds, so a
+ * restarted gateway is picked up again without losing or repeating events.
+ * A refused stream (404, 409, 401) ends it with an error status.
+ */
+export async function follow(client: HubClient, path: EventsPath, id: string, o: FollowOptions): Promise<void> {
+  let lastEventId: string | undefined;
+  let connects = 0;
+  for (;;) {
+    if (o.signal.aborted) return;
+    try {
+      for await (const msg of client.events(path, id, {
+        signal: o.signal,
+        lastEventId,
+        maxRetries: 4,
+        retryDelayMs: 500,
+        onConnect: () => o.onStatus?.(connects++ === 0 ? 'connecting' : 'reconnecting'),
+      })) {
+        if (msg.id !== undefined) lastEventId = msg.id;
+        o.onStatus?.('live');
+        o.onMessage(msg);
+        if (msg.event === 'stream.end') {
+          o.onStatus?.('ended');
+          return;
+        }
+      }
+      if (o.signal.aborted) return;
+    } catch (err) {
+      if (o.signal.aborted) return;
+      if (err instanceof SseHttpError) {
+        o.onStatus?.('error', err.message);
+        return;
+      }
+      o.onStatus?.('reconnecting', messageOf(err));
+      await new Promise((r) => setTimeout(r, 3_000));
+    }
+  }
+}

@@ -1,0 +1,4 @@
+/** Hash routes: `#/<screen>/<item>`. */
+export function navigate(screen: 'chat' | 'research' | 'tools' | 'tasks', item?: string): void {
+  location.hash = `#/${screen}${item ? `/${encodeURIComponent(item)}` : ''}`;
+}
