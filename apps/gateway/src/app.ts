@@ -20,6 +20,7 @@ import { mountMcpEndpoint, type McpOptions } from './mcp-endpoint';
 import { mountMcpRegistryRoutes, type McpRoutesOptions } from './mcp-routes';
 import { mountTaskRoutes } from './task-routes';
 import { mountResearchRoutes } from './research-routes';
+import { serveWebApp, type WebAssetsOptions } from './web';
 import { createResearchService } from './research';
 import { assertUrlAllowed } from '@hub/tools';
 import { HubConfigSchema, type HubConfig } from '@hub/contracts';
@@ -79,6 +80,8 @@ export interface CreateAppOptions {
   hubConfig?: HubConfig | undefined;
   /** Check of HTTP MCP server URLs at registration (default: `assertUrlAllowed` from @hub/tools, DNS-resolving). */
   checkMcpUrl?: McpRoutesOptions['checkUrl'] | undefined;
+  /** Serve the built web app (apps/web/dist) at `/` (see web.ts); default: no web app. */
+  web?: WebAssetsOptions | undefined;
 }
 
 export type GatewayEnv = {
@@ -305,6 +308,8 @@ export function createApp(opts: CreateAppOptions): GatewayApp {
       });
     }
   });
+  // The web app's static files (no auth; API paths pass through to the routes below).
+  if (opts.web) app.use(serveWebApp(opts.web));
   app.use(async (c, next) => {
     if (!verify || PUBLIC_PATHS.has(c.req.path)) return next();
     const token = bearerToken(c.req.header('authorization'));

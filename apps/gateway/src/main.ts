@@ -10,6 +10,7 @@
  *   HUB_SESSION_MAX_TURNS_PER_RUN  turns before the session workflow continues-as-new (default 50)
  *   HUB_MCP_ALLOWED_HOSTS    extra Host values accepted on /mcp (`name` or `name:port`, comma-separated; loopback names always are)
  *   HUB_MCP_ALLOWED_ORIGINS  browser origins accepted on /mcp besides the hub's own (comma-separated)
+ *   HUB_WEB=off     don't serve the web app at / (default: apps/web/dist, built when missing; HUB_WEB_DIR overrides)
  *   TEMPORAL_*      Temporal connection (see @hub/infra loadTemporalConfig); HUB_TASK_QUEUE the worker's queue.
  */
 import { serve, type ServerType } from '@hono/node-server';
@@ -18,6 +19,7 @@ import { connectTemporal, createLogger, loadHubConfig, loadTemporalConfig } from
 import { createApp } from './app';
 import { loadGatewayConfig } from './config';
 import { describeLlm } from './llm-info';
+import { ensureWebAssets } from './web';
 
 const log = createLogger('gateway');
 
@@ -39,6 +41,8 @@ Environment:
   HUB_LOG_LEVEL                  debug | info | warn | error
   HUB_LLM_MODE, OPENAI_BASE_URL, HUB_MODEL
                                  the workers' LLM, reported by /readyz (details.llm) (\`npm start\` sets them when it runs the local model)
+  HUB_WEB                        off: don't serve the web app at / (default: serve apps/web/dist, building it when missing)
+  HUB_WEB_DIR                    directory of a built web app to serve instead of apps/web/dist
 `;
 
 async function main(): Promise<void> {
@@ -63,8 +67,11 @@ async function main(): Promise<void> {
     taskQueue: temporalCfg.taskQueue,
   });
 
+  const webDir = await ensureWebAssets(log, env);
+
   const shutdown = new AbortController();
   const app = createApp({
+    web: webDir ? { dir: webDir } : undefined,
     hubConfig,
     client: temporal.client,
     taskQueue: temporalCfg.taskQueue,
