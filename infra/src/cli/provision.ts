@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { hubDataDir } from '../config';
 import { findOrInstallTemporalCli } from '../temporal/provision';
 import { DEFAULT_LOCAL_MODEL, findOrProvisionLocalModel } from '../local-model/provision';
+import { browserStep } from '../browser/step';
 
 export interface ProvisionStep {
   name: string;
@@ -44,6 +45,7 @@ export const steps: ProvisionStep[] = [
       return `Local model: ${model.path} (${model.id}, ${Math.round(model.sizeBytes / 1e6)} MB; source: ${model.source})`;
     },
   },
+  browserStep,
 ];
 
 const USAGE = `Usage: npm run provision [-- --help]
