@@ -31,6 +31,8 @@ export class TurnRenderer {
   private round = -1;
   private attempt = -1;
   private midLine = false;
+  /** Text streamed in the current round (a turn's reply is its last round). */
+  private streamed = '';
 
   constructor(private readonly agent: string) {}
 
@@ -42,14 +44,18 @@ export class TurnRenderer {
           prefix = (this.midLine ? '\n' : '') + `${this.agent}> `;
           this.round = e.round;
           this.attempt = e.attempt;
+          this.streamed = '';
         } else if (e.attempt !== this.attempt) {
           prefix = `\n(retrying)\n${this.agent}> `;
           this.attempt = e.attempt;
+          this.streamed = '';
         }
+        this.streamed += e.delta;
         this.midLine = !e.delta.endsWith('\n');
         return prefix + e.delta;
       }
       case 'tool.call':
+        this.streamed = '';
         return this.line(`[tool call] ${e.tool} ${truncate(e.arguments, 300)}`);
       case 'tool.progress':
         return this.line(`[tool progress] ${e.tool} ${e.progress}${e.total !== undefined ? `/${e.total}` : ''}${e.message ? ` ${e.message}` : ''}`);
@@ -69,8 +75,11 @@ export class TurnRenderer {
         return e.event.type === 'research.progress'
           ? this.line(`[research ${e.jobId}] ${e.event.progress.percent}% (${e.event.progress.succeeded + e.event.progress.failed}/${e.event.progress.total})`)
           : '';
-      case 'turn.completed':
-        return this.line(`(${e.usage.totalTokens} tokens)`);
+      case 'turn.completed': {
+        // Token events are best-effort (batched signals): show the reply itself when its tokens did not arrive.
+        const reply = e.reply && this.streamed.trim() !== e.reply.trim() ? this.line(`${this.agent}> ${e.reply}`) : '';
+        return reply + this.line(`(${e.usage.totalTokens} tokens)`);
+      }
       case 'turn.failed':
         return this.line(`[turn failed] ${e.error}`);
       case 'turn.interrupted':
@@ -153,13 +162,18 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
   };
 
   let followed: Followed | undefined;
-  /** A turn the user detached from with Ctrl-C; the next message interrupts it if it still runs. */
-  let detached: string | undefined;
+  /**
+   * A turn the user detached from with Ctrl-C (its id, or `true` when its id was not seen yet); the next
+   * message is sent with `interrupt: true`, which cancels it if it still runs (and is harmless otherwise).
+   */
+  let detached: string | true | undefined;
   let mode: 'idle' | 'turn' | 'approval' = 'idle';
   let interruptedAtPrompt = false;
   let streamError: unknown;
   const seenTurns = new Set<string>();
   const handled = new Set<string>();
+  /** approvalId → turnId (approval.resolved names only the approval). */
+  const approvalTurns = new Map<string, string>();
   for (const m of state.messages) if (m.role === 'user' && 'turnId' in m && m.turnId) seenTurns.add(m.turnId);
 
   // Continuing a busy session: follow the turn that runs now (its events replay, its approvals are asked).
@@ -182,7 +196,7 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
     }
     if (followed) {
       out(`\n^C — stopped following the turn; your next message interrupts it.\n`);
-      detached = followed.turnId;
+      detached = followed.turnId ?? true;
       const f = followed;
       followed = undefined;
       if (mode === 'approval') cancelAsk();
@@ -221,7 +235,9 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
       followed = undefined;
       return;
     }
-    const turnId = e.type === 'approval.requested' ? e.approval.turnId : 'turnId' in e ? e.turnId : undefined;
+    if (e.type === 'approval.requested') approvalTurns.set(e.approval.approvalId, e.approval.turnId);
+    const turnId =
+      e.type === 'approval.requested' ? e.approval.turnId : e.type === 'approval.resolved' ? approvalTurns.get(e.approvalId) : 'turnId' in e ? e.turnId : undefined;
     if (turnId === undefined) return;
     if ((e.type === 'message.queued' || e.type === 'turn.started') && followed && !followed.turnId && !seenTurns.has(turnId) && e.text === followed.text) {
       followed.turnId = turnId;

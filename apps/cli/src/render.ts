@@ -70,12 +70,13 @@ export function renderReport(job: ResearchJob): string {
       out.push(`  [${c.ref}] agent ${c.agent}: ${c.question}${sources}`);
     }
   }
-  const failed = (r?.findings ?? []).filter((f) => f.status !== 'succeeded');
+  const failed = r?.failures ?? [];
   if (failed.length > 0) {
     out.push('', `Failed agents (${failed.length}):`);
-    for (const f of failed.slice(0, 20)) out.push(`  agent ${f.index}: ${f.status}${f.error ? ` — ${truncate(f.error, 160)}` : ''}`);
+    for (const f of failed.slice(0, 20)) out.push(`  agent ${f.index}: ${f.status} — ${truncate(f.reason, 160)}`);
     if (failed.length > 20) out.push(`  … and ${failed.length - 20} more`);
   }
+  for (const note of r?.notes ?? []) out.push(`Note: ${note}`);
   return out.join('\n');
 }
 

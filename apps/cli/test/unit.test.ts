@@ -128,8 +128,8 @@ describe('rendering', () => {
         citations: [{ ref: 1, agent: 0, question: 'Part 1', sources: ['https://a.example'] }],
         findings: [
           { index: 0, workflowId: 'w0', status: 'succeeded', toolCalls: [], sources: [], usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } },
-          { index: 1, workflowId: 'w1', status: 'failed', error: 'HTTP 400', toolCalls: [], sources: [], usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } },
         ],
+        failures: [{ index: 1, status: 'failed', reason: 'HTTP 400' }],
       },
     } as unknown as Schema<'ResearchJob'>;
     const text = renderReport(job);
@@ -187,5 +187,15 @@ describe('rendering', () => {
 
   it('reads y/n answers', () => {
     expect([parseYesNo('Y'), parseYesNo(' no '), parseYesNo('maybe')]).toEqual([true, false, undefined]);
+  });
+});
+
+describe('TurnRenderer without tokens', () => {
+  it('prints the reply from turn.completed when its tokens were not streamed', () => {
+    const r = new TurnRenderer('assistant');
+    const text =
+      r.render({ type: 'tool.result', turnId: 't', toolCallId: 'c', tool: 'x', ok: true, content: 'r' }) +
+      r.render({ type: 'turn.completed', turnId: 't', reply: 'Done.', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 } });
+    expect(text).toBe('[tool result] x ok: r\nassistant> Done.\n(2 tokens)\n');
   });
 });
