@@ -9,6 +9,7 @@
  * `npm start` / `npm run gateway` work in a fresh checkout.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
@@ -126,7 +127,7 @@ export async function ensureWebAssets(log: Logger, env: NodeJS.ProcessEnv = proc
     log.warn('web app not built and Vite is not installed (npm install); serving the API only', { dir: dist });
     return undefined;
   }
-  const tmp = `${dist}.build-${process.pid}`;
+  const tmp = `${dist}.build-${process.pid}-${randomUUID().slice(0, 8)}`;
   log.info('web app not built yet: building apps/web with Vite (npm run web:build) …', { outDir: dist });
   const started = Date.now();
   const output: string[] = [];
@@ -146,11 +147,17 @@ export async function ensureWebAssets(log: Logger, env: NodeJS.ProcessEnv = proc
     log.warn('building the web app failed; serving the API only', { exitCode: code, output: output.join('').slice(-2000) });
     return undefined;
   }
-  if (existsSync(join(dist, 'index.html'))) {
-    rmSync(tmp, { recursive: true, force: true }); // another process built it meanwhile
-  } else {
+  try {
+    if (existsSync(join(dist, 'index.html'))) throw new Error('built meanwhile');
     rmSync(dist, { recursive: true, force: true });
     renameSync(tmp, dist);
+  } catch (err) {
+    // Another process (a second gateway) built it meanwhile: use theirs.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(dist, 'index.html'))) {
+      log.warn('installing the built web app failed; serving the API only', { dir: dist, err: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    }
   }
   log.info('web app built', { dir: dist, ms: Date.now() - started });
   return dist;
