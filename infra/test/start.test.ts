@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,12 +20,22 @@ interface Run {
 
 const runs: Run[] = [];
 
+/** A file that passes for a GGUF model (header only): the fake local model server never reads it. */
+function fakeModel(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'hub-start-model-')), 'fake-model.gguf');
+  writeFileSync(file, 'GGUF fake');
+  return file;
+}
+
 function runStart(extraEnv: Record<string, string>, args: string[] = []): Run {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('TEMPORAL_') || k.startsWith('HUB_')) delete env[k];
+  for (const k of Object.keys(env)) if (k.startsWith('TEMPORAL_') || k.startsWith('HUB_') || k.startsWith('OPENAI_')) delete env[k];
   Object.assign(env, {
     HUB_WORKER_ENTRY: join(fixtures, 'fake-worker.ts'),
     HUB_GATEWAY_ENTRY: join(fixtures, 'fake-gateway.ts'),
+    HUB_LOCAL_LLM_ENTRY: join(fixtures, 'fake-local-llm.ts'),
+    HUB_LOCAL_MODEL: fakeModel(),
+    HUB_LOCAL_LLM_PORT: '0',
     HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-start-')),
     HUB_READY_TIMEOUT_MS: '60000',
     ...extraEnv,
@@ -91,7 +101,7 @@ describe('npm start supervisor', () => {
   it('--help lists the environment variables', async () => {
     const run = runStart({}, ['--help']);
     expect(await run.exited).toBe(0);
-    for (const v of ['TEMPORAL_ADDRESS', 'HUB_DATA_DIR', 'HUB_TEMPORAL_PORT', 'PORT', 'HOST', 'TEMPORAL_API_KEY']) {
+    for (const v of ['TEMPORAL_ADDRESS', 'HUB_DATA_DIR', 'HUB_TEMPORAL_PORT', 'PORT', 'HOST', 'TEMPORAL_API_KEY', 'OPENAI_BASE_URL', 'HUB_LOCAL_MODEL']) {
       expect(run.output()).toContain(v);
     }
   });
@@ -109,6 +119,11 @@ describe('npm start supervisor', () => {
     expect(out).toContain(`"temporalAddress":"${address}"`); // the worker got TEMPORAL_ADDRESS
     expect(out).toContain(`[gateway] gateway listening temporal=${address}`);
     expect(out).toMatch(/Data dir:\s+\/.*hub-start-/);
+    // No OPENAI_BASE_URL / OPENAI_API_KEY: the local model server runs, and the worker is pointed at it.
+    const llmUrl = /LLM:\s+local model fake-model at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(out)?.[1];
+    expect(llmUrl).toBeDefined();
+    expect(out).toContain(`"openaiBaseUrl":"${llmUrl}"`);
+    expect(out).toContain('No OPENAI_BASE_URL / OPENAI_API_KEY set: starting the local model server');
 
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
@@ -119,9 +134,23 @@ describe('npm start supervisor', () => {
       return i;
     };
     expect(at('[gateway] gateway stopped')).toBeLessThan(at('"msg":"worker draining"'));
-    expect(at('"msg":"worker drained"')).toBeLessThan(at('[hub] stopping temporal'));
+    expect(at('"msg":"worker drained"')).toBeLessThan(at('[local-llm] fake local-llm stopped'));
+    expect(at('[local-llm] fake local-llm stopped')).toBeLessThan(at('[hub] stopping temporal'));
     expect(at('[hub] stopping temporal')).toBeLessThan(at('[hub] temporal stopped'));
     expect(final).not.toContain('got SIGINT');
+  });
+
+  it('with OPENAI_API_KEY set, starts no local model server and names the endpoint it uses', async () => {
+    const port = await getFreePort();
+    const run = runStart({ PORT: String(port), TEMPORAL_ADDRESS: testTemporalAddress(), OPENAI_API_KEY: 'sk-test', HUB_MODEL: 'gpt-test' });
+    await run.waitFor(/Press Ctrl-C to stop\./);
+    const out = run.output();
+    expect(out).toMatch(/LLM:\s+https:\/\/api\.openai\.com\/v1 \(OpenAI\), model gpt-test/);
+    expect(out).not.toContain('[local-llm]');
+    expect(out).toContain('"msg":"worker ready"');
+    expect(out).not.toContain('"openaiBaseUrl"'); // the worker uses OpenAI's default endpoint
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
   });
 
   it('exits non-zero and stops the others when a service dies', async () => {
