@@ -69,7 +69,20 @@ export function ResearchScreen({ client, selected }: { client: HubClient; select
         </ul>
       </section>
       <section class="content" aria-label="Research job">
-        {selected ? <JobView key={selected} client={client} id={selected} onChange={() => void refresh()} /> : <p class="muted">Ask a question to start a job, or pick one.</p>}
+        {selected ? (
+          <JobView
+            key={selected}
+            client={client}
+            id={selected}
+            onChange={(status) => {
+              // The list comes from Temporal visibility (eventually consistent): show the outcome the job told us.
+              if (status) setJobs((list) => list.map((j) => (j.id === selected ? { ...j, status: status === 'completed' ? 'finished' : status } : j)));
+              else void refresh();
+            }}
+          />
+        ) : (
+          <p class="muted">Ask a question to start a job, or pick one.</p>
+        )}
       </section>
     </div>
   );
@@ -121,7 +134,7 @@ function NewJobForm({ client, onStarted }: { client: HubClient; onStarted: (id: 
   );
 }
 
-function JobView({ client, id, onChange }: { client: HubClient; id: string; onChange: () => void }) {
+function JobView({ client, id, onChange }: { client: HubClient; id: string; onChange: (finished?: 'completed' | 'failed' | 'cancelled') => void }) {
   const [job, setJob] = useState<Job>();
   const [conn, setConn] = useState('connecting');
   const [error, setError] = useState<string>();
@@ -170,7 +183,10 @@ function JobView({ client, id, onChange }: { client: HubClient; id: string; onCh
         }
         if (ev.type === 'research.planned') setLive(`Planned ${ev.subQuestions.length} sub-questions.`);
         if (ev.type === 'research.synthesizing') setLive(`Writing the report from ${ev.findings} findings…`);
-        if (ev.type === 'research.done') setLive(`Job ${ev.status}.`);
+        if (ev.type === 'research.done') {
+          setLive(`Job ${ev.status}.`);
+          if (ev.status === 'completed' || ev.status === 'failed' || ev.status === 'cancelled') onChangeRef.current(ev.status);
+        }
         soon();
       },
     });

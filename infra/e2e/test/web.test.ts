@@ -145,6 +145,7 @@ describe('web app in Chromium', () => {
     await page.waitForURL(/#\/research\/.+/, WAIT);
     await page.getByTestId('job-status').filter({ hasText: 'completed' }).waitFor(WAIT);
     await page.locator('.report', { hasText: 'Report on: How do web tests work?' }).waitFor(WAIT);
+    await page.getByRole('list', { name: 'Research jobs' }).locator('.badge', { hasText: 'finished' }).waitFor(WAIT);
     await expect(page.locator('ul.grid li.agent.succeeded').count()).resolves.toBe(4);
     await expect(page.locator('progress').getAttribute('value')).resolves.toBe('100');
     const cite = page.locator('.report a.cite').first();
