@@ -308,7 +308,9 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
         break;
       }
       mode = 'turn';
-      const interrupt = detached !== undefined;
+      // Taken before sending: a Ctrl-C while the POST is in flight detaches the new turn, and must stick.
+      const interrupting = detached;
+      detached = undefined;
       const ended = new Promise<'ended' | 'detached' | 'closed'>((resolve) => {
         followed = { text, resolve, renderer: new TurnRenderer(state.agent) };
       });
@@ -316,12 +318,13 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
         await ok(
           hub.POST('/v1/sessions/{id}/messages', {
             params: { path: { id }, query: { wait: 'false' } },
-            body: interrupt ? { text, interrupt: true } : { text },
+            body: interrupting !== undefined ? { text, interrupt: true } : { text },
           }),
           `session ${id}`,
         );
       } catch (err) {
         followed = undefined;
+        detached ??= interrupting;
         if (err instanceof CliError && err.exitCode === EXIT.notFound) throw err;
         out(`hub: ${(err as Error).message}\n`);
         if (err instanceof CliError && /closed/i.test(err.message)) {
@@ -330,7 +333,6 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
         }
         continue;
       }
-      detached = undefined;
       const how = await ended;
       if (how === 'closed') break;
     }

@@ -20,9 +20,16 @@ let hub: HubStack;
 const tmp = mkdtempSync(join(tmpdir(), 'hub-cli-'));
 const MAIN = join(repoRoot(), 'apps', 'cli', 'src', 'main.ts');
 
+const PINBOARD_MAIN = join(repoRoot(), 'tools', 'servers', 'pinboard', 'src', 'main.ts');
+
 beforeAll(async () => {
   llm = await startScriptedLlmServer({ responder: researchResponder });
-  hub = await new HubStack({ llmUrl: llm.url }).start();
+  hub = new HubStack({ llmUrl: llm.url });
+  // Stdio MCP servers may be registered at runtime only with an allowlisted command (node, here).
+  const configFile = join(hub.dataDir, 'hub.config.json');
+  writeFileSync(configFile, JSON.stringify({ security: { stdioCommandAllowlist: [process.execPath] } }));
+  hub.opts.env = { ...hub.opts.env, HUB_CONFIG: configFile };
+  await hub.start();
 });
 afterAll(async () => {
   await hub?.stop();
@@ -120,11 +127,29 @@ describe('hub research', () => {
 });
 
 describe('hub mcp and tasks', () => {
-  it('mcp ls lists the servers; unknown servers exit 4', async () => {
+  it('mcp add, ls, tools and rm a stdio server; unknown servers exit 4', async () => {
+    const pins = join(tmp, 'pins.json');
+    const add = await cli([
+      'mcp', 'add', 'pinboard', '--command', process.execPath, '--arg=--import', '--arg', 'tsx', '--arg', PINBOARD_MAIN,
+      '--env', `PINBOARD_FILE=${pins}`, '--requires-approval', 'pin_note', '--json',
+    ]);
+    expect(add.code, add.stderr).toBe(0);
+    const added = JSON.parse(add.stdout) as Schema<'McpServer'>;
+    expect(added.tools.map((t) => t.name)).toContain('pin_note');
+
     const ls = await cli(['mcp', 'ls', '--json']);
     expect(ls.code).toBe(0);
-    expect(JSON.parse(ls.stdout)).toHaveProperty('servers');
-    expect((await cli(['mcp', 'ls'])).code).toBe(0);
+    expect((JSON.parse(ls.stdout) as Schema<'McpServerList'>).servers.map((s) => s.name)).toContain('pinboard');
+    const table = await cli(['mcp', 'ls']);
+    expect(table.stdout).toMatch(/^NAME\s+SOURCE\s+STATUS/);
+    expect(table.stdout).toMatch(/pinboard\s+api\s+connected/);
+
+    const tools = await cli(['mcp', 'tools', 'pinboard']);
+    expect(tools.code).toBe(0);
+    expect(tools.stdout).toMatch(/pin_note\s+enabled/);
+
+    expect((await cli(['mcp', 'rm', 'pinboard'])).code).toBe(0);
+    expect((await cli(['mcp', 'tools', 'pinboard'])).code).toBe(4);
     expect((await cli(['mcp', 'tools', 'no-such-server'])).code).toBe(4);
     expect((await cli(['mcp', 'rm', 'no-such-server'])).code).toBe(4);
     expect((await cli(['mcp', 'add', 'x'])).code).toBe(2);
