@@ -236,6 +236,22 @@ describe('web app in Chromium', () => {
     await shot('tasks');
   });
 
+  it('with HUB_API_KEYS the page still loads, and the API key field unlocks the API', async () => {
+    await hub.stopGateway();
+    hub.opts.env = { ...hub.opts.env, HUB_API_KEYS: 'web-e2e-key-0123456789:default' };
+    await hub.startGateway();
+    await page.goto(`${hub.gatewayUrl}/#/chat`);
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'unauthorized' }).waitFor(WAIT);
+    await page.getByLabel('API key').fill('web-e2e-key-0123456789');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator(`li[data-session-id="${sessionId}"]`).waitFor(WAIT);
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    // Kept in localStorage: still there after a reload.
+    await page.reload();
+    await page.locator(`li[data-session-id="${sessionId}"]`).waitFor(WAIT);
+  });
+
   it('works on a narrow screen without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [screen, name] of [
