@@ -97,7 +97,18 @@ describe('POST /v1/sessions', () => {
       sessionId: body.id,
       tenant: 'default',
       profile: expect.objectContaining({ name: 'researcher', systemPrompt: 'dig' }),
-      options: { idleTimeoutMs: 120_000, approvalTimeoutMs: 60_000, maxTurnsPerRun: DEFAULTS.maxTurnsPerRun, toolAllowlist: ['web_*', 'calc'] },
+      options: {
+        idleTimeoutMs: 120_000,
+        approvalTimeoutMs: 60_000,
+        maxTurnsPerRun: DEFAULTS.maxTurnsPerRun,
+        toolAllowlist: ['web_*', 'calc'],
+        // The profiles of the session's `research` tool (these test profiles have no planner/synthesizer: the researcher without tools).
+        research: {
+          researcher: expect.objectContaining({ name: 'researcher' }),
+          planner: expect.objectContaining({ name: 'researcher', tools: [] }),
+          synthesizer: expect.objectContaining({ name: 'researcher', tools: [] }),
+        },
+      },
     });
     await client.workflow.getHandle(workflowId).terminate('test done');
   });
@@ -108,7 +119,12 @@ describe('POST /v1/sessions', () => {
     const { id } = await json(res);
     const input = await startedInput(sessionWorkflowId('default', id));
     expect(input.profile.name).toBe(DEFAULTS.agent);
-    expect(input.options).toEqual({ idleTimeoutMs: DEFAULTS.idleTimeoutMs, approvalTimeoutMs: 60_000, maxTurnsPerRun: DEFAULTS.maxTurnsPerRun });
+    expect(input.options).toEqual({
+      idleTimeoutMs: DEFAULTS.idleTimeoutMs,
+      approvalTimeoutMs: 60_000,
+      maxTurnsPerRun: DEFAULTS.maxTurnsPerRun,
+      research: expect.objectContaining({ researcher: expect.objectContaining({ name: 'researcher' }) }),
+    });
 
     // Listing shows it once, as running, newest first.
     let sessions: any[] = [];
