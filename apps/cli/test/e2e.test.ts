@@ -95,6 +95,11 @@ describe('hub sessions', () => {
       expect(r.code, args.join(' ')).toBe(4);
       expect(r.stderr).toContain('not found');
     }
+    // The REPL refuses a closed session (3) and an unknown one (4) before it starts.
+    const chatClosed = await cli(['chat', id]);
+    expect(chatClosed.code).toBe(3);
+    expect(chatClosed.stderr).toContain('is closed');
+    expect((await cli(['chat', 'no-such-session'])).code).toBe(4);
     const usage = await cli(['sessions', 'frobnicate']);
     expect(usage.code).toBe(2);
   });
@@ -175,37 +180,75 @@ describe('hub mcp and tasks', () => {
 describe('hub chat (REPL in a pseudo-terminal)', () => {
   // util-linux `script` (Debian's essential bsdutils) runs the REPL on a pseudo-terminal: stdin and stdout
   // are a TTY for the CLI (raw-mode readline, Ctrl-C as a key), while the test writes keys and reads the output.
-  let term: ChildProcess | undefined;
-  let output = '';
+  const terms: ChildProcess[] = [];
   // eslint-disable-next-line no-control-regex
   const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\r/g;
-  const screen = (): string => output.replace(ANSI, '');
-  const waitScreen = async (what: string | RegExp, timeoutMs = 60_000): Promise<string> => {
-    try {
-      return await eventually(async () => {
-        const s = screen();
-        return (typeof what === 'string' ? s.includes(what) : what.test(s)) && s;
-      }, timeoutMs, `screen shows ${String(what)}`);
-    } catch (err) {
-      throw new Error(`${(err as Error).message}; the screen:\n${screen()}`);
-    }
-  };
-  const type = (text: string): void => void term!.stdin!.write(text);
-  const enter = (): void => type('\r');
 
-  afterAll(() => {
-    term?.kill('SIGKILL');
-  });
-
-  it('streams a reply, asks for an approval inline, interrupts a turn with Ctrl-C, exits on Ctrl-C when idle', async () => {
-    const cmd = `stty cols 200 rows 60; ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(MAIN)} chat; echo "EXIT=$?"`;
-    term = spawn('script', ['-q', '-f', '-e', '-c', cmd, '/dev/null'], {
+  function startRepl(args: string[]) {
+    let output = '';
+    const cmd = `stty cols 200 rows 60; ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(MAIN)} ${args.join(' ')}; echo "EXIT=$?"`;
+    const term = spawn('script', ['-q', '-f', '-e', '-c', cmd, '/dev/null'], {
       cwd: repoRoot(),
       env: { ...process.env, HUB_URL: hub.gatewayUrl, HUB_API_KEY: '', TERM: 'xterm', SHELL: '/bin/sh' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    term.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    term.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    terms.push(term);
+    term.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    term.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const screen = (): string => output.replace(ANSI, '');
+    const type = (text: string): void => void term.stdin.write(text);
+    return {
+      screen,
+      type,
+      enter: (): void => type('\r'),
+      waitScreen: async (what: string | RegExp, timeoutMs = 60_000): Promise<string> => {
+        try {
+          return await eventually(async () => {
+            const s = screen();
+            return (typeof what === 'string' ? s.includes(what) : what.test(s)) && s;
+          }, timeoutMs, `screen shows ${String(what)}`);
+        } catch (err) {
+          throw new Error(`${(err as Error).message}; the screen:\n${screen()}`);
+        }
+      },
+    };
+  }
+
+  afterAll(() => {
+    for (const t of terms) t.kill('SIGKILL');
+  });
+
+  it('continues a session whose turn waits for an approval: follows it, asks, denies with a reason; /exit leaves', async () => {
+    llm.script({ toolCalls: [{ name: 'save_note', arguments: { title: 'later', body: 'not now' } }] }, { reply: 'Okay, I did not save it.' });
+    const created = await hub.api<Created>('POST', '/v1/sessions', {});
+    const id = created.body.id;
+    await hub.api('POST', `/v1/sessions/${id}/messages?wait=false`, { text: 'save a note for later' });
+    await eventually(async () => (await hub.api<Schema<'SessionState'>>('GET', `/v1/sessions/${id}`)).body.pendingApprovals.length > 0, 60_000, 'approval pending');
+
+    const { waitScreen, type, enter } = startRepl(['chat', id]);
+    await waitScreen('you> save a note for later');
+    await waitScreen('(following the running turn');
+    await waitScreen('Approve save_note? [y/n]');
+    type('maybe');
+    enter();
+    await waitScreen(/Approve save_note\? \[y\/n\] maybe\s*\n\s*Approve save_note\? \[y\/n\]/);
+    type('n');
+    enter();
+    await waitScreen('Reason for denying (optional):');
+    type('not now');
+    enter();
+    await waitScreen('[approval] denied: not now');
+    await waitScreen('assistant> Okay, I did not save it.');
+    await waitScreen(/tokens\)\s*\n\s*you> $/m);
+    type('/exit');
+    enter();
+    await waitScreen('EXIT=0');
+    const state = await hub.api<Schema<'SessionState'>>('GET', `/v1/sessions/${id}`);
+    expect(state.body.status).toBe('idle');
+  });
+
+  it('streams a reply, asks for an approval inline, interrupts a turn with Ctrl-C, exits on Ctrl-C when idle', async () => {
+    const { waitScreen, type, enter } = startRepl(['chat']);
     const banner = await waitScreen(/Session (\S+) \(agent assistant\)/);
     const id = /Session (\S+) \(agent assistant\)/.exec(banner)![1]!;
     await waitScreen('you> ');
