@@ -17,9 +17,14 @@ describe('profiles', () => {
     expect(getProfile('researcher')?.tools).toEqual(['*']);
   });
 
+  it('has research-job roles that use no tools', () => {
+    expect(getProfile('research-planner')).toMatchObject({ tools: [], maxToolRounds: 0 });
+    expect(getProfile('research-synthesizer')).toMatchObject({ tools: [], maxToolRounds: 0 });
+  });
+
   it('validates every profile against the shared schema and keys them by name', () => {
     const all = listProfiles();
-    expect(all.map((p) => p.name)).toEqual(['assistant', 'researcher']);
+    expect(all.map((p) => p.name)).toEqual(['assistant', 'researcher', 'research-planner', 'research-synthesizer']);
     for (const p of all) {
       expect(AgentProfileSchema.parse(p)).toEqual(p);
       expect(PROFILES[p.name]).toBe(p);

@@ -2280,6 +2280,10 @@ export interface components {
                 };
                 /** @description What limited the job, e.g. the token budget or the deadline */
                 notes: string[];
+                /** @description Successful findings left out of this answer to keep it within the payload limit (large jobs) */
+                findingsOmitted?: number;
+                /** @description Failures left out of this answer to keep it within the payload limit (large jobs) */
+                failuresOmitted?: number;
             };
             createdAt: string;
             finishedAt?: string;
