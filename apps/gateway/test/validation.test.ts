@@ -228,6 +228,11 @@ describe('cross-cutting', () => {
         '/v1/tasks',
         '/v1/tasks/{id}',
         '/v1/tasks/{id}/cancel',
+        '/v1/tasks/{id}/events',
+        '/v1/research',
+        '/v1/research/{id}',
+        '/v1/research/{id}/events',
+        '/v1/research/{id}/cancel',
       ].sort(),
     );
     expect(Object.keys(doc.paths['/v1/mcp/servers'])).toEqual(expect.arrayContaining(['get', 'post']));
