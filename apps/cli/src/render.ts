@@ -71,10 +71,11 @@ export function renderReport(job: ResearchJob): string {
     }
   }
   const failed = r?.failures ?? [];
-  if (failed.length > 0) {
-    out.push('', `Failed agents (${failed.length}):`);
+  const omitted = r?.failuresOmitted ?? 0;
+  if (failed.length + omitted > 0) {
+    out.push('', `Failed agents (${failed.length + omitted}):`);
     for (const f of failed.slice(0, 20)) out.push(`  agent ${f.index}: ${f.status} — ${truncate(f.reason, 160)}`);
-    if (failed.length > 20) out.push(`  … and ${failed.length - 20} more`);
+    if (failed.length + omitted > 20) out.push(`  … and ${failed.length + omitted - Math.min(20, failed.length)} more`);
   }
   for (const note of r?.notes ?? []) out.push(`Note: ${note}`);
   return out.join('\n');

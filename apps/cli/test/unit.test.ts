@@ -136,6 +136,10 @@ describe('rendering', () => {
     expect(text).toContain('Because [1].');
     expect(text).toContain('[1] agent 0: Part 1 — https://a.example');
     expect(text).toContain('agent 1: failed — HTTP 400');
+    expect(text).not.toContain('more');
+    const big = renderReport({ ...job, result: { ...job.result!, failuresOmitted: 30 } });
+    expect(big).toContain('Failed agents (31):');
+    expect(big).toContain('  … and 30 more');
   });
 
   it('prints task steps and compensations', () => {
