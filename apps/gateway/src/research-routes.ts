@@ -11,7 +11,7 @@ import type { GatewayApp } from './app';
 import { ApiError, ErrorResponseSchema, toApiError } from './errors';
 import { workflowSse, type OpenStream } from './events';
 import type { ResearchService } from './research';
-import { EventsHeaders, EventsQuery, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from './schemas';
+import { EventsHeaders, EventsQuery, LIST_LIMIT_DEFAULT, listQuery } from './schemas';
 
 export interface ResearchRoutesOptions {
   research: ResearchService;
@@ -50,15 +50,7 @@ const ResearchSummarySchema = z
   })
   .openapi('ResearchSummary');
 const ResearchList = z.object({ jobs: z.array(ResearchSummarySchema) }).openapi('ResearchList');
-const ListQuery = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(LIST_LIMIT_MAX)
-    .optional()
-    .openapi({ type: 'integer', param: { name: 'limit', in: 'query' }, description: `Most jobs to return (default ${LIST_LIMIT_DEFAULT})` }),
-});
+const ListQuery = listQuery('jobs');
 const CancelAccepted = z.object({ accepted: z.literal(true), id: z.string() }).openapi('ResearchCancelAccepted');
 
 const createResearchRoute = createRoute({

@@ -77,15 +77,19 @@ export const SessionSummarySchema = z
   })
   .openapi('SessionSummary');
 
-export const ListSessionsQuery = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(LIST_LIMIT_MAX)
-    .optional()
-    .openapi({ type: 'integer', param: { name: 'limit', in: 'query' }, description: `Most sessions to return (default ${LIST_LIMIT_DEFAULT})` }),
-});
+/** `?limit=` of a list route ("Most <what> to return"). */
+export const listQuery = (what: string) =>
+  z.object({
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(LIST_LIMIT_MAX)
+      .optional()
+      .openapi({ type: 'integer', param: { name: 'limit', in: 'query' }, description: `Most ${what} to return (default ${LIST_LIMIT_DEFAULT})` }),
+  });
+
+export const ListSessionsQuery = listQuery('sessions');
 
 export const ListSessionsResponse = z.object({ sessions: z.array(SessionSummarySchema) }).openapi('SessionList');
 
