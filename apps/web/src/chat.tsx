@@ -13,6 +13,7 @@ import type { HubClient } from '@hub/gateway/client';
 import { follow, messageOf, must, type Schema } from './api';
 import { parseJson, prettyJson, shortTime, timeLeft } from './format';
 import { navigate } from './nav';
+import { ErrorText } from './ui';
 
 type SessionSummary = Schema<'SessionSummary'>;
 type SessionState = Schema<'SessionState'>;
@@ -107,11 +108,7 @@ export function ChatScreen({ client, selected }: { client: HubClient; selected: 
             ↻
           </button>
         </div>
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <ul class="list" aria-label="Sessions">
           {sessions.length === 0 && <li class="muted">No sessions yet.</li>}
           {sessions.map((s) => (
@@ -299,11 +296,7 @@ function ConversationView({ client, sessionId, name, onClosed }: { client: HubCl
           Tokens: {usage.totalTokens} total ({usage.promptTokens} prompt, {usage.completionTokens} completion) · {state?.turns ?? 0} turns
         </p>
       )}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
       {c.notes.map((n, i) => (
         <p key={i} class="note">
           {n}
@@ -458,11 +451,7 @@ function ApprovalCard({ client, sessionId, approval }: { client: HubClient; sess
         </button>
         {sent && <span class="muted small">{sent}; waiting for the agent…</span>}
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { follow, messageOf, must, type Schema } from './api';
 import { parseJson, shortTime } from './format';
 import { renderReport } from './markdown';
 import { navigate } from './nav';
+import { ErrorText } from './ui';
 
 type Job = Schema<'ResearchJob'>;
 type JobSummary = Schema<'ResearchSummary'>;
@@ -50,11 +51,7 @@ export function ResearchScreen({ client, selected }: { client: HubClient; select
             ↻
           </button>
         </div>
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <ul class="list" aria-label="Research jobs">
           {jobs.length === 0 && <li class="muted">No jobs yet.</li>}
           {jobs.map((j) => (
@@ -125,11 +122,7 @@ function NewJobForm({ client, onStarted }: { client: HubClient; onStarted: (id: 
       <button type="submit" disabled={busy || !question.trim()}>
         Start research
       </button>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </form>
   );
 }
@@ -217,13 +210,7 @@ function JobView({ client, id, onChange }: { client: HubClient; id: string; onCh
   };
 
   if (!job) {
-    return error ? (
-      <p role="alert" class="error">
-        {error}
-      </p>
-    ) : (
-      <p class="muted">Loading…</p>
-    );
+    return error ? <ErrorText error={error} /> : <p class="muted">Loading…</p>;
   }
   const p = job.progress;
   const done = FINISHED.has(job.status);
@@ -257,11 +244,7 @@ function JobView({ client, id, onChange }: { client: HubClient; id: string; onCh
       <p class="small" aria-live="polite">
         {live}
       </p>
-      {job.error && (
-        <p role="alert" class="error">
-          {job.error}
-        </p>
-      )}
+      <ErrorText error={job.error} />
       <p class="small muted">
         Tokens: {job.usage.totalTokens}
         {job.budget.tokens ? ` of a ${job.budget.tokens} budget` : ''}

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { HubClient } from '@hub/gateway/client';
 import { follow, messageOf, must, type Schema } from './api';
 import { navigate } from './nav';
+import { ErrorText } from './ui';
 
 type Task = Schema<'Task'>;
 type CreateTask = Schema<'CreateTask'>;
@@ -98,11 +99,7 @@ export function TasksScreen({ client, selected }: { client: HubClient; selected:
             <button type="submit">Start task</button>
           </form>
         </details>
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
       </section>
       <section class="content" aria-label="Task">
         {selected ? <TaskView key={selected} client={client} id={selected} /> : <p class="muted">Start a task or open one by id.</p>}
@@ -158,13 +155,7 @@ function TaskView({ client, id }: { client: HubClient; id: string }) {
   };
 
   if (!task) {
-    return error ? (
-      <p role="alert" class="error">
-        {error}
-      </p>
-    ) : (
-      <p class="muted">Loading…</p>
-    );
+    return error ? <ErrorText error={error} /> : <p class="muted">Loading…</p>;
   }
   return (
     <div class="task" data-status={task.status}>
@@ -183,11 +174,7 @@ function TaskView({ client, id }: { client: HubClient; id: string }) {
         {conn}
         {task.cancelled ? ' · cancelled' : ''}
       </p>
-      {task.error && (
-        <p role="alert" class="error">
-          {task.error}
-        </p>
-      )}
+      <ErrorText error={task.error} />
       <table class="steps">
         <caption class="visually-hidden">Steps and compensations</caption>
         <thead>

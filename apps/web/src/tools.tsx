@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { HubClient } from '@hub/gateway/client';
 import { messageOf, must, type Schema } from './api';
 import { shortTime } from './format';
+import { ErrorText } from './ui';
 
 type Server = Schema<'McpServer'>;
 type Registration = Schema<'McpServerRegistration'>;
@@ -38,11 +39,7 @@ export function ToolsScreen({ client }: { client: HubClient }) {
           Refresh
         </button>
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
       <AddServerForm client={client} onAdded={() => void refresh()} />
       {servers === undefined ? (
         <p class="muted">Loading…</p>
@@ -117,11 +114,7 @@ function AddServerForm({ client, onAdded }: { client: HubClient; onAdded: () => 
         <button type="submit" disabled={busy}>
           Add server
         </button>
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
       </form>
     </details>
   );
@@ -176,11 +169,7 @@ function ServerCard({ client, server, onChange, onRemoved }: { client: HubClient
           </button>
         )}
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
       {flagged.length > 0 && (
         <p class="warn" role="status">
           {flagged.length} flagged tool{flagged.length > 1 ? 's' : ''}: changed since approved; offered to no agent until re-approved.
