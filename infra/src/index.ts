@@ -38,3 +38,4 @@ export {
   type LocalModel,
   type LocalModelSource,
 } from './local-model/provision';
+export { stopOnSignals, waitForReadyLine, type ReadyChild, type StopOnSignalsOptions, type WaitForReadyOptions } from './process-lifecycle';

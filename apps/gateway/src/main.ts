@@ -15,7 +15,7 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { getProfile, listProfiles } from '@hub/agents/profiles';
-import { connectTemporal, createLogger, loadHubConfig, loadTemporalConfig } from '@hub/infra';
+import { connectTemporal, createLogger, loadHubConfig, loadTemporalConfig, stopOnSignals } from '@hub/infra';
 import { createApp } from './app';
 import { loadGatewayConfig } from './config';
 import { describeLlm } from './llm-info';
@@ -93,32 +93,15 @@ async function main(): Promise<void> {
     s.once('error', reject);
   });
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info('shutting down', { signal });
-    const force = setTimeout(() => {
-      log.warn('shutdown grace period over; closing remaining connections');
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }, 10_000);
-    force.unref();
-    server.close(() => {
-      clearTimeout(force);
-      temporal
-        .close()
-        .catch((err: unknown) => log.warn('closing the Temporal connection failed', { err }))
-        .finally(() => {
-          log.info('gateway stopped');
-          process.exit(0);
-        });
-    });
-    // End SSE streams (they would keep server.close() waiting) and idle keep-alive sockets.
-    shutdown.abort();
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  stopOnSignals({
+    server,
+    log,
+    name: 'gateway',
+    // End SSE streams: they would keep server.close() waiting.
+    onStopping: () => shutdown.abort(),
+    release: () => temporal.close(),
+    releaseWhat: 'the Temporal connection',
+  });
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@
  * OPENAI_API_KEY is set). See `--help` (config.ts) for the options.
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { createLogger, findOrProvisionLocalModel, modelIdForPath } from '@hub/infra';
+import { createLogger, findOrProvisionLocalModel, modelIdForPath, stopOnSignals } from '@hub/infra';
 import { createLocalLlmApp } from './app';
 import { HELP, loadLocalLlmConfig } from './config';
 import { createEngine } from './engine';
@@ -64,30 +64,14 @@ async function main(): Promise<void> {
     s.once('error', reject);
   });
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info('shutting down', { signal, ...engine.stats() });
-    const force = setTimeout(() => {
-      log.warn('running requests did not finish within 10 s; closing their connections');
-      if ('closeAllConnections' in server) server.closeAllConnections();
-    }, 10_000);
-    force.unref();
-    server.close(() => {
-      clearTimeout(force);
-      engine
-        .close()
-        .catch((err: unknown) => log.warn('releasing the model failed', { err }))
-        .finally(() => {
-          log.info('local llm stopped');
-          process.exit(0);
-        });
-    });
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  stopOnSignals({
+    server,
+    log,
+    name: 'local llm',
+    fields: () => engine.stats(),
+    release: () => engine.close(),
+    releaseWhat: 'the model',
+  });
 }
 
 main().catch((err: unknown) => {

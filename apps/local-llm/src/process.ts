@@ -4,7 +4,7 @@
  * Pass its `url` as an e2e HubStack's `llmUrl` to run the hub on the real local model.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { findOrProvisionLocalModel, getFreePort, repoRoot } from '@hub/infra';
+import { findOrProvisionLocalModel, getFreePort, repoRoot, waitForReadyLine } from '@hub/infra';
 
 export interface LocalLlmProcessOptions {
   /** Extra command-line flags, e.g. ['--max-tokens', '64']. */
@@ -18,7 +18,8 @@ export class LocalLlmProcess {
   url = '';
   /** The model id the server reports. */
   model = '';
-  readonly output: string[] = [];
+  /** The server's output lines (stdout and stderr), growing while it runs. */
+  output: string[] = [];
   private proc?: ChildProcess;
   private exited?: Promise<number | null>;
 
@@ -38,36 +39,17 @@ export class LocalLlmProcess {
       { cwd: repoRoot(), env: { ...process.env, HUB_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.proc = proc;
-    this.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      let done = false;
-      const timer = setTimeout(() => fail(new Error(`local-llm not ready in 120 s:\n${this.output.slice(-20).join('\n')}`)), 120_000);
-      const fail = (err: Error) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        proc.kill('SIGKILL');
-        reject(err);
-      };
-      const onData = (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n')) {
-          if (!line) continue;
-          this.output.push(line);
-          if (this.opts.verbose) process.stderr.write(`[local-llm] ${line}\n`);
-          if (!done && line.includes('"local llm ready"')) {
-            const ready = JSON.parse(line) as { url: string; model: string };
-            this.url = ready.url;
-            this.model = ready.model;
-            done = true;
-            clearTimeout(timer);
-            resolve();
-          }
-        }
-      };
-      proc.stdout?.on('data', onData);
-      proc.stderr?.on('data', onData);
-      void this.exited!.then((code) => fail(new Error(`local-llm exited early (code ${code}):\n${this.output.slice(-20).join('\n')}`)));
+    const ready = await waitForReadyLine(proc, {
+      name: 'local-llm',
+      ready: (line) => line.includes('"local llm ready"'),
+      timeoutMs: 120_000,
+      echo: this.opts.verbose,
     });
+    this.output = ready.output;
+    this.exited = ready.exited;
+    const info = JSON.parse(ready.readyLine) as { url: string; model: string };
+    this.url = info.url;
+    this.model = info.model;
     return this;
   }
 

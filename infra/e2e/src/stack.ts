@@ -5,14 +5,14 @@
  * `npm run gateway` start them. Processes can be killed and restarted to
  * test crashes and restarts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { getFreePort, repoRoot, startDevServer, type DevServer } from '@hub/infra';
+import { getFreePort, repoRoot, startDevServer, waitForReadyLine, type DevServer, type ReadyChild } from '@hub/infra';
 
 export interface StackOptions {
   /** OpenAI-compatible endpoint the worker uses (the scripted LLM test fixture). */
@@ -27,11 +27,7 @@ export interface StackOptions {
   verbose?: boolean;
 }
 
-interface Child {
-  proc: ChildProcess;
-  output: string[];
-  exited: Promise<number | null>;
-}
+type Child = ReadyChild;
 
 export class HubStack {
   temporal!: DevServer;
@@ -72,34 +68,7 @@ export class HubStack {
       env: this.env(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const output: string[] = [];
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-    return new Promise((resolve, reject) => {
-      let done = false;
-      const timer = setTimeout(() => fail(new Error(`${name} not ready in 90 s:\n${output.slice(-30).join('\n')}`)), 90_000);
-      const fail = (err: Error) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        proc.kill('SIGKILL');
-        reject(err);
-      };
-      const onData = (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n')) {
-          if (!line) continue;
-          output.push(line);
-          if (this.opts.verbose) process.stderr.write(`[${name}] ${line}\n`);
-          if (!done && ready(line)) {
-            done = true;
-            clearTimeout(timer);
-            resolve({ proc, output, exited });
-          }
-        }
-      };
-      proc.stdout?.on('data', onData);
-      proc.stderr?.on('data', onData);
-      void exited.then((code) => fail(new Error(`${name} exited early (code ${code}):\n${output.slice(-30).join('\n')}`)));
-    });
+    return waitForReadyLine(proc, { name, ready, timeoutMs: 90_000, echo: this.opts.verbose });
   }
 
   async start(): Promise<this> {
