@@ -22,11 +22,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import OpenAI from 'openai';
 import { getProfile } from '@hub/agents';
-import { HubConfigSchema, type AgentProfile, type TurnResult } from '@hub/contracts';
+import type { AgentProfile, TurnResult } from '@hub/contracts';
 import { createApp } from '@hub/gateway';
 import { getFreePort, repoRoot, startDevServer } from '@hub/infra';
 import { LocalLlmProcess } from '@hub/local-llm/process';
-import { createHubActivities, createHubWorker } from '@hub/worker';
+import { startBenchHubWorker } from './hub-worker';
 
 export const LOCAL_MODEL_HELP = `local model options (suite "local"):
   --local-turns N       measured pairs of (hub turn, direct model call) (default 8)
@@ -87,8 +87,7 @@ export async function runLocalModelBench(argv: readonly string[] = process.argv)
   const base = getProfile('assistant')!;
   const profile: AgentProfile = { ...base, temperature: 0, tools: [], maxToolRounds: 0 };
   const openai = new OpenAI({ baseURL: llm.url, apiKey: 'bench', maxRetries: 0, timeout: 300_000 });
-  const acts = createHubActivities({ hubConfig: HubConfigSchema.parse({}), taskQueue, llm: { openai, defaultModel: llm.model } });
-  const worker = await createHubWorker({ connection: native, namespace: 'default', taskQueue, activities: acts.activities });
+  const { worker, close: closeHubActivities } = await startBenchHubWorker({ connection: native, taskQueue, llmUrl: llm.url, model: llm.model, timeoutMs: 300_000 });
   const running = worker.run();
   const app = createApp({ client, taskQueue, profiles: { get: (n) => (n === profile.name ? profile : undefined), list: () => [profile] } });
   const port = await getFreePort();
@@ -206,7 +205,7 @@ export async function runLocalModelBench(argv: readonly string[] = process.argv)
     server.close();
     worker.shutdown();
     await running.catch(() => undefined);
-    await acts.close();
+    await closeHubActivities();
     await native.close();
     await connection.close();
     await temporal.stop();

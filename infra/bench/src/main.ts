@@ -22,17 +22,16 @@ import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import OpenAI from 'openai';
 import { getProfile, listProfiles } from '@hub/agents';
 import { createApp } from '@hub/gateway';
-import { createHubActivities, createHubWorker } from '@hub/worker';
+import { startBenchHubWorker } from './hub-worker';
 import { getFreePort, repoRoot, startDevServer } from '@hub/infra';
 import { startScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
 import { createBaselineActivities } from './baseline/activities';
 import { FANOUT_HELP, runFanOutBench } from './fanout/bench';
 import { LOCAL_MODEL_HELP, runLocalModelBench } from './local-model';
 import { stopUpdate, turnUpdate } from './baseline/workflows';
-import { HubConfigSchema, sendMessageUpdate, sessionWorkflowId } from '@hub/contracts';
+import { sendMessageUpdate, sessionWorkflowId } from '@hub/contracts';
 
 const HELP = `Usage: npm run bench [-- [chat] [fanout] [local] [options]]
 
@@ -126,9 +125,7 @@ async function chatTurnBench(): Promise<void> {
   const hubQueue = `bench-hub-${randomUUID().slice(0, 8)}`;
   const baseQueue = `bench-base-${randomUUID().slice(0, 8)}`;
 
-  const openai = new OpenAI({ baseURL: llm.url, apiKey: 'bench', maxRetries: 0 });
-  const hubActs = createHubActivities({ hubConfig: HubConfigSchema.parse({}), taskQueue: hubQueue, llm: { openai, defaultModel: 'bench' } });
-  const hubWorker = await createHubWorker({ connection: native, namespace: 'default', taskQueue: hubQueue, activities: hubActs.activities });
+  const { worker: hubWorker, close: closeHubActivities } = await startBenchHubWorker({ connection: native, taskQueue: hubQueue, llmUrl: llm.url, model: 'bench' });
   const baseWorker = await Worker.create({
     connection: native,
     taskQueue: baseQueue,
@@ -204,7 +201,7 @@ async function chatTurnBench(): Promise<void> {
     hubWorker.shutdown();
     baseWorker.shutdown();
     await Promise.allSettled(running);
-    await hubActs.close();
+    await closeHubActivities();
     await native.close();
     await connection.close();
     await llm.close();

@@ -25,10 +25,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import OpenAI from 'openai';
 import { getProfile } from '@hub/agents';
 import {
-  HubConfigSchema,
   RESEARCH_LIMITS,
   RESEARCH_WORKFLOW_TYPES,
   researchAgentWorkflowId,
@@ -40,7 +38,7 @@ import {
 import { repoRoot, startDevServer } from '@hub/infra';
 import { researchResponder } from '@hub/infra/testing/research-responder';
 import { startScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
-import { createHubActivities, createHubWorker } from '@hub/worker';
+import { startBenchHubWorker } from '../hub-worker';
 import { createBaselineActivities } from '../baseline/activities';
 import type { BareFanOutInput, bareFanOut } from './bare-workflows';
 import { profileHistory, type HistoryProfile } from './history';
@@ -167,9 +165,7 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
   const hubQueue = `bench-fanout-hub-${randomUUID().slice(0, 8)}`;
   const bareQueue = `bench-fanout-bare-${randomUUID().slice(0, 8)}`;
 
-  const openai = new OpenAI({ baseURL: llm.url, apiKey: 'bench', maxRetries: 0 });
-  const hubActs = createHubActivities({ hubConfig: HubConfigSchema.parse({}), taskQueue: hubQueue, llm: { openai, defaultModel: 'bench' } });
-  const hubWorker = await createHubWorker({ connection: native, namespace: 'default', taskQueue: hubQueue, activities: hubActs.activities });
+  const { worker: hubWorker, close: closeHubActivities } = await startBenchHubWorker({ connection: native, taskQueue: hubQueue, llmUrl: llm.url, model: 'bench' });
   // The same worker tuning as the hub's (createHubWorker: 100 activities at a time; SDK defaults otherwise).
   const bareWorker = await Worker.create({
     connection: native,
@@ -373,7 +369,7 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
     hubWorker.shutdown();
     bareWorker.shutdown();
     await Promise.allSettled(running);
-    await hubActs.close();
+    await closeHubActivities();
     await native.close();
     await connection.close();
     await llm.close();
