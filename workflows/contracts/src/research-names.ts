@@ -77,10 +77,6 @@ export function researchWorkflowId(tenant: string, id: string): string {
 export function researchWorkflowIdPrefix(tenant: string): string {
   return `research/${tenant}/`;
 }
-export function parseResearchWorkflowId(workflowId: string): { tenant: string; id: string } | undefined {
-  const m = /^research\/([^/]+)\/([^/]+)$/.exec(workflowId);
-  return m ? { tenant: m[1]!, id: m[2]! } : undefined;
-}
 export function researchAgentWorkflowId(parentWorkflowId: string, index: number): string {
   return `${parentWorkflowId}/agent/${index}`;
 }

@@ -6,6 +6,7 @@ import {
   activityIdempotencyKey,
   addUsage,
   parseSessionWorkflowId,
+  tenantOfWorkflowId,
   sessionWorkflowId,
   sessionWorkflowIdPrefix,
 } from '../src';
@@ -32,6 +33,15 @@ describe('workflow ids', () => {
     expect(parseSessionWorkflowId(id)).toEqual({ tenant: 'acme', sessionId: 'abc-123' });
     expect(parseSessionWorkflowId('research/acme/x')).toBeUndefined();
     expect(sessionWorkflowId('a', 'x')).not.toBe(sessionWorkflowId('b', 'x'));
+  });
+
+  it('name the tenant of every hub workflow, research agents and batches included', () => {
+    expect(tenantOfWorkflowId('session/acme/abc')).toBe('acme');
+    expect(tenantOfWorkflowId('task/acme/t1')).toBe('acme');
+    expect(tenantOfWorkflowId('research/acme/j1')).toBe('acme');
+    expect(tenantOfWorkflowId('research/acme/j1/batch/2/agent/2042')).toBe('acme');
+    expect(tenantOfWorkflowId('mcp-registry/acme')).toBeUndefined();
+    expect(tenantOfWorkflowId('standalone')).toBeUndefined();
   });
 
   it('idempotency keys are workflow id + activity id', () => {
