@@ -1,3 +1,4 @@
+export * from './common/wire';
 export * from './agent';
 export * from './limits';
 export * from './names';

@@ -1,3 +1,5 @@
+import { DEFAULT_TASK_QUEUE } from './common/wire';
+
 /** Limits shared by the gateway, the workflows and the activities. */
 export const LIMITS = {
   /** Longest user message accepted (characters). */
@@ -15,7 +17,7 @@ export const LIMITS = {
 } as const;
 
 export const DEFAULTS = {
-  taskQueue: 'agent-hub',
+  taskQueue: DEFAULT_TASK_QUEUE,
   idleTimeoutMs: 24 * 60 * 60 * 1000,
   approvalTimeoutMs: 15 * 60 * 1000,
   maxTurnsPerRun: 50,
