@@ -1,7 +1,8 @@
 /** Runs one `hub` command line and returns its exit code (see ./errors). */
 import { CommanderError } from 'commander';
 import { CliError, EXIT, type ExitCode } from './errors';
-import { buildProgram, type Io } from './program';
+import type { Io } from './io';
+import { buildProgram } from './program';
 
 export async function main(argv: string[], io: Io): Promise<ExitCode> {
   let code: ExitCode = EXIT.ok;

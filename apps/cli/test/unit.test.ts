@@ -4,10 +4,10 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Schema } from '@hub/gateway/client';
 import { main } from '../src/run';
-import { parseYesNo, TurnRenderer } from '../src/chat';
+import { parseYesNo, TurnRenderer } from '../src/commands/chat';
 import { EXIT } from '../src/errors';
 import { progressBar, renderReport, renderSessions, renderTask, table } from '../src/render';
-import { researchBody } from '../src/research';
+import { researchBody } from '../src/commands/research';
 
 async function hub(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();

@@ -12,14 +12,26 @@
  * the prompt exits (130); `/exit` or Ctrl-D exit with 0.
  */
 import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
 import type { SessionEvent } from '@hub/contracts';
 import type { HubClient, Schema } from '@hub/gateway/client';
-import { ok, unreachable } from './api';
-import { CliError, EXIT, type ExitCode } from './errors';
-import type { Io } from './program';
-import { renderSession, truncate } from './render';
+import { ok, unreachable } from '../api';
+import { CliError, EXIT, type ExitCode } from '../errors';
+import type { Io } from '../io';
+import { renderSession, truncate } from '../render';
+import type { CommandContext } from './context';
 
 type SessionState = Schema<'SessionState'>;
+
+export function registerChat(program: Command, { io, hub, run }: CommandContext): void {
+  program
+    .command('chat')
+    .description('Interactive chat with a session (new one unless SESSION is given): streams tokens, shows tool calls, asks for approvals')
+    .argument('[session]', 'id of an existing session to continue')
+    .option('--agent <name>', 'agent profile of a new session (default: assistant)')
+    .addHelpText('after', '\nIn the chat: Ctrl-C interrupts a running turn (or exits when idle); /exit or Ctrl-D exits; /close closes the session and exits.')
+    .action(run(async (session: string | undefined, opts: { agent?: string }, cmd: Command) => runChat(io, hub(cmd), { session, agent: opts.agent })));
+}
 
 export interface ChatOptions {
   session?: string | undefined;

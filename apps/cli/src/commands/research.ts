@@ -1,9 +1,12 @@
 /** `hub research "question"`: start a job, show live progress, print the report. */
+import { Option, type Command } from 'commander';
 import type { HubClient, Schema } from '@hub/gateway/client';
-import { ok, unreachable } from './api';
-import { CliError, EXIT, type ExitCode } from './errors';
-import type { Io } from './program';
-import { progressBar, renderReport } from './render';
+import { ok, unreachable } from '../api';
+import { parseDuration, parseIntArg, parseRatio } from '../args';
+import { CliError, EXIT, type ExitCode } from '../errors';
+import type { Io } from '../io';
+import { progressBar, renderReport } from '../render';
+import type { CommandContext } from './context';
 
 type ResearchJob = Schema<'ResearchJob'>;
 const FINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -91,4 +94,23 @@ export async function runResearch(io: Io, hub: HubClient, o: ResearchOptions): P
   if (o.json) io.stdout.write(JSON.stringify(job, null, 2) + '\n');
   else io.stdout.write(renderReport(job) + '\n');
   return job.status === 'completed' ? EXIT.ok : EXIT.failed;
+}
+
+export function registerResearch(program: Command, { io, hub, run }: CommandContext): void {
+  program
+    .command('research')
+    .description('Run a research job: parallel agents research parts of QUESTION; shows live progress, then the report with citations')
+    .argument('<question>', 'the research question')
+    .addOption(new Option('--agents <n>', 'number of sub-agents').argParser(parseIntArg(1, 10000)).default(5))
+    .addOption(new Option('--min-success <ratio>', 'share of agents that must succeed (0..1)').argParser(parseRatio))
+    .addOption(new Option('--deadline <duration>', 'time the agents have, e.g. 90s, 10m, 2h').argParser(parseDuration))
+    .addOption(new Option('--concurrency <n>', 'most agents running at once').argParser(parseIntArg(1, 500)))
+    .option('--json', 'print the final job as JSON (no progress bar)')
+    .addHelpText('after', '\nExit code 0 when the job completes, 1 when it fails or is cancelled; Ctrl-C cancels the job (exit 130).')
+    .action(
+      run(
+        async (question: string, opts: { agents: number; minSuccess?: number; deadline?: string; concurrency?: number; json?: boolean }, cmd: Command) =>
+          runResearch(io, hub(cmd), { question, ...opts, json: opts.json ?? false }),
+      ),
+    );
 }
