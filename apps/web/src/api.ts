@@ -41,11 +41,14 @@ export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The state of a followed event stream. */
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'error';
+
 export interface FollowOptions {
   /** Called with every message (durable events and stream.* messages). */
   onMessage: (msg: SseMessage) => void;
   /** live: connected; reconnecting: the connection dropped and is being resumed; ended; error (with message). */
-  onStatus?: (status: 'connecting' | 'live' | 'reconnecting' | 'ended' | 'error', detail?: string) => void;
+  onStatus?: (status: StreamStatus, detail?: string) => void;
   signal: AbortSignal;
 }
 
