@@ -1,10 +1,10 @@
 /** The shell: navigation between the four screens (hash routes), the API key field. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { hubClient, storeApiKey, storedApiKey } from './api';
-import { ChatScreen } from './chat';
-import { ResearchScreen } from './research';
-import { ToolsScreen } from './tools';
-import { TasksScreen } from './tasks';
+import { ChatScreen } from './screens/chat/chat-screen';
+import { ResearchScreen } from './screens/research/research-screen';
+import { ToolsScreen } from './screens/tools/tools-screen';
+import { TasksScreen } from './screens/tasks/tasks-screen';
 
 const SCREENS = [
   { id: 'chat', label: 'Chat' },

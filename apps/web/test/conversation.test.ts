@@ -1,7 +1,7 @@
 /** The Chat screen's conversation model: events → turns, tool calls, approvals (no browser needed). */
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '@hub/contracts';
-import { apply, emptyConversation, fromState, type Conversation } from '../src/conversation';
+import { apply, emptyConversation, fromState, type Conversation } from '../src/screens/chat/conversation';
 
 const usage = { promptTokens: 3, completionTokens: 2, totalTokens: 5 };
 

@@ -4,7 +4,7 @@
  * or from its state when its event stream is gone (closed session).
  */
 import type { PendingApproval, SessionEvent } from '@hub/contracts';
-import type { Schema } from './api';
+import type { Schema } from '../../api';
 
 type SessionState = Schema<'SessionState'>;
 type Usage = SessionState['usage'];

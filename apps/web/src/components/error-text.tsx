@@ -1,5 +1,3 @@
-/** Small shared pieces of the screens. */
-
 /** An error message announced to assistive technology; nothing when there is no error. */
 export function ErrorText({ error }: { error: string | undefined }) {
   return error ? (
