@@ -2,6 +2,7 @@
  * Research: submit a question (number of agents, success policy), the list of
  * jobs, and the selected job followed live (see ./job-view).
  */
+import { apiStatusOf } from '@hub/contracts/common/wire';
 import type { HubClient } from '@hub/gateway/client';
 import { must, type Schema } from '../../api';
 import { ErrorText } from '../../components/error-text';
@@ -57,7 +58,7 @@ export function ResearchScreen({ client, selected }: { client: HubClient; select
             id={selected}
             onChange={(status) => {
               // The list comes from Temporal visibility (eventually consistent): show the outcome the job told us.
-              if (status) setJobs((l) => l?.map((j) => (j.id === selected ? { ...j, status: status === 'completed' ? 'finished' : status } : j)));
+              if (status) setJobs((l) => l?.map((j) => (j.id === selected ? { ...j, status: apiStatusOf('research', status) } : j)));
               else void list.reload();
             }}
           />
