@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Starts (or reuses, via TEMPORAL_TEST_ADDRESS) a Temporal dev server; tests read it with testTemporalAddress().
-    globalSetup: ['../../infra/src/testing/global-setup.ts'],
+    globalSetup: ['@hub/testing/global-setup'],
   },
 });

@@ -5,6 +5,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    globalSetup: ['../../infra/src/testing/global-setup.ts'],
+    globalSetup: ['@hub/testing/global-setup'],
   },
 });

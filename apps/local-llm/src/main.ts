@@ -3,7 +3,7 @@
  * OPENAI_API_KEY is set). See `--help` (config.ts) for the options.
  */
 import { serve, type ServerType } from '@hono/node-server';
-import { createLogger, findOrProvisionLocalModel, modelIdForPath, stopOnSignals } from '@hub/infra';
+import { createLogger, locateLocalModel, modelIdForPath, stopOnSignals } from '@hub/runtime';
 import { createLocalLlmApp } from './app';
 import { HELP, loadLocalLlmConfig } from './config';
 import { createEngine } from './engine';
@@ -24,10 +24,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  // The model: --model / HUB_LOCAL_MODEL, else the provisioned default (provisioned now if missing).
+  // The model: --model / HUB_LOCAL_MODEL, else the provisioned default (`npm run local-llm` provisions it first).
   const model = cfg.modelPath
     ? { path: cfg.modelPath, id: modelIdForPath(cfg.modelPath) }
-    : await findOrProvisionLocalModel({ env: process.env, log: (msg) => log.info(msg) });
+    : await locateLocalModel({ env: process.env, log: (msg) => log.info(msg) });
+  if (!model) {
+    process.stderr.write('local-llm: the local model is not provisioned: run `npm run provision` (or pass --model / set HUB_LOCAL_MODEL)\n');
+    process.exit(2);
+  }
   const t0 = performance.now();
   log.info('loading model', { model: model.path });
   const engine = await createEngine({

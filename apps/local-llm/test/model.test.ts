@@ -4,7 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { serve, type ServerType } from '@hono/node-server';
-import { findOrProvisionLocalModel, getFreePort, repoRoot } from '@hub/infra';
+import { repoRoot } from '@hub/runtime';
+import { findOrProvisionLocalModel, getFreePort } from '@hub/dev';
 import OpenAI, { BadRequestError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalLlmApp } from '../src/app';

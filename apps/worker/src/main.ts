@@ -4,7 +4,7 @@
  * lets running tasks finish (up to the grace time) and exits.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { connectionOptions, createLogger, loadHubConfig, loadTemporalConfig } from '@hub/infra';
+import { connectionOptions, createLogger, loadHubConfig, loadTemporalConfig } from '@hub/runtime';
 import { createHubActivities, createHubWorker } from './worker';
 
 const HELP = `Usage: npm run worker

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_TYPES } from '@hub/contracts';
-import { testTemporalAddress } from '@hub/infra/testing';
+import { testTemporalAddress } from '@hub/testing';
 import { HubConfigSchema } from '@hub/contracts';
 import { createHubActivities } from '../src/worker';
 

@@ -24,8 +24,9 @@ import OpenAI from 'openai';
 import { getProfile } from '@hub/agents';
 import type { AgentProfile, TurnResult } from '@hub/contracts';
 import { createApp } from '@hub/gateway';
-import { getFreePort, repoRoot, startDevServer } from '@hub/infra';
-import { LocalLlmProcess } from '@hub/local-llm/process';
+import { repoRoot } from '@hub/runtime';
+import { getFreePort, startDevServer } from '@hub/dev';
+import { LocalLlmProcess } from '@hub/testing/local-llm-process';
 import { startBenchHubWorker } from './hub-worker';
 
 export const LOCAL_MODEL_HELP = `local model options (suite "local"):

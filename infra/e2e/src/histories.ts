@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { repoRoot } from '@hub/infra';
+import { repoRoot } from '@hub/runtime';
 
 /** History name → the workflow id it was recorded under. */
 export const WORKFLOW_IDS_FILE = 'workflow-ids.map';

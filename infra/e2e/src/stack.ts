@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { getFreePort, repoRoot, startDevServer, waitForReadyLine, type DevServer, type ReadyChild } from '@hub/infra';
+import { repoRoot } from '@hub/runtime';
+import { getFreePort, startDevServer, waitForReadyLine, type DevServer, type ReadyChild } from '@hub/dev';
 
 export interface StackOptions {
   /** OpenAI-compatible endpoint the worker uses (the scripted LLM test fixture). */

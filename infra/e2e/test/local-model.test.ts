@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionEvent, SessionState, TurnResult } from '@hub/contracts';
-import { getFreePort, repoRoot } from '@hub/infra';
-import { LocalLlmProcess } from '@hub/local-llm/process';
+import { repoRoot } from '@hub/runtime';
+import { getFreePort } from '@hub/dev';
+import { LocalLlmProcess } from '@hub/testing/local-llm-process';
 import { HubStack, readSse } from '../src/stack';
 
 type Created = { id: string; session: SessionState; reply?: TurnResult };
@@ -111,7 +112,7 @@ describe('npm start without OPENAI_BASE_URL / OPENAI_API_KEY', () => {
     delete env['OPENAI_BASE_URL'];
     delete env['OPENAI_API_KEY'];
     delete env['HUB_MODEL'];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/src/cli/start.ts'], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/dev/src/start/main.ts'], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));

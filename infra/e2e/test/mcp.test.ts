@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { McpServerState, SessionEvent, SessionState, TurnResult } from '@hub/contracts';
-import { repoRoot } from '@hub/infra';
-import { startScriptedLlmServer, type ScriptedLlmServer, type RecordedRequest } from '@hub/infra/testing/scripted-llm-server';
+import { repoRoot } from '@hub/runtime';
+import { startScriptedLlmServer, type ScriptedLlmServer, type RecordedRequest } from '@hub/testing/scripted-llm-server';
 import { HubStack, eventually, readSse } from '../src/stack';
 import { recordHistory } from '../src/histories';
 

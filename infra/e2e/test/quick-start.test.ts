@@ -1,5 +1,5 @@
 /**
- * The README quick start: `npm start` (infra/src/cli/start.ts) brings up the
+ * The README quick start: `npm start` (infra/dev/src/start/main.ts) brings up the
  * embedded Temporal server on a SQLite file, the worker and the gateway,
  * prints the URLs, serves a chat, and shuts down cleanly on Ctrl-C (SIGINT).
  */
@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TurnResult } from '@hub/contracts';
-import { getFreePort, repoRoot } from '@hub/infra';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
+import { repoRoot } from '@hub/runtime';
+import { getFreePort } from '@hub/dev';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 
 let llm: ScriptedLlmServer;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ describe('npm start', () => {
   it('starts the whole hub, answers a chat, and stops cleanly on SIGINT', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hub-start-'));
     const [port, temporalPort, uiPort] = [await getFreePort(), await getFreePort(), await getFreePort()];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/src/cli/start.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/dev/src/start/main.ts'], {
       cwd: repoRoot(),
       env: {
         ...process.env,

@@ -9,8 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResearchState } from '@hub/contracts';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
-import { researchResponder } from '@hub/infra/testing/research-responder';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { researchResponder } from '@hub/testing/research-responder';
 import type { SessionState, TurnResult } from '@hub/contracts';
 import { recordHistory } from '../src/histories';
 import { HubStack, eventually, readSse } from '../src/stack';

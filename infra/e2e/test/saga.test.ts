@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TaskState } from '@hub/contracts';
-import { repoRoot } from '@hub/infra';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
+import { repoRoot } from '@hub/runtime';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { recordHistory } from '../src/histories';
 import { HubStack, eventually, readSse } from '../src/stack';
 

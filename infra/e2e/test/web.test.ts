@@ -18,10 +18,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from '@hub/infra';
-import { CHROMIUM_ARGS, findChromium } from '@hub/infra/browser';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
-import { researchResponder } from '@hub/infra/testing/research-responder';
+import { repoRoot } from '@hub/runtime';
+import { CHROMIUM_ARGS, findChromium } from '@hub/dev/browser';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { researchResponder } from '@hub/testing/research-responder';
 import { HubStack, eventually } from '../src/stack';
 
 const require = createRequire(import.meta.url);

@@ -35,9 +35,10 @@ import {
   type ResearchJobInput,
   type ResearchState,
 } from '@hub/contracts';
-import { repoRoot, startDevServer } from '@hub/infra';
-import { researchResponder } from '@hub/infra/testing/research-responder';
-import { startScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
+import { repoRoot } from '@hub/runtime';
+import { startDevServer } from '@hub/dev';
+import { researchResponder } from '@hub/testing/research-responder';
+import { startScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { startBenchHubWorker } from '../hub-worker';
 import { createBaselineActivities } from '../baseline/activities';
 import type { BareFanOutInput, bareFanOut } from './bare-workflows';

@@ -1,0 +1,29 @@
+/** @hub/runtime: what the hub's running services import (logger, config, Temporal connection, shutdown, the local model's location). */
+export { createLogger, type Logger, type LogFields, type LogLevel } from './log';
+export {
+  ConfigError,
+  DEFAULT_NAMESPACE,
+  DEFAULT_TASK_QUEUE,
+  hubDataDir,
+  loadTemporalConfig,
+  repoRoot,
+  type Env,
+  type TemporalConfig,
+  type TemporalTlsConfig,
+} from './config';
+export { connectTemporal, connectionOptions, type TemporalClientHandle, type TemporalConnectionOptions } from './temporal-connection';
+export { hubConfigPath, loadHubConfig, parseHubConfig } from './hub-config';
+export { stopOnSignals, type StopOnSignalsOptions } from './shutdown';
+export {
+  DEFAULT_LOCAL_MODEL,
+  LocalModelError,
+  defaultModelPath,
+  localModelCandidates,
+  locateLocalModel,
+  modelIdForPath,
+  sha256File,
+  writeMarker,
+  type LocalModel,
+  type LocalModelSource,
+  type LocateLocalModelOptions,
+} from './local-model';
