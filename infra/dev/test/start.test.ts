@@ -9,7 +9,7 @@ import { getFreePort } from '../src/process';
 import { testTemporalAddress } from '@hub/testing';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
-const startScript = join(import.meta.dirname, '..', 'src', 'cli', 'start.ts');
+const startScript = join(import.meta.dirname, '..', 'src', 'start', 'main.ts');
 
 interface Run {
   child: ChildProcess;
