@@ -18,6 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_TASK_QUEUE } from '@hub/contracts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -38,7 +39,8 @@ export interface TemporalConfig {
 }
 
 export const DEFAULT_NAMESPACE = 'default';
-export const DEFAULT_TASK_QUEUE = 'agent-hub';
+/** The hub's task queue (the one constant, from the contracts). */
+export { DEFAULT_TASK_QUEUE };
 
 /** Thrown for invalid configuration; the message names the offending variable. */
 export class ConfigError extends Error {
