@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Schema } from '@hub/gateway/client';
 import { HubStack, eventually } from '@hub/e2e';
-import { repoRoot } from '@hub/infra';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
-import { researchResponder } from '@hub/infra/testing/research-responder';
+import { repoRoot } from '@hub/runtime';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { researchResponder } from '@hub/testing/research-responder';
 
 let llm: ScriptedLlmServer;
 let hub: HubStack;
