@@ -1,5 +1,5 @@
 import { Context, type Info } from '@temporalio/activity';
-import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventPublisherFactory } from '@hub/infra/streams';
+import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventPublisherFactory } from '@hub/runtime/streams';
 import {
   activityIdempotencyKey,
   taskToolName,

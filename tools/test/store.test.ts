@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ToolSpecSchema } from '@hub/contracts';
-import { repoRoot as findRepoRoot } from '@hub/infra';
+import { repoRoot as findRepoRoot } from '@hub/runtime';
 import { NotesStore, createBuiltinProvider, resolveNotesFile, truncateResult } from '../src';
 
 let dir: string;

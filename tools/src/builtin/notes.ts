@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { hubDataDir } from '@hub/infra';
+import { hubDataDir } from '@hub/runtime';
 import { defineTool } from './define';
 
 // ---------------------------------------------------------------------------

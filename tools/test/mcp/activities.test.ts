@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Info } from '@temporalio/activity';
 import type { Logger } from '@temporalio/common';
 import type { SessionEvent, ToolRequest } from '@hub/contracts';
-import type { SessionEventPublisherFactory } from '@hub/infra/streams';
+import type { SessionEventPublisherFactory } from '@hub/runtime/streams';
 import { ToolRegistry, createBuiltinProvider, createToolActivities } from '../../src';
 import { McpConnectionManager, McpToolProvider, type ResolvedMcpServer } from '../../src/mcp';
 import { memoryTransports } from './memory-server';
