@@ -21,4 +21,4 @@ export {
   SUMMARY_SYSTEM_PROMPT,
   type LlmActivityDeps,
   type LlmActivities,
-} from './llm-activity';
+} from './llm';

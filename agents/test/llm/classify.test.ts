@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { DeltaCoalescer, MAX_RETRY_AFTER_MS, classifyLlmError, parseRetryAfterMs } from '../src/llm-activity';
+import { MAX_RETRY_AFTER_MS, classifyLlmError, parseRetryAfterMs } from '../../src/llm/classify';
 
 function httpError(status: number, message: string, headers: Record<string, string> = {}): APIError {
   return APIError.generate(status, { error: { message, type: 'x', code: null } }, undefined, new Headers(headers));
@@ -77,34 +77,5 @@ describe('parseRetryAfterMs', () => {
   });
   it('a date in the past means no wait', () => {
     expect(parseRetryAfterMs({ 'retry-after': 'Tue, 01 Jan 2000 00:00:00 GMT' }, Date.now())).toBe(0);
-  });
-});
-
-describe('DeltaCoalescer', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  it('emits at most once per window and loses nothing', () => {
-    vi.useFakeTimers();
-    const out: Array<{ text: string; at: number }> = [];
-    const c = new DeltaCoalescer(100, (text) => out.push({ text, at: Date.now() }));
-    const words = 'the quick brown fox jumps over the lazy dog again and again'.split(' ').map((w) => `${w} `);
-    for (const w of words) {
-      c.push(w);
-      vi.advanceTimersByTime(30);
-    }
-    c.flush();
-    expect(out.map((o) => o.text).join('')).toBe(words.join(''));
-    expect(out.length).toBeLessThan(words.length);
-    for (let i = 1; i < out.length - 1; i++) expect(out[i]!.at - out[i - 1]!.at).toBeGreaterThanOrEqual(100);
-  });
-
-  it('ignores empty deltas and flush on an empty buffer', () => {
-    const out: string[] = [];
-    const c = new DeltaCoalescer(100, (t) => out.push(t));
-    c.push('');
-    c.flush();
-    expect(out).toEqual([]);
   });
 });
