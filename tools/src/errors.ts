@@ -41,22 +41,3 @@ export class UnknownToolError extends ToolError {
 export function isToolError(err: unknown): err is ToolError {
   return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[TOOL_ERROR_BRAND] === true;
 }
-
-/** `field.sub[0]: message; other: message` — the zod issues in one line, naming each field. */
-export function formatZodIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .map((issue) => {
-      const path = formatPath(issue.path);
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out ? `.${String(seg)}` : String(seg);
-  }
-  return out;
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ToolResult, ToolSpec } from '@hub/contracts';
-import { ToolInputError, UnknownToolError, formatZodIssues } from '../errors';
+import { formatIssues, type ToolResult, type ToolSpec } from '@hub/contracts';
+import { ToolInputError, UnknownToolError } from '../errors';
 import type { ToolContext, ToolProvider } from '../types';
 
 /** A tool implemented in this process. */
@@ -66,7 +66,7 @@ export class BuiltinToolProvider implements ToolProvider {
     const tool = this.#tools.get(name);
     if (!tool) throw new UnknownToolError(name);
     const parsed = await tool.input.safeParseAsync(args);
-    if (!parsed.success) throw new ToolInputError(name, formatZodIssues(parsed.error.issues));
+    if (!parsed.success) throw new ToolInputError(name, formatIssues(parsed.error.issues, ''));
     const out = await tool.handler(parsed.data, ctx);
     return typeof out === 'string' ? { ok: true, content: out } : out;
   }

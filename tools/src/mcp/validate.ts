@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { formatZodIssues } from '../errors';
+import { formatIssues } from '@hub/contracts';
 
 type AnyAjv = Ajv | Ajv2019 | Ajv2020;
 
@@ -86,5 +86,5 @@ export function formatAjvErrors(errors: readonly ErrorObject[] | null | undefine
     issues.push({ path, message });
     if (issues.length >= max) break;
   }
-  return formatZodIssues(issues.map((i) => (i.path.length ? i : { path: ['(arguments)'], message: i.message })));
+  return formatIssues(issues, '(arguments)');
 }
