@@ -41,3 +41,8 @@ export class UnknownToolError extends ToolError {
 export function isToolError(err: unknown): err is ToolError {
   return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[TOOL_ERROR_BRAND] === true;
 }
+
+/** An error's message; anything thrown that is not an `Error`, as a string. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -8,10 +8,11 @@ import {
   type ToolResult,
   type ToolSpec,
 } from '@hub/contracts';
-import { ToolError, ToolInputError, UnknownToolError } from '../errors';
+import { ToolError, ToolInputError, UnknownToolError, errorMessage } from '../errors';
 import { matchesAllowlist } from '../registry';
 import type { ToolContext, ToolListContext, ToolProgress, ToolProvider } from '../types';
-import type { CallToolResult, McpConnection, McpConnectionManager, McpTool } from './connections';
+import type { CallToolResult, McpConnection, McpTool } from './connection';
+import type { McpConnectionManager } from './connection-manager';
 import { qualifyServerTools } from './naming';
 import { canonicalJson, toDefinition } from './pinning';
 import { assertStdioAllowed } from './safety';
@@ -56,10 +57,6 @@ const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 /** Heartbeat interval while a call runs (shorter when the server's `timeouts.heartbeatMs` needs it); Temporal throttles them. */
 const HEARTBEAT_EVERY_MS = 1_000;
 const DEFAULT_LIST_TIMEOUT_MS = 10_000;
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function sanitizedPrefix(server: string): string {
   return `${server}${MCP_TOOL_SEPARATOR}`.replace(/[^a-zA-Z0-9_-]/g, '_');

@@ -1,35 +1,26 @@
 /**
- * Connections to MCP servers, one `McpConnectionManager` per worker process.
+ * One MCP server's connection, as `McpConnectionManager` keeps it.
  *
- * A connection is opened on first use and kept: stdio servers run as child
- * processes of the worker, HTTP servers keep their session. When the
- * transport closes (a stdio server exits, an HTTP session fails) the next
- * use reconnects at once, and a background reconnect with exponential
- * backoff (0.5 s doubling up to 30 s) restores it meanwhile. After a failed
- * attempt, uses within the backoff window fail fast with
- * `McpUnavailableError` instead of hammering the server.
+ * A connection is opened on first use (the transport comes from
+ * `openTransport`) and kept: stdio servers run as child processes of the
+ * worker, HTTP servers keep their session. When the transport closes (a stdio
+ * server exits, an HTTP session fails) the next use reconnects at once, and a
+ * background reconnect with exponential backoff (0.5 s doubling up to 30 s)
+ * restores it meanwhile. After a failed attempt, uses within the backoff
+ * window fail fast with `McpUnavailableError` instead of hammering the server.
  *
  * Errors are thrown as they come (so the calling activity is retried by
  * Temporal); only `McpSafetyError` (a refused command or host) is a
  * `ToolError`.
  */
-import { createHash } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  CallToolResultSchema,
-  ErrorCode,
-  McpError,
-  ToolListChangedNotificationSchema,
-  type CallToolResult,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
-import { isStdioServer, type McpServerConfig, type McpServerStatus } from '@hub/contracts';
-import { canonicalJson } from './pinning';
-import { assertUrlAllowed, guardedFetch, isMcpSafetyError, type GuardedFetch, type LookupAll } from './safety';
+import { CallToolResultSchema, ToolListChangedNotificationSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServerConfig, McpServerStatus } from '@hub/contracts';
+import { errorMessage } from '../errors';
+import { McpUnavailableError, isTransportFailure } from './failures';
+import { isMcpSafetyError, type GuardedFetch, type LookupAll } from './safety';
+import { StderrLog, openTransport, transportKind, transportPid, type McpTransportFactory, type McpTransportKind } from './transports';
 
 /** A tool as an MCP server lists it (SDK type). */
 export type McpTool = Tool;
@@ -53,25 +44,6 @@ export interface McpCallOptions {
   meta?: Record<string, unknown>;
 }
 
-export interface McpGetOptions {
-  /** Hosts/addresses/CIDR ranges an HTTP server may use although private (`HubConfig.security.allowPrivateHosts`). */
-  allowPrivateHosts: readonly string[];
-  /**
-   * Name space of `name`: servers of the config file are shared by all
-   * tenants (no scope), runtime-registered ones are per tenant (scope
-   * `tenant:<id>`), so two tenants may each have a server called `github`.
-   */
-  scope?: string;
-}
-
-/** The server is in its reconnect backoff window, or the connection is closed. Retryable. */
-export class McpUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'McpUnavailableError';
-  }
-}
-
 export interface McpConnectionManagerOptions {
   /** How the hub introduces itself to servers. */
   clientInfo?: { name: string; version: string };
@@ -79,7 +51,7 @@ export interface McpConnectionManagerOptions {
    * Replaces the transports (tests: `InMemoryTransport`). Called for every
    * connection attempt; the safety checks are the factory's business then.
    */
-  createTransport?: (name: string, config: McpServerConfig) => Transport | Promise<Transport>;
+  createTransport?: McpTransportFactory;
   /** DNS lookup for the private-host checks (tests inject one). */
   lookup?: LookupAll;
   /** Timeout of the initialize handshake (default 60 s: `npx -y …` servers may download first). */
@@ -95,34 +67,7 @@ export interface McpConnectionManagerOptions {
 }
 
 const DEFAULT_CALL_TIMEOUT_MS = 120_000;
-const STDERR_TAIL = 4_000;
 const MAX_LIST_PAGES = 100;
-
-/** Hash of what a connection depends on (transport fields and the allowlist, not the hub options). */
-export function connectionConfigHash(config: McpServerConfig, allowPrivateHosts: readonly string[]): string {
-  const transport = isStdioServer(config)
-    ? { command: config.command, args: config.args ?? [], env: config.env ?? {}, cwd: config.cwd }
-    : { url: config.url, headers: config.headers ?? {} };
-  const data = { transport, allowPrivateHosts: [...allowPrivateHosts].sort() };
-  return createHash('sha256').update(canonicalJson(data)).digest('hex');
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * True for failures of the connection itself (closed, HTTP errors, network
- * errors), after which the client is dropped and the next use reconnects.
- * False for answers of the server (JSON-RPC errors), timeouts and
- * cancellations, which leave a working connection.
- */
-function isTransportFailure(err: unknown): boolean {
-  if (err instanceof McpError) return err.code === ErrorCode.ConnectionClosed;
-  if (isMcpSafetyError(err)) return true;
-  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'ZodError')) return false;
-  return true;
-}
 
 type State = 'unknown' | 'connected' | 'error';
 
@@ -141,9 +86,9 @@ export class McpConnection {
   #state: State = 'unknown';
   #error: string | undefined;
   #checkedAt: string | undefined;
-  #stderrTail = '';
   #tools: Promise<McpTool[]> | undefined;
   readonly #toolsListeners = new Set<() => void>();
+  readonly #stderr: StderrLog;
 
   constructor(
     readonly name: string,
@@ -151,7 +96,9 @@ export class McpConnection {
     readonly allowPrivateHosts: readonly string[],
     readonly configHash: string,
     private readonly opts: McpConnectionManagerOptions,
-  ) {}
+  ) {
+    this.#stderr = new StderrLog(name, opts);
+  }
 
   /** `connected`, `error` (with the last error) or `unknown` (never tried). */
   status(): McpServerStatus {
@@ -167,18 +114,12 @@ export class McpConnection {
 
   /** The stdio server's process id while it runs. */
   get pid(): number | undefined {
-    const t = this.#transport;
-    return t instanceof StdioClientTransport ? (t.pid ?? undefined) : undefined;
+    return this.#transport ? transportPid(this.#transport) : undefined;
   }
 
   /** Which transport is in use: `stdio`, `streamable-http`, `sse` or `custom`. */
-  get transportKind(): 'stdio' | 'streamable-http' | 'sse' | 'custom' | undefined {
-    const t = this.#transport;
-    if (!t) return undefined;
-    if (t instanceof StdioClientTransport) return 'stdio';
-    if (t instanceof StreamableHTTPClientTransport) return 'streamable-http';
-    if (t instanceof SSEClientTransport) return 'sse';
-    return 'custom';
+  get transportKind(): McpTransportKind | undefined {
+    return this.#transport ? transportKind(this.#transport) : undefined;
   }
 
   /** Called when the server says its tool list changed (and on reconnect). Returns an unsubscribe function. */
@@ -344,65 +285,20 @@ export class McpConnection {
   }
 
   /** Opens a transport and completes the initialize handshake. */
-  async #open(): Promise<Client> {
+  #open(): Promise<Client> {
     const timeout = this.opts.connectTimeoutMs ?? 60_000;
-    const config = this.config;
-
-    if (this.opts.createTransport) {
-      const transport = await this.opts.createTransport(this.name, config);
-      return this.#handshake(this.#newClient(), transport, timeout);
-    }
-
-    if (isStdioServer(config)) {
-      this.#stderrTail = '';
-      const transport = new StdioClientTransport({
-        command: config.command,
-        args: config.args ?? [],
-        env: { ...getDefaultEnvironment(), ...(config.env ?? {}) },
-        ...(config.cwd !== undefined ? { cwd: config.cwd } : {}),
-        stderr: 'pipe',
-      });
-      this.#watchStderr(transport);
-      try {
-        return await this.#handshake(this.#newClient(), transport, timeout);
-      } catch (err) {
-        const tail = this.#stderrTail.trim();
-        throw new Error(
-          `MCP server "${this.name}" (stdio: ${config.command}) failed to start: ${errorMessage(err)}${tail ? `; stderr: ${tail.slice(-1000)}` : ''}`,
-          { cause: err },
-        );
-      }
-    }
-
-    const url = new URL(config.url);
-    const lookup = this.opts.lookup;
-    await assertUrlAllowed(url, this.allowPrivateHosts, lookup);
-    const fetch = guardedFetch(this.allowPrivateHosts, lookup ? { lookup } : {});
-    this.#fetch = fetch;
-    const requestInit: RequestInit = { headers: { ...(config.headers ?? {}) } };
-    try {
-      return await this.#handshake(this.#newClient(), new StreamableHTTPClientTransport(url, { requestInit, fetch }), timeout);
-    } catch (err) {
-      // The documented backwards-compatibility pattern: a server that answers the
-      // initialize POST with a 4xx (404/405/400) speaks the legacy HTTP+SSE transport.
-      const status = err instanceof StreamableHTTPError ? err.code : undefined;
-      if (status === undefined || status < 400 || status >= 500 || status === 401 || status === 403) {
-        if (isMcpSafetyError(err)) throw err;
-        throw new Error(
-          `MCP server "${this.name}" at ${url.origin}${url.pathname} failed to connect: ${status !== undefined && status > 0 ? `HTTP ${status}: ` : ''}${errorMessage(err)}`,
-          { cause: err },
-        );
-      }
-      try {
-        return await this.#handshake(this.#newClient(), new SSEClientTransport(url, { requestInit, fetch }), timeout);
-      } catch (sseErr) {
-        if (isMcpSafetyError(sseErr)) throw sseErr;
-        throw new Error(
-          `MCP server "${this.name}" at ${url.origin}${url.pathname}: Streamable HTTP failed (${errorMessage(err)}) and the SSE fallback failed too (${errorMessage(sseErr)})`,
-          { cause: sseErr },
-        );
-      }
-    }
+    return openTransport({
+      name: this.name,
+      config: this.config,
+      allowPrivateHosts: this.allowPrivateHosts,
+      lookup: this.opts.lookup,
+      createTransport: this.opts.createTransport,
+      handshake: (transport) => this.#handshake(this.#newClient(), transport, timeout),
+      stderr: this.#stderr,
+      onFetch: (fetch) => {
+        this.#fetch = fetch;
+      },
+    });
   }
 
   async #handshake(client: Client, transport: Transport, timeout: number): Promise<Client> {
@@ -419,21 +315,6 @@ export class McpConnection {
     return client;
   }
 
-  #watchStderr(transport: StdioClientTransport): void {
-    const stream = transport.stderr;
-    if (!stream) return;
-    let partial = '';
-    stream.on('data', (chunk: Buffer | string) => {
-      const text = chunk.toString();
-      this.#stderrTail = (this.#stderrTail + text).slice(-STDERR_TAIL);
-      const onStderr = this.opts.onStderr;
-      if (!onStderr) return;
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) onStderr(this.name, line);
-    });
-  }
-
   /** The transport closed (stdio process exit, HTTP session closed, or our own close). */
   #onClosed(client: Client): void {
     if (this.#client !== client) return;
@@ -441,7 +322,7 @@ export class McpConnection {
     this.#transport = undefined;
     this.#invalidateTools();
     if (this.#closed) return;
-    const tail = this.#stderrTail.trim();
+    const tail = this.#stderr.tail.trim();
     this.#setState('error', `connection closed${tail ? ` (stderr: ${tail.slice(-300)})` : ''}`);
     this.#scheduleReconnect(this.opts.backoff?.initialMs ?? 500);
   }
@@ -488,68 +369,5 @@ export class McpConnection {
     this.#state = state;
     this.#error = error;
     this.#checkedAt = new Date().toISOString();
-  }
-}
-
-/**
- * The worker's MCP connections: one per server (per scope), reused by every
- * activity. Create one per process and `closeAll()` it at shutdown.
- */
-export class McpConnectionManager {
-  readonly #conns = new Map<string, McpConnection>();
-
-  constructor(private readonly opts: McpConnectionManagerOptions = {}) {}
-
-  static #key(name: string, scope: string | undefined): string {
-    return `${scope ?? ''}\u0000${name}`;
-  }
-
-  /**
-   * The connection for `name`, connected (lazily, on first use). When the
-   * transport-relevant config (command/args/env/cwd or url/headers, and the
-   * allowlist) changed since the last call, the old connection is closed and
-   * a new one opened. Throws when it cannot connect.
-   */
-  async get(name: string, config: McpServerConfig, opts: McpGetOptions): Promise<McpConnection> {
-    const conn = await this.connection(name, config, opts);
-    await conn.connect();
-    return conn;
-  }
-
-  /** Like `get`, without connecting. */
-  async connection(name: string, config: McpServerConfig, opts: McpGetOptions): Promise<McpConnection> {
-    const key = McpConnectionManager.#key(name, opts.scope);
-    const hash = connectionConfigHash(config, opts.allowPrivateHosts);
-    let conn = this.#conns.get(key);
-    if (conn && conn.configHash !== hash) {
-      this.#conns.delete(key);
-      await conn.close();
-      conn = undefined;
-    }
-    if (!conn) {
-      conn = new McpConnection(name, config, [...opts.allowPrivateHosts], hash, this.opts);
-      this.#conns.set(key, conn);
-    }
-    return conn;
-  }
-
-  /** Status of a server's connection; `unknown` when it was never used. */
-  status(name: string, scope?: string): McpServerStatus {
-    return this.#conns.get(McpConnectionManager.#key(name, scope))?.status() ?? { state: 'unknown' };
-  }
-
-  /** Closes one server's connection (e.g. when it is removed). */
-  async close(name: string, scope?: string): Promise<void> {
-    const key = McpConnectionManager.#key(name, scope);
-    const conn = this.#conns.get(key);
-    this.#conns.delete(key);
-    await conn?.close();
-  }
-
-  /** Closes every connection (stdio servers are stopped). For worker shutdown. */
-  async closeAll(): Promise<void> {
-    const conns = [...this.#conns.values()];
-    this.#conns.clear();
-    await Promise.allSettled(conns.map((c) => c.close()));
   }
 }
