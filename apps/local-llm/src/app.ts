@@ -10,20 +10,10 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { SSE_DONE, chunks, completionResponse, modelObject, newCompletionId, sseData, usageOf, type CompletionMeta } from '@hub/runtime/openai-wire';
 import type { ChatEngine } from './engine';
 import { planGeneration } from './mapping';
-import {
-  OpenAIError,
-  SSE_DONE,
-  chunks,
-  completionResponse,
-  modelsResponse,
-  newCompletionId,
-  parseChatRequest,
-  sseData,
-  usageOf,
-  type CompletionMeta,
-} from './openai';
+import { OpenAIError, modelsResponse, parseChatRequest } from './openai';
 
 export interface LocalLlmAppOptions {
   engine: ChatEngine;
@@ -61,7 +51,7 @@ export function createLocalLlmApp(opts: LocalLlmAppOptions): Hono {
   app.get('/v1/models', (c) => c.json(modelsResponse([{ id: engine.modelId, created: engine.created }])));
   app.get('/v1/models/:id', (c) => {
     // Any name is served by the loaded model, so any name "exists"; the answer names the real model.
-    return c.json({ id: engine.modelId, object: 'model' as const, created: engine.created, owned_by: 'local' });
+    return c.json(modelObject(engine.modelId, engine.created, 'local'));
   });
 
   app.use(

@@ -20,9 +20,10 @@ import {
   type LlamaGrammar,
   type LlamaModel,
 } from 'node-llama-cpp';
+import type { FinishReason, ToolCallOut } from '@hub/runtime/openai-wire';
 import { closeJsonPrefix } from './json-schema';
 import { forcedToolCall, functionCallsToToolCalls, type GenerationPlan } from './mapping';
-import { OpenAIError, type FinishReason, type ToolCallOut } from './openai';
+import { OpenAIError } from './openai';
 
 export interface EngineOptions {
   modelPath: string;

@@ -16,7 +16,8 @@
  */
 import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, ChatModelResponse, GbnfJsonSchema } from 'node-llama-cpp';
 import { closeJsonPrefix, toGbnfSchema, UnsupportedSchemaError } from './json-schema';
-import { OpenAIError, newToolCallId, type ChatCompletionRequest, type ChatMessage, type ToolCallOut } from './openai';
+import { newToolCallId, type ToolCallOut } from '@hub/runtime/openai-wire';
+import { OpenAIError, type ChatCompletionRequest, type ChatMessage } from './openai';
 
 export interface ToolDef {
   name: string;

@@ -1,8 +1,9 @@
 /**
- * The OpenAI chat-completions wire format, as far as this server speaks it: the request schema (zod),
- * OpenAI-style errors, and builders for responses and streamed chunks. Pure; no model needed.
+ * The OpenAI chat-completions requests this server accepts: the request schema (zod), its validation with
+ * OpenAI-style errors, and the model list. The answers (completions, streamed chunks, SSE, error bodies) are
+ * built with the shared wire format, @hub/runtime/openai-wire. Pure; no model needed.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { errorBody, modelList, modelObject, type OpenAIErrorBody } from '@hub/runtime/openai-wire';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -96,10 +97,6 @@ export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
 // Errors
 // ---------------------------------------------------------------------------------------------------------
 
-export interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
-}
-
 /** An error answered in OpenAI's shape: `{error: {message, type, param, code}}`. */
 export class OpenAIError extends Error {
   override name = 'OpenAIError';
@@ -114,7 +111,7 @@ export class OpenAIError extends Error {
   }
 
   toBody(): OpenAIErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    return errorBody(this);
   }
 }
 
@@ -191,96 +188,10 @@ export function checkSupported(req: ChatCompletionRequest): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Responses
+// Responses (the wire format itself is @hub/runtime/openai-wire)
 // ---------------------------------------------------------------------------------------------------------
 
-export type FinishReason = 'stop' | 'length' | 'tool_calls';
-
-export interface ToolCallOut {
-  id: string;
-  name: string;
-  /** JSON text of the arguments object (always parses). */
-  arguments: string;
-}
-
-export interface Usage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-}
-
-export function usageOf(promptTokens: number, completionTokens: number): Usage {
-  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-}
-
-export const newCompletionId = (): string => `chatcmpl-${randomUUID().replace(/-/g, '')}`;
-export const newToolCallId = (): string => `call_${randomBytes(12).toString('hex')}`;
-
-const wireToolCalls = (calls: readonly ToolCallOut[]) =>
-  calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } }));
-
-export interface CompletionMeta {
-  id: string;
-  created: number;
-  model: string;
-}
-
-/** A non-streaming `chat.completion`. */
-export function completionResponse(
-  meta: CompletionMeta,
-  out: { content: string; toolCalls: readonly ToolCallOut[]; finishReason: FinishReason; usage: Usage },
-) {
-  const message: { role: 'assistant'; content: string | null; refusal: null; tool_calls?: ReturnType<typeof wireToolCalls> } = {
-    role: 'assistant',
-    content: out.toolCalls.length > 0 && out.content === '' ? null : out.content,
-    refusal: null,
-  };
-  if (out.toolCalls.length > 0) message.tool_calls = wireToolCalls(out.toolCalls);
-  return {
-    id: meta.id,
-    object: 'chat.completion' as const,
-    created: meta.created,
-    model: meta.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: out.finishReason }],
-    usage: out.usage,
-  };
-}
-
-type Delta = { role?: 'assistant'; content?: string; tool_calls?: Array<{ index: number } & ReturnType<typeof wireToolCalls>[number]> };
-
-function chunk(meta: CompletionMeta, delta: Delta, finishReason: FinishReason | null, includeUsageField: boolean) {
-  return {
-    id: meta.id,
-    object: 'chat.completion.chunk' as const,
-    created: meta.created,
-    model: meta.model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    ...(includeUsageField ? { usage: null } : {}),
-  };
-}
-
-/** Streamed chunks, in order: role, content deltas, tool calls, finish, (usage). */
-export const chunks = {
-  role: (meta: CompletionMeta, withUsage: boolean) => chunk(meta, { role: 'assistant', content: '' }, null, withUsage),
-  content: (meta: CompletionMeta, text: string, withUsage: boolean) => chunk(meta, { content: text }, null, withUsage),
-  toolCalls: (meta: CompletionMeta, calls: readonly ToolCallOut[], withUsage: boolean) =>
-    chunk(meta, { tool_calls: wireToolCalls(calls).map((c, index) => ({ index, ...c })) }, null, withUsage),
-  finish: (meta: CompletionMeta, reason: FinishReason, withUsage: boolean) => chunk(meta, {}, reason, withUsage),
-  /** Sent last when `stream_options.include_usage` is true: no choices, the usage of the whole request. */
-  usage: (meta: CompletionMeta, usage: Usage) => ({
-    id: meta.id,
-    object: 'chat.completion.chunk' as const,
-    created: meta.created,
-    model: meta.model,
-    choices: [] as never[],
-    usage,
-  }),
-};
-
-/** One SSE event carrying a JSON payload. */
-export const sseData = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
-export const SSE_DONE = 'data: [DONE]\n\n';
-
+/** `GET /v1/models`: the loaded model, owned by `local`. */
 export function modelsResponse(models: ReadonlyArray<{ id: string; created: number }>) {
-  return { object: 'list' as const, data: models.map((m) => ({ id: m.id, object: 'model' as const, created: m.created, owned_by: 'local' })) };
+  return modelList(models.map((m) => modelObject(m.id, m.created, 'local')));
 }

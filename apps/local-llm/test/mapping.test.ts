@@ -4,7 +4,8 @@ import { loadLocalLlmConfig } from '../src/config';
 import { SequencePool } from '../src/engine';
 import { closeJsonPrefix, toGbnfSchema, UnsupportedSchemaError } from '../src/json-schema';
 import { forcedToolCall, functionCallsToToolCalls, planGeneration, toChatHistory } from '../src/mapping';
-import { OpenAIError, SSE_DONE, chunks, completionResponse, modelsResponse, parseChatRequest, sseData, usageOf } from '../src/openai';
+import { SSE_DONE, chunks, completionResponse, sseData, usageOf } from '@hub/runtime/openai-wire';
+import { OpenAIError, modelsResponse, parseChatRequest } from '../src/openai';
 
 const calculator = {
   type: 'function' as const,
