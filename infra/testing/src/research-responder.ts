@@ -16,7 +16,8 @@
  *
  * Anything else gets the echo answer.
  */
-import { echoReply, lastUserMessage, type RecordedRequest, type Responder, type ScriptStep } from './scripted-llm-server';
+import { echoReply, lastUserMessage } from './scripted-llm/responders';
+import type { RecordedRequest, Responder, ScriptStep } from './scripted-llm/script';
 
 function marker(text: string, name: string): string | undefined {
   return new RegExp(`(?:^|\\s)${name}=([\\w,]+)`).exec(text)?.[1];
