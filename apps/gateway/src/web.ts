@@ -14,7 +14,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import type { MiddlewareHandler } from 'hono';
-import { repoRoot } from '@hub/infra';
+import { repoRoot } from '@hub/runtime';
 import type { Logger } from './log';
 
 export interface WebAssetsOptions {

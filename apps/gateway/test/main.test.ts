@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Connection } from '@temporalio/client';
-import { testTemporalAddress } from '@hub/infra/testing';
+import { testTemporalAddress } from '@hub/testing';
 import { WORKFLOW_TYPES, sessionWorkflowId } from '@hub/contracts';
 import { isLoopback, loadGatewayConfig } from '../src/config';
 import { connectTestClient, noWorkerTaskQueue } from './helpers';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { testTemporalAddress } from '@hub/infra/testing';
+import { testTemporalAddress } from '@hub/testing';
 import { sessionWorkflowId, sessionStateQuery } from '@hub/contracts';
 import { connectTestClient, json, makeApp, post } from './helpers';
 import type { GatewayApp } from '../src/app';
