@@ -760,7 +760,7 @@ export interface paths {
         put?: never;
         /**
          * Model Context Protocol endpoint (Streamable HTTP, stateless)
-         * @description The hub as an MCP server, for MCP clients (MCP Inspector, Cursor, Claude Desktop via mcp-remote). The body is one JSON-RPC 2.0 message of the MCP protocol (`initialize`, `tools/list`, `tools/call`, notifications). Tools: `chat` {message, sessionId?, agent?} (starts or continues a session and returns the reply), `list_sessions` {limit?}, `start_research` {question, maxAgents?} and `get_research` {id} (not available yet). Stateless: no `Mcp-Session-Id`; GET and DELETE answer 405. Requests answer as `text/event-stream` (one JSON-RPC response, keep-alive comments while a turn runs) and notifications as 202. The API key selects the tenant as for the REST API. `Host` must be a loopback name or listed in HUB_MCP_ALLOWED_HOSTS, and `Origin`, when sent, the hub itself or listed in HUB_MCP_ALLOWED_ORIGINS (403 otherwise).
+         * @description The hub as an MCP server, for MCP clients (MCP Inspector, Cursor, Claude Desktop via mcp-remote). The body is one JSON-RPC 2.0 message of the MCP protocol (`initialize`, `tools/list`, `tools/call`, notifications). Tools: `chat` {message, sessionId?, agent?} (starts or continues a session and returns the reply), `list_sessions` {limit?}, `start_research` {question, maxAgents?} and `get_research` {id} (progress and report of a job). Stateless: no `Mcp-Session-Id`; GET and DELETE answer 405. Requests answer as `text/event-stream` (one JSON-RPC response, keep-alive comments while a turn runs) and notifications as 202. The API key selects the tenant as for the REST API. `Host` must be a loopback name or listed in HUB_MCP_ALLOWED_HOSTS, and `Origin`, when sent, the hub itself or listed in HUB_MCP_ALLOWED_ORIGINS (403 otherwise).
          */
         post: {
             parameters: {
@@ -884,6 +884,33 @@ export interface paths {
                         "application/json": components["schemas"]["McpServerList"];
                     };
                 };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -919,6 +946,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Refused by a safety rule */
                 403: {
                     headers: {
@@ -939,6 +975,42 @@ export interface paths {
                 };
                 /** @description Conflict */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -991,6 +1063,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Refused by a safety rule */
                 403: {
                     headers: {
@@ -1011,6 +1092,24 @@ export interface paths {
                 };
                 /** @description Conflict */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1068,6 +1167,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Refused by a safety rule */
                 403: {
                     headers: {
@@ -1088,6 +1196,24 @@ export interface paths {
                 };
                 /** @description Conflict */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1142,6 +1268,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Refused by a safety rule */
                 403: {
                     headers: {
@@ -1162,6 +1297,24 @@ export interface paths {
                 };
                 /** @description Conflict */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1218,8 +1371,53 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown task */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1272,8 +1470,35 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown task */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1336,8 +1561,35 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown task */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1394,8 +1646,35 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown task */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -1,8 +1,8 @@
 /** Gateway process settings from the environment (PORT, HOST, HUB_API_KEYS, session defaults, MCP endpoint). */
 import { DEFAULTS } from '@hub/contracts';
-import { parseApiKeys } from './auth';
+import { parseApiKeys } from './http/auth';
 import { isLoopback } from './loopback';
-import { parseAllowedHosts, parseAllowedOrigins } from './mcp-guard';
+import { parseAllowedHosts, parseAllowedOrigins } from './mcp-endpoint/origin-guard';
 
 export interface GatewayConfig {
   port: number;

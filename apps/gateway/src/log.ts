@@ -1,7 +1,7 @@
-import type { LogFields, Logger as InfraLogger } from '@hub/infra';
+import type { LogFields, Logger as InfraLogger } from '@hub/runtime';
 
 export type { LogFields };
-/** The logger shape the gateway needs: @hub/infra's Logger without `child` (tests pass simpler ones). */
+/** The logger shape the gateway needs: @hub/runtime's Logger without `child` (tests pass simpler ones). */
 export type Logger = Pick<InfraLogger, 'debug' | 'info' | 'warn' | 'error'>;
 
 /** Wraps a logger so every line carries `fields`. */

@@ -11,12 +11,13 @@
  *   HUB_MCP_ALLOWED_HOSTS    extra Host values accepted on /mcp (`name` or `name:port`, comma-separated; loopback names always are)
  *   HUB_MCP_ALLOWED_ORIGINS  browser origins accepted on /mcp besides the hub's own (comma-separated)
  *   HUB_WEB=off     don't serve the web app at / (default: apps/web/dist, built when missing; HUB_WEB_DIR overrides)
- *   TEMPORAL_*      Temporal connection (see @hub/infra loadTemporalConfig); HUB_TASK_QUEUE the worker's queue.
+ *   TEMPORAL_*      Temporal connection (see @hub/runtime loadTemporalConfig); HUB_TASK_QUEUE the worker's queue.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { getProfile, listProfiles } from '@hub/agents/profiles';
-import { connectTemporal, createLogger, loadHubConfig, loadTemporalConfig, stopOnSignals } from '@hub/infra';
+import { connectTemporal, createLogger, loadHubConfig, loadTemporalConfig, stopOnSignals } from '@hub/runtime';
 import { createApp } from './app';
+import { createServices } from './services';
 import { loadGatewayConfig } from './config';
 import { describeLlm } from './llm-info';
 import { ensureWebAssets } from './web';
@@ -70,14 +71,15 @@ async function main(): Promise<void> {
   const webDir = await ensureWebAssets(log, env);
 
   const shutdown = new AbortController();
-  const app = createApp({
-    web: webDir ? { dir: webDir } : undefined,
-    hubConfig,
-    client: temporal.client,
+  const services = createServices(temporal.client, {
     taskQueue: temporalCfg.taskQueue,
-    apiKeys,
-    defaults: sessionDefaults,
     profiles: { get: getProfile, list: listProfiles },
+    sessionDefaults,
+    hubConfig,
+  });
+  const app = createApp(services, {
+    web: webDir ? { dir: webDir } : undefined,
+    apiKeys,
     log,
     shutdownSignal: shutdown.signal,
     llm: describeLlm(env),

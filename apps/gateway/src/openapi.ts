@@ -8,15 +8,18 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { getProfile, listProfiles } from '@hub/agents/profiles';
+import { DEFAULT_TASK_QUEUE } from '@hub/contracts';
 import { createApp } from './app';
 import { silentLogger } from './log';
+import { createServices } from './services';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../../../docs/openapi.json', import.meta.url));
 
 /** The document as served at /openapi.json (no Temporal connection is made). */
 export async function openApiDocument(): Promise<string> {
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }) });
-  const app = createApp({ client, taskQueue: 'agent-hub', profiles: { get: getProfile, list: listProfiles }, log: silentLogger });
+  const services = createServices(client, { taskQueue: DEFAULT_TASK_QUEUE, profiles: { get: getProfile, list: listProfiles } });
+  const app = createApp(services, { log: silentLogger });
   const res = await app.request('/openapi.json');
   return JSON.stringify(await res.json(), null, 2) + '\n';
 }

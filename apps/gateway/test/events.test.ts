@@ -1,25 +1,15 @@
-/** SSE bridge: formatting, resume, truncation notice, keep-alive, disconnect and shutdown (stream source injected). */
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, Connection } from '@temporalio/client';
-import { WORKFLOW_TYPES, sessionWorkflowId } from '@hub/contracts';
-import { connectTestClient, makeApp, noWorkerTaskQueue } from './helpers';
-import type { OpenStream, StreamItem } from '../src/events';
+/** SSE bridge: formatting, resume, truncation notice, keep-alive, disconnect and shutdown (stub services: the stream source is injected). */
+import { describe, expect, it } from 'vitest';
+import type { CreateAppOptions } from '../src/app';
+import type { OpenStream, StreamItem } from '../src/temporal/streams';
+import { makeStubApp } from './helpers';
 
-let client: Client;
-let connection: Connection;
-const sessionId = `ev-${randomUUID()}`;
-const workflowId = sessionWorkflowId('default', sessionId);
+const sessionId = 'ev-session';
 
-beforeAll(async () => {
-  ({ client, connection } = await connectTestClient());
-  // A running session workflow (no worker) so the route's existence check passes.
-  await client.workflow.start(WORKFLOW_TYPES.session, { workflowId, taskQueue: noWorkerTaskQueue(), args: [{}] });
-});
-afterAll(async () => {
-  await client?.workflow.getHandle(workflowId).terminate('test done').catch(() => undefined);
-  await connection?.close();
-});
+/** The app on a running session (so the route's existence check passes) whose events come from `openStream`. */
+function makeEventsApp(openStream: OpenStream, options: CreateAppOptions = {}) {
+  return makeStubApp({ sessions: { status: async () => 'RUNNING', events: (_ctx, id, from) => openStream(id, from) } }, options);
+}
 
 interface SseMessage {
   id?: string;
@@ -85,7 +75,7 @@ describe('GET /v1/sessions/:id/events', () => {
       ev(2, { type: 'token', turnId: 't1', delta: 'multi\nline', round: 0, attempt: 1 }),
       ev(3, { type: 'turn.completed', turnId: 't1', reply: 'ok', usage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 } }),
     ];
-    const { app } = makeApp(client, { openStream: fromList(items, calls) });
+    const { app } = makeEventsApp(fromList(items, calls));
     const res = await app.request(`/v1/sessions/${sessionId}/events`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
@@ -106,7 +96,7 @@ describe('GET /v1/sessions/:id/events', () => {
   it('resumes after Last-Event-ID, or from ?from=', async () => {
     const calls: number[] = [];
     const items = [ev(5, { type: 'turn.started', turnId: 't', text: 'x' }), ev(6, { type: 'turn.interrupted', turnId: 't' })];
-    const { app } = makeApp(client, { openStream: fromList(items, calls) });
+    const { app } = makeEventsApp(fromList(items, calls));
     const a = await readSse(await app.request(`/v1/sessions/${sessionId}/events`, { headers: { 'last-event-id': '5' } }));
     expect(a.messages.filter((m) => m.id).map((m) => m.id)).toEqual(['6']);
     await readSse(await app.request(`/v1/sessions/${sessionId}/events?from=5`));
@@ -116,7 +106,7 @@ describe('GET /v1/sessions/:id/events', () => {
 
   it('announces truncation when the first available offset is past the requested one', async () => {
     const items = [ev(40, { type: 'turn.started', turnId: 't', text: 'x' }), ev(41, { type: 'turn.failed', turnId: 't', error: 'e' })];
-    const { app } = makeApp(client, { openStream: async function* () { yield* items; } });
+    const { app } = makeEventsApp(async function* () { yield* items; });
     const { messages } = await readSse(await app.request(`/v1/sessions/${sessionId}/events`, { headers: { 'last-event-id': '9' } }));
     const events = messages.filter((m) => m.event);
     expect(events.map((m) => m.event)).toEqual(['stream.truncated', 'turn.started', 'turn.failed', 'stream.end']);
@@ -142,7 +132,7 @@ describe('GET /v1/sessions/:id/events', () => {
         finished = true;
       }
     };
-    const { app, log } = makeApp(client, { openStream, sseKeepAliveMs: 30 });
+    const { app, log } = makeEventsApp(openStream, { sseKeepAliveMs: 30 });
     const res = await app.request(`/v1/sessions/${sessionId}/events`);
     const { messages, reader } = await readSse(res, (m) => m.filter((x) => x.comment === 'ping').length >= 2 && m.filter((x) => x.event).length >= 2);
     expect(messages.filter((m) => m.comment === 'ping').length).toBeGreaterThanOrEqual(2);
@@ -166,7 +156,7 @@ describe('GET /v1/sessions/:id/events', () => {
         finished = true;
       }
     };
-    const { app } = makeApp(client, { openStream, shutdownSignal: shutdown.signal });
+    const { app } = makeEventsApp(openStream, { shutdownSignal: shutdown.signal });
     const res = await app.request(`/v1/sessions/${sessionId}/events`);
     setTimeout(() => shutdown.abort(), 200);
     const { messages, ended } = await readSse(res);
@@ -179,11 +169,9 @@ describe('GET /v1/sessions/:id/events', () => {
   });
 
   it('reports a failing subscription as stream.error and closes', async () => {
-    const { app, log } = makeApp(client, {
-      openStream: async function* () {
-        yield ev(7, { type: 'turn.started', turnId: 't', text: 'x' });
-        throw new Error('poll failed');
-      },
+    const { app, log } = makeEventsApp(async function* () {
+      yield ev(7, { type: 'turn.started', turnId: 't', text: 'x' });
+      throw new Error('poll failed');
     });
     const { messages, ended } = await readSse(await app.request(`/v1/sessions/${sessionId}/events?from=7`));
     expect(ended).toBe(true);

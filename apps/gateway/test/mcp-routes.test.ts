@@ -1,9 +1,12 @@
-/** /v1/mcp/servers: validation and safety rules, answered before anything is stored (no worker needed). */
+/**
+ * /v1/mcp/servers: validation and safety rules, answered before anything is stored (no worker needed;
+ * the rules checked before any Temporal call run on an offline client).
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Connection } from '@temporalio/client';
 import { HubConfigSchema } from '@hub/contracts';
-import { connectTestClient, json, makeApp } from './helpers';
-import { redactConfig } from '../src/mcp-routes';
+import { connectTestClient, json, makeApp, makeStubApp, offlineServices } from './helpers';
+import { redactConfig } from '../src/mcp-registry/service';
 
 let client: Client;
 let connection: Connection;
@@ -32,14 +35,14 @@ describe('/v1/mcp/servers', () => {
   });
 
   it('refuses a stdio command that is not allowlisted, naming the setting', async () => {
-    const { app } = makeApp(client, { hubConfig });
+    const { app } = makeStubApp({ mcpRegistry: offlineServices({ hubConfig }).mcpRegistry });
     const res = await app.request('/v1/mcp/servers', post({ name: 'sh', command: '/bin/sh' }));
     expect(res.status).toBe(403);
     expect((await json(res)).error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/stdioCommandAllowlist/) });
   });
 
   it('refuses HTTP servers on loopback, private and link-local addresses (real DNS check)', async () => {
-    const { app } = makeApp(client, { hubConfig });
+    const { app } = makeStubApp({ mcpRegistry: offlineServices({ hubConfig }).mcpRegistry });
     for (const url of ['http://127.0.0.1:8080/mcp', 'http://localhost/mcp', 'http://10.1.2.3/mcp', 'http://169.254.169.254/']) {
       const res = await app.request('/v1/mcp/servers', post({ name: 'x', url }));
       expect(res.status, url).toBe(403);
@@ -47,7 +50,7 @@ describe('/v1/mcp/servers', () => {
   });
 
   it('answers bad bodies with 400 naming the field, and config names with 409', async () => {
-    const { app } = makeApp(client, { hubConfig });
+    const { app } = makeStubApp({ mcpRegistry: offlineServices({ hubConfig }).mcpRegistry });
     const noTransport = await app.request('/v1/mcp/servers', post({ name: 'x' }));
     expect(noTransport.status).toBe(400);
     const badName = await json(await app.request('/v1/mcp/servers', post({ name: 'no spaces!', command: 'node' })));

@@ -1,36 +1,30 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on parsed JSON bodies */
 /**
- * The hub as an MCP server (`/mcp`), driven by the official MCP TypeScript
- * client over real HTTP, against a real worker running the real session
- * workflow and activities; the model is the scripted LLM test fixture.
+ * The hub's MCP tools (`/mcp`), driven by the official MCP TypeScript client over
+ * real HTTP, against a real worker running the real session workflow and
+ * activities; the model is the scripted LLM test fixture. The endpoint's HTTP
+ * behaviour (auth, Host/Origin, limits): mcp-http.test.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { serve, type ServerType } from '@hono/node-server';
-import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createLlmActivities } from '@hub/agents';
-import { LIMITS } from '@hub/contracts';
-import { testTemporalAddress } from '@hub/infra/testing';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/infra/testing/scripted-llm-server';
+import { testTemporalAddress } from '@hub/testing';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { researchResponder } from '@hub/testing/research-responder';
 import { createToolActivities } from '@hub/tools';
-import { parseApiKeys } from '../src/auth';
-import { loadGatewayConfig } from '../src/config';
-import { researchResponder } from '@hub/infra/testing/research-responder';
-import { createOriginGuard, parseAllowedHosts, parseAllowedOrigins } from '../src/mcp-guard';
-import { openApiDocument } from '../src/openapi';
+import { parseApiKeys } from '../src/http/auth';
 import { connectTestClient, makeApp } from './helpers';
-import type { GatewayApp } from '../src/app';
+import { MCP_HEADERS, bearer, serveApp, type ServedApp } from './mcp-helpers';
 
 const require = createRequire(import.meta.url);
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
@@ -39,8 +33,6 @@ const KEY_A = 'mcp-key-a-0123456789';
 const KEY_B = 'mcp-key-b-9876543210';
 const tenantA = `ma${randomUUID().slice(0, 8)}`;
 const tenantB = `mb${randomUUID().slice(0, 8)}`;
-const ALLOWED_ORIGIN = 'http://localhost:6274';
-const ALLOWED_HOST = 'hub.example.test';
 
 let client: Client;
 let connection: Connection;
@@ -48,12 +40,10 @@ let nativeConnection: NativeConnection;
 let worker: Worker;
 let running: Promise<void>;
 let llm: ScriptedLlmServer;
-let app: GatewayApp;
 let log: ReturnType<typeof makeApp>['log'];
-let server: ServerType;
+let served: ServedApp;
 let port: number;
 const taskQueue = `gateway-mcp-${randomUUID()}`;
-const clients: McpClient[] = [];
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -70,23 +60,14 @@ beforeAll(async () => {
     activities: { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools },
   });
   running = worker.run();
-  ({ app, log } = makeApp(client, {
-    taskQueue,
-    rpcTimeoutMs: 10_000,
-    apiKeys: parseApiKeys(`${KEY_A}:${tenantA},${KEY_B}:${tenantB}`),
-    mcp: { allowedHosts: [ALLOWED_HOST], allowedOrigins: [ALLOWED_ORIGIN] },
-  }));
-  server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    s.once('error', reject);
-  });
-  port = (server.address() as AddressInfo).port;
+  const made = makeApp(client, { taskQueue, rpcTimeoutMs: 10_000, apiKeys: parseApiKeys(`${KEY_A}:${tenantA},${KEY_B}:${tenantB}`) });
+  log = made.log;
+  served = await serveApp(made.app);
+  port = served.port;
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  if (server && 'closeAllConnections' in server) server.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await served?.close();
   if (worker && worker.getState() === 'RUNNING') worker.shutdown();
   await running?.catch(() => undefined);
   await nativeConnection?.close();
@@ -94,18 +75,7 @@ afterAll(async () => {
   await llm?.close();
 });
 
-const mcpUrl = () => new URL(`http://127.0.0.1:${port}/mcp`);
-const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
-
-async function connectMcp(key: string | undefined, headers: Record<string, string> = {}): Promise<McpClient> {
-  const mcp = new McpClient({ name: 'gateway-test', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(mcpUrl(), {
-    requestInit: { headers: { ...(key !== undefined ? bearer(key) : {}), ...headers } },
-  });
-  await mcp.connect(transport);
-  clients.push(mcp);
-  return mcp;
-}
+const connectMcp = (key: string): Promise<McpClient> => served.connectMcp(key);
 
 async function call(mcp: McpClient, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
   return (await mcp.callTool({ name, arguments: args })) as CallToolResult;
@@ -122,63 +92,6 @@ async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, time
 }
 
 const textOf = (r: CallToolResult): string => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
-
-/** A raw HTTP request with full control over the headers (Host included). */
-function raw(
-  method: string,
-  body: string | Buffer | undefined,
-  headers: Record<string, string>,
-  opts: { chunked?: boolean } = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/mcp',
-        method,
-        // A fresh connection each: after a 413 the server may close a connection whose body it did not read.
-        agent: false,
-        headers: {
-          ...(body !== undefined && !opts.chunked ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      },
-    );
-    req.on('error', reject);
-    if (body !== undefined && opts.chunked) {
-      const buf = Buffer.from(body);
-      for (let i = 0; i < buf.length; i += 64 * 1024) req.write(buf.subarray(i, i + 64 * 1024));
-    } else if (body !== undefined) {
-      req.write(body);
-    }
-    req.end();
-  });
-}
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-});
-const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-
-/** The JSON-RPC message of a response that is either JSON or a one-message SSE stream. */
-function rpcBody(text: string): any {
-  const data = text
-    .split('\n')
-    .filter((l) => l.startsWith('data:'))
-    .map((l) => l.slice(5).trim())
-    .join('');
-  return JSON.parse(data || text);
-}
 
 describe('MCP endpoint: tools', () => {
   let mcpA: McpClient;
@@ -368,120 +281,5 @@ describe('MCP endpoint: tools', () => {
     } finally {
       llm.setResponder(undefined);
     }
-  });
-});
-
-describe('MCP endpoint: HTTP', () => {
-  it('requires the API key (401) when keys are configured', async () => {
-    const res = await raw('POST', INITIALIZE, MCP_HEADERS);
-    expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
-    expect(JSON.parse(res.text).error.code).toBe('unauthorized');
-    const wrong = await raw('POST', INITIALIZE, { ...MCP_HEADERS, ...bearer('wrong-key') });
-    expect(wrong.status).toBe(401);
-    await expect(connectMcp(undefined)).rejects.toThrow();
-  });
-
-  it('answers a raw initialize (stateless: no Mcp-Session-Id)', async () => {
-    const res = await raw('POST', INITIALIZE, { ...MCP_HEADERS, ...bearer(KEY_A) });
-    expect(res.status).toBe(200);
-    expect(res.headers['mcp-session-id']).toBeUndefined();
-    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-    expect(res.headers['x-request-id']).toBeDefined();
-    const msg = rpcBody(res.text);
-    expect(msg).toMatchObject({ jsonrpc: '2.0', id: 1, result: { serverInfo: { name: 'agent-hub' }, capabilities: { tools: {} } } });
-  });
-
-  it('rejects a foreign Origin with 403 (JSON-RPC error); allows the hub itself and configured origins', async () => {
-    const foreign = await raw('POST', INITIALIZE, { ...MCP_HEADERS, ...bearer(KEY_A), origin: 'http://evil.example' });
-    expect(foreign.status).toBe(403);
-    expect(JSON.parse(foreign.text)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: expect.stringMatching(/Origin/) } });
-    const nullOrigin = await raw('POST', INITIALIZE, { ...MCP_HEADERS, ...bearer(KEY_A), origin: 'null' });
-    expect(nullOrigin.status).toBe(403);
-    const otherPort = await raw('POST', INITIALIZE, { ...MCP_HEADERS, ...bearer(KEY_A), origin: 'http://127.0.0.1:1' });
-    expect(otherPort.status).toBe(403);
-
-    for (const origin of [`http://127.0.0.1:${port}`, ALLOWED_ORIGIN]) {
-      const ok = await raw('POST', INITIALIZE, { ...MCP_HEADERS, ...bearer(KEY_A), origin });
-      expect(ok.status, origin).toBe(200);
-    }
-    // Through the official client too.
-    await expect(connectMcp(KEY_A, { origin: 'http://evil.example' })).rejects.toThrow(/403|Origin/);
-  });
-
-  it('rejects a Host that is not the hub (DNS rebinding) with 403; loopback names and configured hosts pass', async () => {
-    const evil = await raw('POST', INITIALIZE, { ...MCP_HEADERS, ...bearer(KEY_A), host: `evil.example:${port}` });
-    expect(evil.status).toBe(403);
-    expect(JSON.parse(evil.text)).toMatchObject({ jsonrpc: '2.0', error: { code: -32000, message: expect.stringMatching(/Host/) } });
-    const evilGet = await raw('GET', undefined, { accept: 'text/event-stream', ...bearer(KEY_A), host: 'evil.example' });
-    expect(evilGet.status).toBe(403);
-
-    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, ALLOWED_HOST, `${ALLOWED_HOST}:443`]) {
-      const ok = await raw('POST', INITIALIZE, { ...MCP_HEADERS, ...bearer(KEY_A), host });
-      expect(ok.status, host).toBe(200);
-    }
-  });
-
-  it('applies the body limit (413), with and without Content-Length', async () => {
-    const big = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: { pad: 'x'.repeat(LIMITS.maxBodyBytes) } });
-    const declared = await raw('POST', big, { ...MCP_HEADERS, ...bearer(KEY_A) });
-    expect(declared.status).toBe(413);
-    expect(JSON.parse(declared.text).error.code).toBe('payload_too_large');
-    const chunked = await raw('POST', big, { ...MCP_HEADERS, ...bearer(KEY_A) }, { chunked: true });
-    expect(chunked.status).toBe(413);
-  });
-
-  it('answers GET and DELETE with 405 and a JSON-RPC error (stateless server)', async () => {
-    for (const method of ['GET', 'DELETE']) {
-      const res = await raw(method, undefined, { accept: 'text/event-stream', ...bearer(KEY_A) });
-      expect(res.status, method).toBe(405);
-      expect(res.headers['allow']).toBe('POST');
-      expect(JSON.parse(res.text)).toEqual({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
-    }
-  });
-
-  it('is documented in the OpenAPI document as a POST endpoint', async () => {
-    const doc = JSON.parse(await openApiDocument());
-    const op = doc.paths['/mcp'];
-    expect(Object.keys(op)).toEqual(['post']);
-    expect(op.post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/JsonRpcMessage' });
-    expect(Object.keys(op.post.responses)).toEqual(expect.arrayContaining(['200', '202', '401', '403', '413']));
-  });
-});
-
-describe('MCP DNS-rebinding guard and its settings', () => {
-  it('parses HUB_MCP_ALLOWED_HOSTS / HUB_MCP_ALLOWED_ORIGINS and adds a specific HOST', () => {
-    expect(parseAllowedHosts(' hub.example.com, 10.0.0.5:8787 ,[::1]')).toEqual(['hub.example.com', '10.0.0.5:8787', '[::1]']);
-    expect(() => parseAllowedHosts('http://hub.example.com')).toThrow(/HUB_MCP_ALLOWED_HOSTS/);
-    expect(parseAllowedOrigins('https://app.example.com,http://localhost:6274')).toEqual(['https://app.example.com', 'http://localhost:6274']);
-    expect(() => parseAllowedOrigins('app.example.com')).toThrow(/HUB_MCP_ALLOWED_ORIGINS/);
-    expect(() => parseAllowedOrigins('https://app.example.com/path')).toThrow(/HUB_MCP_ALLOWED_ORIGINS/);
-
-    expect(loadGatewayConfig({}).mcp).toEqual({ allowedHosts: [], allowedOrigins: [] });
-    expect(loadGatewayConfig({ HOST: '0.0.0.0', HUB_API_KEYS: 'k:t', HUB_MCP_ALLOWED_HOSTS: 'hub.example.com' }).mcp.allowedHosts).toEqual([
-      'hub.example.com',
-    ]);
-    expect(loadGatewayConfig({ HOST: '10.1.2.3', HUB_API_KEYS: 'k:t' }).mcp.allowedHosts).toEqual(['10.1.2.3']);
-    expect(() => loadGatewayConfig({ HUB_MCP_ALLOWED_ORIGINS: 'nope' })).toThrow(/HUB_MCP_ALLOWED_ORIGINS/);
-  });
-
-  it('checks Host by name (a port limits a rule when given) and Origin against the host or the list', () => {
-    const guard = createOriginGuard({ allowedHosts: ['hub.example.com', 'other.example.com:8443'], allowedOrigins: ['https://app.example.com'] });
-    expect(guard.check('localhost:8787', undefined)).toBeUndefined();
-    expect(guard.check('127.0.0.2', undefined)).toBeUndefined();
-    expect(guard.check('[::1]:1', undefined)).toBeUndefined();
-    expect(guard.check('HUB.example.com:9999', undefined)).toBeUndefined();
-    expect(guard.check('other.example.com:8443', undefined)).toBeUndefined();
-    expect(guard.check('other.example.com', undefined)).toMatch(/Host/);
-    expect(guard.check('localhost.evil.example', undefined)).toMatch(/Host/);
-    expect(guard.check(undefined, undefined)).toMatch(/Host/);
-    expect(guard.check('a b', undefined)).toMatch(/Host/);
-
-    expect(guard.check('hub.example.com', 'https://hub.example.com')).toBeUndefined();
-    expect(guard.check('localhost:8787', 'http://localhost:8787')).toBeUndefined();
-    expect(guard.check('localhost:8787', 'https://APP.example.com')).toBeUndefined();
-    expect(guard.check('localhost:8787', 'http://localhost:3000')).toMatch(/Origin/);
-    expect(guard.check('localhost:8787', 'https://app.example.com.evil.example')).toMatch(/Origin/);
-    expect(guard.check('localhost:8787', 'null')).toMatch(/Origin/);
   });
 });

@@ -1,13 +1,13 @@
 /**
  * /v1/research input handling against the real Temporal dev server (no worker
- * needed): bad bodies are 400 naming the field, unknown ids 404, a valid job
+ * needed): bad bodies are 400 naming the field (no Temporal needed), unknown ids 404, a valid job
  * starts a `researchJob` workflow with the resolved profiles and policy, and
  * cancelling a finished job is 409. The full flow runs in infra/e2e.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Connection } from '@temporalio/client';
 import { RESEARCH_WORKFLOW_TYPES, researchWorkflowId, type ResearchJobInput } from '@hub/contracts';
-import { connectTestClient, json, makeApp } from './helpers';
+import { connectTestClient, json, makeApp, makeStubApp, offlineServices } from './helpers';
 
 let client: Client;
 let connection: Connection;
@@ -17,7 +17,8 @@ const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'a
 
 describe('/v1/research', () => {
   it('rejects bad bodies with 400 naming each offending field', async () => {
-    const { app } = makeApp(client);
+    // Validation, and the research service's agent check (made before any Temporal call): no Temporal needed.
+    const { app } = makeStubApp({ research: offlineServices().research });
     const res = await app.request('/v1/research', post({ question: '', maxAgents: 20_000, policy: { minSuccessRatio: 1.5, deadline: 'later' } }));
     expect(res.status).toBe(400);
     const body = await json(res);

@@ -1,8 +1,8 @@
-/** /v1/tasks input handling (no worker needed): bad bodies are 400 naming the field, unknown ids 404, a valid task is started. */
+/** /v1/tasks input handling (no worker needed): bad bodies are 400 naming the field (stub services), unknown ids 404, a valid task is started. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Connection } from '@temporalio/client';
 import { taskWorkflowId } from '@hub/contracts';
-import { connectTestClient, json, makeApp } from './helpers';
+import { connectTestClient, json, makeApp, makeStubApp } from './helpers';
 
 let client: Client;
 let connection: Connection;
@@ -12,7 +12,7 @@ const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'a
 
 describe('/v1/tasks', () => {
   it('rejects bad step lists with 400 naming the field', async () => {
-    const { app } = makeApp(client);
+    const { app } = makeStubApp();
     const empty = await app.request('/v1/tasks', post({ steps: [] }));
     expect(empty.status).toBe(400);
     expect((await json(empty)).error.message).toMatch(/steps/);

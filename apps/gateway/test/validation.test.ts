@@ -1,22 +1,15 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on parsed JSON bodies */
-/** Input validation, error envelope, body limit, request ids, OpenAPI document. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, Connection } from '@temporalio/client';
+/** Input validation, error envelope, body limit, request ids, OpenAPI document (stub services: no Temporal). */
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '@hub/contracts';
-import { connectTestClient, json, makeApp, post } from './helpers';
+import { json, makeStubApp, offlineServices, post } from './helpers';
 import type { GatewayApp } from '../src/app';
 
-let client: Client;
-let connection: Connection;
 let app: GatewayApp;
-let log: ReturnType<typeof makeApp>['log'];
+let log: ReturnType<typeof makeStubApp>['log'];
 
-beforeAll(async () => {
-  ({ client, connection } = await connectTestClient());
-  ({ app, log } = makeApp(client));
-});
-afterAll(async () => {
-  await connection?.close();
+beforeAll(() => {
+  ({ app, log } = makeStubApp());
 });
 
 function expectError(body: any, code: string): void {
@@ -85,6 +78,8 @@ describe('validation', () => {
   });
 
   it('an unknown agent is 400 naming it', async () => {
+    // The session service's own check, made before any Temporal call.
+    const { app } = makeStubApp({ sessions: offlineServices().sessions });
     const res = await app.request('/v1/sessions', post({ agent: 'nope-agent', message: 'hi' }));
     expect(res.status).toBe(400);
     const body = await json(res);

@@ -1,31 +1,24 @@
-/** The web app's static files at / (web.ts): assets, SPA fallback, API paths untouched, no auth for assets. */
+/** The web app's static files at / (web.ts): assets, SPA fallback, API paths untouched, no auth for assets (stub services). */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, Connection } from '@temporalio/client';
-import { connectTestClient, json, makeApp } from './helpers';
-import { parseApiKeys } from '../src/auth';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { json, makeStubApp } from './helpers';
+import { parseApiKeys } from '../src/http/auth';
 import { isApiPath } from '../src/web';
 import type { GatewayApp } from '../src/app';
 
 const KEY = 'web-test-key-0123456789';
-let client: Client;
-let connection: Connection;
 let app: GatewayApp;
 const dir = mkdtempSync(join(tmpdir(), 'hub-web-'));
 
-beforeAll(async () => {
+beforeAll(() => {
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Agent Hub</title><div id="app"></div>');
   writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log("hi")');
   writeFileSync(join(dir, 'assets', 'index-abc123.css'), 'body{}');
   writeFileSync(join(tmpdir(), 'secret.txt'), 'outside');
-  ({ client, connection } = await connectTestClient());
-  ({ app } = makeApp(client, { web: { dir }, apiKeys: parseApiKeys(`${KEY}:webtenant`) }));
-});
-afterAll(async () => {
-  await connection?.close();
+  ({ app } = makeStubApp({}, { web: { dir }, apiKeys: parseApiKeys(`${KEY}:webtenant`) }));
 });
 
 describe('web app static files', () => {

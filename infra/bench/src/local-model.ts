@@ -23,7 +23,7 @@ import { NativeConnection } from '@temporalio/worker';
 import OpenAI from 'openai';
 import { getProfile } from '@hub/agents';
 import type { AgentProfile, TurnResult } from '@hub/contracts';
-import { createApp } from '@hub/gateway';
+import { createApp, createServices } from '@hub/gateway';
 import { repoRoot } from '@hub/runtime';
 import { getFreePort, startDevServer } from '@hub/dev';
 import { LocalLlmProcess } from '@hub/testing/local-llm-process';
@@ -90,7 +90,7 @@ export async function runLocalModelBench(argv: readonly string[] = process.argv)
   const openai = new OpenAI({ baseURL: llm.url, apiKey: 'bench', maxRetries: 0, timeout: 300_000 });
   const { worker, close: closeHubActivities } = await startBenchHubWorker({ connection: native, taskQueue, llmUrl: llm.url, model: llm.model, timeoutMs: 300_000 });
   const running = worker.run();
-  const app = createApp({ client, taskQueue, profiles: { get: (n) => (n === profile.name ? profile : undefined), list: () => [profile] } });
+  const app = createApp(createServices(client, { taskQueue, profiles: { get: (n) => (n === profile.name ? profile : undefined), list: () => [profile] } }));
   const port = await getFreePort();
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
   const gateway = `http://127.0.0.1:${port}`;

@@ -23,7 +23,7 @@ import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { getProfile, listProfiles } from '@hub/agents';
-import { createApp } from '@hub/gateway';
+import { createApp, createServices } from '@hub/gateway';
 import { startBenchHubWorker } from './hub-worker';
 import { repoRoot } from '@hub/runtime';
 import { getFreePort, startDevServer } from '@hub/dev';
@@ -135,7 +135,7 @@ async function chatTurnBench(): Promise<void> {
   });
   const running = [hubWorker.run(), baseWorker.run()];
 
-  const app = createApp({ client, taskQueue: hubQueue, profiles: { get: getProfile, list: listProfiles } });
+  const app = createApp(createServices(client, { taskQueue: hubQueue, profiles: { get: getProfile, list: listProfiles } }));
   const port = await getFreePort();
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
   const base = `http://127.0.0.1:${port}`;

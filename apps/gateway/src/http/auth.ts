@@ -1,6 +1,10 @@
 /** API-key authentication: `Authorization: Bearer <key>` → tenant. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { TENANT_RE } from '@hub/contracts';
+import type { MiddlewareHandler } from 'hono';
+import { withFields, type Logger } from '../log';
+import type { GatewayEnv } from './env';
+import { ApiError } from './errors';
 
 export const DEFAULT_TENANT = 'default';
 
@@ -57,4 +61,25 @@ export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const m = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
   return m?.[1];
+}
+
+/**
+ * The API-key middleware: with keys configured, every path but `publicPaths` needs
+ * `Authorization: Bearer <key>` (401 otherwise), and the key picks the request's tenant.
+ * Without keys every request is tenant "default" (set by the request-context middleware).
+ */
+export function requireApiKey(apiKeys: Map<string, string> | undefined, publicPaths: ReadonlySet<string>, rootLog: Logger): MiddlewareHandler<GatewayEnv> {
+  const verify = apiKeys && apiKeys.size > 0 ? makeKeyVerifier(apiKeys) : undefined;
+  return async (c, next) => {
+    if (!verify || publicPaths.has(c.req.path)) return next();
+    const token = bearerToken(c.req.header('authorization'));
+    const tenant = token === undefined ? undefined : verify(token);
+    if (tenant === undefined) {
+      c.header('WWW-Authenticate', 'Bearer realm="agent-hub"');
+      throw new ApiError(401, 'unauthorized', token === undefined ? 'missing bearer token (Authorization: Bearer <key>)' : 'invalid API key');
+    }
+    c.set('tenant', tenant);
+    c.set('log', withFields(rootLog, { requestId: c.get('requestId'), tenant }));
+    return next();
+  };
 }

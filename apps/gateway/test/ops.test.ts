@@ -1,19 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on parsed JSON bodies */
-/** /readyz reports which LLM the workers use (local model server or remote endpoint). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, Connection } from '@temporalio/client';
+/**
+ * /healthz and /readyz (stub services: the readiness check is injected), and which LLM the
+ * workers use (local model server or remote endpoint), which /readyz reports. The real
+ * Temporal check: sessions.test.ts (readiness).
+ */
+import { describe, expect, it } from 'vitest';
 import { describeLlm } from '../src/llm-info';
-import { connectTestClient, json, makeApp } from './helpers';
-
-let client: Client;
-let connection: Connection;
-
-beforeAll(async () => {
-  ({ client, connection } = await connectTestClient());
-});
-afterAll(async () => {
-  await connection?.close();
-});
+import { json, makeStubApp } from './helpers';
 
 describe('describeLlm', () => {
   it('local: the embedded model server that npm start runs', () => {
@@ -37,7 +30,7 @@ describe('describeLlm', () => {
 describe('/readyz', () => {
   it('reports the LLM in details.llm next to the Temporal check', async () => {
     const llm = { mode: 'local' as const, baseURL: 'http://127.0.0.1:8788/v1', model: 'gemma-3-270m-q4_k_m' };
-    const { app } = makeApp(client, { llm });
+    const { app } = makeStubApp({}, { llm });
     const res = await app.request('/readyz');
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ ok: true, details: { temporal: 'ok', llm } });
@@ -45,16 +38,35 @@ describe('/readyz', () => {
 
   it('keeps reporting it when not ready', async () => {
     const llm = { mode: 'remote' as const, baseURL: 'https://api.openai.com/v1', model: 'gpt-4o-mini' };
-    const { app } = makeApp(client, { llm, readiness: async () => ({ ok: false, details: { temporal: 'down' } }) });
+    const { app } = makeStubApp({ ops: { readiness: async () => ({ ok: false, details: { temporal: 'down' } }) } }, { llm });
     const res = await app.request('/readyz');
     expect(res.status).toBe(503);
     expect(await json(res)).toEqual({ ok: false, details: { temporal: 'down', llm } });
   });
 
   it('has no llm entry when the option is not given', async () => {
-    const { app } = makeApp(client);
+    const { app } = makeStubApp();
     const body: any = await json(await app.request('/readyz'));
     expect(body.details.llm).toBeUndefined();
     expect(body.details.temporal).toBe('ok');
+  });
+});
+
+describe('/readyz when not ready', () => {
+  it('/readyz is 503 when the injected check fails (or throws)', async () => {
+    const { app: down } = makeStubApp({ ops: { readiness: async () => ({ ok: false, details: { temporal: 'down' } }) } });
+    const res = await down.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await json(res)).toEqual({ ok: false, details: { temporal: 'down' } });
+    const { app: throwing } = makeStubApp({
+      ops: {
+        readiness: async () => {
+          throw new Error('boom');
+        },
+      },
+    });
+    const res2 = await throwing.request('/readyz');
+    expect(res2.status).toBe(503);
+    expect((await json(res2)).details.error).toBe('boom');
   });
 });

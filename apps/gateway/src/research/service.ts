@@ -1,31 +1,35 @@
 /**
- * The research service: start, read, list and cancel research jobs (one
+ * The research service: start, read, list, stream and cancel research jobs (one
  * `researchJob` workflow each, id `research/<tenant>/<id>`). Used by the REST
- * routes (`research-routes.ts`) and the `/mcp` tools.
+ * routes (research/routes.ts) and the `/mcp` tools (mcp-endpoint/tools.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import {
   type CreateResearchBodySchema,
-  RESEARCH_WORKFLOW_TYPES,
+  WORKFLOW_TYPES,
+  apiStatusOf,
   parseDurationMs,
   researchStateQuery,
   researchWorkflowId,
   researchWorkflowIdPrefix,
-  type AgentProfile,
+  type ApiStatus,
   type ResearchJobInput,
   type ResearchState,
 } from '@hub/contracts';
 import type { z } from 'zod';
-import { ApiError } from './errors';
-import { shortCalls, type ProfileSource } from './sessions';
-
-export const RESEARCH_PROFILES = { researcher: 'researcher', planner: 'research-planner', synthesizer: 'research-synthesizer' } as const;
+import { ApiError } from '../http/errors';
+import type { ProfileSource } from '../profiles';
+import { shortCalls } from '../temporal/deadlines';
+import { withApiErrors } from '../temporal/failures';
+import { workflowStatus } from '../temporal/status';
+import { defaultOpenStream, type OpenStream, type StreamItem } from '../temporal/streams';
+import { RESEARCH_PROFILES, researchProfiles } from './profiles';
 
 export interface ResearchSummary {
   id: string;
   question: string;
-  status: 'running' | 'finished' | 'failed' | 'terminated' | 'timed_out' | 'cancelled' | 'unknown';
+  status: ApiStatus<'research'>;
   startTime: string;
   closeTime?: string;
 }
@@ -37,6 +41,8 @@ export interface ResearchService {
   status(tenant: string, id: string): Promise<string | undefined>;
   list(tenant: string, limit: number): Promise<ResearchSummary[]>;
   cancel(tenant: string, id: string): Promise<void>;
+  /** The job's event stream from `fromOffset` (all topics; see http/sse.ts). */
+  events(tenant: string, id: string, fromOffset: number): AsyncGenerator<StreamItem, void, unknown>;
 }
 
 export interface ResearchServiceOptions {
@@ -44,50 +50,22 @@ export interface ResearchServiceOptions {
   taskQueue: string;
   profiles: ProfileSource;
   rpcTimeoutMs?: number | undefined;
-}
-
-const LIST_STATUS: Record<string, ResearchSummary['status']> = {
-  RUNNING: 'running',
-  COMPLETED: 'finished',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-  TERMINATED: 'terminated',
-  TIMED_OUT: 'timed_out',
-};
-
-/** The profiles of a research job (planner and synthesizer fall back to the researcher without tools). */
-export function researchProfiles(
-  profiles: ProfileSource,
-  agent: string = RESEARCH_PROFILES.researcher,
-): { planner: AgentProfile; researcher: AgentProfile; synthesizer: AgentProfile } | undefined {
-  const researcher = profiles.get(agent);
-  if (!researcher) return undefined;
-  const noTools = { ...researcher, tools: [], maxToolRounds: 0 };
-  return {
-    researcher,
-    planner: profiles.get(RESEARCH_PROFILES.planner) ?? noTools,
-    synthesizer: profiles.get(RESEARCH_PROFILES.synthesizer) ?? noTools,
-  };
+  /** Opens a job's event subscription. Default: the workflow-streams client. */
+  openStream?: OpenStream | undefined;
 }
 
 export function createResearchService(opts: ResearchServiceOptions): ResearchService {
   const { client, taskQueue, profiles } = opts;
   const short = shortCalls(client, opts.rpcTimeoutMs);
+  const openStream = opts.openStream ?? defaultOpenStream(client);
   const handleFor = (tenant: string, id: string): WorkflowHandle => client.workflow.getHandle(researchWorkflowId(tenant, id));
   const notFound = (id: string) => (err: unknown): never => {
     if (err instanceof WorkflowNotFoundError) throw new ApiError(404, 'research_not_found', `no research job '${id}'`);
     throw err;
   };
-  const status = async (tenant: string, id: string): Promise<string | undefined> => {
-    try {
-      return (await short(() => handleFor(tenant, id).describe())).status.name;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-  };
+  const status = (tenant: string, id: string): Promise<string | undefined> => workflowStatus(short, handleFor(tenant, id));
 
-  return {
+  return withApiErrors<ResearchService>({
     async start(tenant, body) {
       const agent = body.agent ?? RESEARCH_PROFILES.researcher;
       const p = researchProfiles(profiles, agent);
@@ -112,7 +90,7 @@ export function createResearchService(opts: ResearchServiceOptions): ResearchSer
         createdAt: new Date().toISOString(),
       };
       await short(() =>
-        client.workflow.start(RESEARCH_WORKFLOW_TYPES.job, {
+        client.workflow.start(WORKFLOW_TYPES.researchJob, {
           workflowId: researchWorkflowId(tenant, id),
           taskQueue,
           args: [input],
@@ -137,14 +115,14 @@ export function createResearchService(opts: ResearchServiceOptions): ResearchSer
 
     async list(tenant, limit) {
       const prefix = researchWorkflowIdPrefix(tenant);
-      const query = `WorkflowType = '${RESEARCH_WORKFLOW_TYPES.job}' AND WorkflowId STARTS_WITH '${prefix}'`;
+      const query = `WorkflowType = '${WORKFLOW_TYPES.researchJob}' AND WorkflowId STARTS_WITH '${prefix}'`;
       const out: ResearchSummary[] = [];
       await short(async () => {
         for await (const wf of client.workflow.list({ query, pageSize: Math.min(1000, limit + 10) })) {
           out.push({
             id: wf.workflowId.slice(prefix.length),
             question: typeof wf.memo?.['question'] === 'string' ? wf.memo['question'] : '',
-            status: LIST_STATUS[wf.status.name] ?? 'unknown',
+            status: apiStatusOf('research', wf.status.name),
             startTime: wf.startTime.toISOString(),
             ...(wf.closeTime ? { closeTime: wf.closeTime.toISOString() } : {}),
           });
@@ -160,5 +138,9 @@ export function createResearchService(opts: ResearchServiceOptions): ResearchSer
       if (st !== 'RUNNING') throw new ApiError(409, 'research_finished', `research job '${id}' has already finished`);
       await short(() => handleFor(tenant, id).cancel()).catch(notFound(id));
     },
-  };
+
+    events(tenant, id, fromOffset) {
+      return openStream(researchWorkflowId(tenant, id), fromOffset);
+    },
+  });
 }

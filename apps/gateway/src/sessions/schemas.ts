@@ -1,5 +1,5 @@
 /**
- * HTTP request/response schemas of the gateway. Domain shapes come from
+ * HTTP request/response schemas of the session routes. Domain shapes come from
  * `@hub/contracts`; this file only adds the HTTP envelopes and OpenAPI names.
  */
 import { z } from '@hono/zod-openapi';
@@ -11,14 +11,13 @@ import {
   SessionStateSchema,
   TurnResultSchema,
 } from '@hub/contracts';
+import { listQuery } from '../http/list-query';
 
 /** Longest idle timeout a client may ask for (30 days). */
 export const MAX_IDLE_TIMEOUT_MS = 30 * 24 * 60 * 60 * 1000;
 /** Tool names or globs in a session allowlist. */
 export const TOOL_PATTERN_RE = /^[a-zA-Z0-9_*.-]{1,128}$/;
 export const MAX_TOOLS = 200;
-export const LIST_LIMIT_DEFAULT = 50;
-export const LIST_LIMIT_MAX = 500;
 
 export const SessionStateResponse = SessionStateSchema.meta({ id: 'SessionState' });
 export const TurnResultResponse = TurnResultSchema.meta({ id: 'TurnResult' });
@@ -77,18 +76,6 @@ export const SessionSummarySchema = z
   })
   .openapi('SessionSummary');
 
-/** `?limit=` of a list route ("Most <what> to return"). */
-export const listQuery = (what: string) =>
-  z.object({
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(LIST_LIMIT_MAX)
-      .optional()
-      .openapi({ type: 'integer', param: { name: 'limit', in: 'query' }, description: `Most ${what} to return (default ${LIST_LIMIT_DEFAULT})` }),
-  });
-
 export const ListSessionsQuery = listQuery('sessions');
 
 export const ListSessionsResponse = z.object({ sessions: z.array(SessionSummarySchema) }).openapi('SessionList');
@@ -132,29 +119,3 @@ export const MessageAcceptedResponse = z
 
 export const ApprovalBody = ApprovalDecisionSchema.strict().openapi('ApprovalDecision');
 export const ApprovalResponse = z.object({ accepted: z.literal(true) }).openapi('ApprovalAccepted');
-
-export const EventsQuery = z.object({
-  from: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .openapi({
-      type: 'integer',
-      param: { name: 'from', in: 'query' },
-      description: 'Stream offset to start from (inclusive). Overridden by Last-Event-ID (which resumes after that id).',
-    }),
-});
-
-export const EventsHeaders = z.object({
-  'last-event-id': z
-    .string()
-    .regex(/^\d{1,15}$/, 'Last-Event-ID must be a stream offset (a non-negative integer)')
-    .optional()
-    .openapi({ param: { name: 'last-event-id', in: 'header' } }),
-});
-
-export const HealthResponse = z.object({ ok: z.literal(true) }).openapi('Health');
-export const ReadinessResponse = z
-  .object({ ok: z.boolean(), details: z.record(z.string(), z.unknown()) })
-  .openapi('Readiness');

@@ -1,9 +1,9 @@
 /**
- * The session service: create, message, list, inspect, approve and close
+ * The session service: create, message, list, inspect, approve, close and stream
  * sessions (one `agentSession` entity workflow each), scoped by tenant. Both
- * the REST routes (app.ts) and the MCP tools (mcp.ts) call it, so the two
- * doors share one implementation of the Temporal interactions and of their
- * error mapping (failures are thrown as {@link ApiError}s).
+ * the REST routes (sessions/routes.ts) and the MCP tools (mcp-endpoint/tools.ts)
+ * call it, so the two doors share one implementation of the Temporal interactions
+ * and of their error mapping (failures are thrown as {@link ApiError}s).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -20,29 +20,28 @@ import {
   DEFAULTS,
   WORKFLOW_TYPES,
   ZERO_USAGE,
+  apiStatusOf,
   approveToolUpdate,
   closeSessionUpdate,
   sendMessageUpdate,
   sessionStateQuery,
   sessionWorkflowId,
   sessionWorkflowIdPrefix,
-  type AgentProfile,
+  type ApiStatus,
   type SendMessageInput,
   type SessionOptions,
   type SessionState,
   type SessionWorkflowInput,
   type TurnResult,
 } from '@hub/contracts';
-import type { z } from '@hono/zod-openapi';
-import { researchProfiles } from './research';
-import { ApiError } from './errors';
-import type { Logger } from './log';
-import type { SessionListStatusSchema, SessionSummarySchema } from './schemas';
-
-export interface ProfileSource {
-  get(name: string): AgentProfile | undefined;
-  list(): AgentProfile[];
-}
+import { ApiError } from '../http/errors';
+import type { ProfileSource } from '../profiles';
+import { researchProfiles } from '../research/profiles';
+import type { RequestContext } from '../request-context';
+import { cancellableCalls, shortCalls } from '../temporal/deadlines';
+import { withApiErrors } from '../temporal/failures';
+import { workflowStatus } from '../temporal/status';
+import { defaultOpenStream, type OpenStream, type StreamItem } from '../temporal/streams';
 
 export interface SessionDefaults {
   idleTimeoutMs: number;
@@ -57,15 +56,12 @@ export interface SessionServiceOptions {
   defaults?: Partial<SessionDefaults> | undefined;
   /** Deadline for short Temporal calls (describe, query, list, start). Default 10 s. */
   rpcTimeoutMs?: number | undefined;
+  /** Opens a session's event subscription. Default: the workflow-streams client. */
+  openStream?: OpenStream | undefined;
 }
 
 /** Who is asking: everything is scoped to `tenant`; `log` is the request's logger. */
-export interface SessionContext {
-  tenant: string;
-  log: Logger;
-  /** Aborting it stops waiting for Temporal (e.g. the client went away). The session itself carries on. */
-  signal?: AbortSignal | undefined;
-}
+export type SessionContext = RequestContext;
 
 export interface StartSessionInput {
   /** First user message, sent with Update-with-Start; its turn result is returned as `reply`. */
@@ -75,8 +71,13 @@ export interface StartSessionInput {
   idleTimeoutMs?: number | undefined;
 }
 
-export type SessionSummary = z.infer<typeof SessionSummarySchema>;
-type ListStatus = z.infer<typeof SessionListStatusSchema>;
+export interface SessionSummary {
+  id: string;
+  status: ApiStatus<'session'>;
+  agent?: string;
+  startTime: string;
+  closeTime?: string;
+}
 
 export interface SessionService {
   /** Starts a session (with Update-with-Start when a first message is given): the new id and the first turn. */
@@ -94,28 +95,12 @@ export interface SessionService {
   close(ctx: SessionContext, id: string, reason: string): Promise<SessionState>;
   /** Temporal status name of the session's latest run (`RUNNING`, `COMPLETED`, …), or undefined when it does not exist. */
   status(ctx: SessionContext, id: string): Promise<string | undefined>;
+  /** The session's event stream from `fromOffset` (all topics; see http/sse.ts). */
+  events(ctx: SessionContext, id: string, fromOffset: number): AsyncGenerator<StreamItem, void, unknown>;
 }
-
-const LIST_STATUS: Record<string, ListStatus> = {
-  RUNNING: 'running',
-  COMPLETED: 'closed',
-  CONTINUED_AS_NEW: 'continued_as_new',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-  TERMINATED: 'terminated',
-  TIMED_OUT: 'timed_out',
-};
 
 function applicationFailureOf(err: WorkflowUpdateFailedError): ApplicationFailure | undefined {
   return err.cause instanceof ApplicationFailure ? err.cause : undefined;
-}
-
-/** Default deadline of short Temporal calls (describe, query, list, start). */
-export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
-
-/** Short Temporal calls get a deadline so a dead server or a missing worker can't hang a request. */
-export function shortCalls(client: Client, rpcTimeoutMs = DEFAULT_RPC_TIMEOUT_MS): <R>(fn: () => Promise<R>) => Promise<R> {
-  return (fn) => client.withDeadline(Date.now() + rpcTimeoutMs, fn);
 }
 
 export function createSessionService(opts: SessionServiceOptions): SessionService {
@@ -126,21 +111,11 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     maxTurnsPerRun: opts.defaults?.maxTurnsPerRun ?? DEFAULTS.maxTurnsPerRun,
   };
   const short = shortCalls(client, opts.rpcTimeoutMs);
+  const cancellable = cancellableCalls(client);
+  const openStream = opts.openStream ?? defaultOpenStream(client);
   const research = researchProfiles(profiles);
-  /** Long calls (waiting for a turn) have no deadline but stop waiting when the caller's signal aborts. */
-  const cancellable = <R>(signal: AbortSignal | undefined, fn: () => Promise<R>): Promise<R> =>
-    signal ? client.withAbortSignal(signal, fn) : fn();
   const handleFor = (tenant: string, id: string): WorkflowHandle => client.workflow.getHandle(sessionWorkflowId(tenant, id));
-
-  /** Status name of the latest run, or undefined when the workflow does not exist. */
-  const describeStatus = async (handle: WorkflowHandle): Promise<string | undefined> => {
-    try {
-      return (await short(() => handle.describe())).status.name;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
-  };
+  const describeStatus = (handle: WorkflowHandle): Promise<string | undefined> => workflowStatus(short, handle);
 
   /** Whether the session is closed: its workflow ended, or it reports status "closed". */
   const isClosed = async (handle: WorkflowHandle): Promise<boolean> => {
@@ -154,11 +129,6 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     }
   };
 
-  /**
-   * Runs an update against a session and maps its failures:
-   * unknown workflow → 404, ended workflow or closed session → 409,
-   * rejected by the workflow (validator) → `onRejected`.
-   */
   /**
    * A session rejects messages with `SessionBusy` for the moment it hands over to
    * its next run (continue-as-new); the message is simply sent again (bounded).
@@ -175,6 +145,11 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     }
   };
 
+  /**
+   * Runs an update against a session and maps its failures:
+   * unknown workflow → 404, ended workflow or closed session → 409,
+   * rejected by the workflow (validator) → `onRejected`.
+   */
   const runUpdate = async <R>(
     handle: WorkflowHandle,
     fn: () => Promise<R>,
@@ -276,7 +251,7 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     return { id, agent: profile.name, ...(reply !== undefined ? { reply } : {}) };
   };
 
-  return {
+  return withApiErrors<SessionService>({
     start,
 
     async create(ctx, body) {
@@ -332,7 +307,7 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
         .sort((a, b) => b[1].startTime.getTime() - a[1].startTime.getTime())
         .map(([workflowId, w]) => ({
           id: workflowId.slice(prefix.length),
-          status: LIST_STATUS[w.status] ?? ('unknown' as const),
+          status: apiStatusOf('session', w.status),
           ...(typeof w.agent === 'string' ? { agent: w.agent } : {}),
           startTime: w.startTime.toISOString(),
           ...(w.closeTime ? { closeTime: w.closeTime.toISOString() } : {}),
@@ -388,5 +363,9 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     status(ctx, id) {
       return describeStatus(handleFor(ctx.tenant, id));
     },
-  };
+
+    events(ctx, id, fromOffset) {
+      return openStream(sessionWorkflowId(ctx.tenant, id), fromOffset);
+    },
+  });
 }

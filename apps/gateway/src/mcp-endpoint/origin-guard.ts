@@ -14,7 +14,7 @@
  * this one, and match `Host` exactly (port included), which the ephemeral ports
  * of tests and port mappings of containers make impractical.
  */
-import { isLoopback } from './loopback';
+import { isLoopback } from '../loopback';
 
 export interface HostRule {
   /** Lower-cased hostname; IPv6 in brackets, e.g. `[::1]`. */

@@ -1,35 +1,21 @@
 /**
  * Research jobs over HTTP: `/v1/research`. Each job is one `researchJob`
  * workflow (id `research/<tenant>/<id>`) that plans the question, fans out to
- * child agent workflows and synthesises a report; see `research.ts` for the
- * service and `workflows/src/research/` for the workflows.
+ * child agent workflows and synthesises a report; see research/service.ts for
+ * the service and `workflows/src/research/` for the workflows.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
-import { CreateResearchBodySchema, ResearchStateSchema, researchWorkflowId } from '@hub/contracts';
-import type { GatewayApp } from './app';
-import { ApiError, ErrorResponseSchema, toApiError } from './errors';
-import { workflowSse, type OpenStream } from './events';
-import type { ResearchService } from './research';
-import { EventsHeaders, EventsQuery, LIST_LIMIT_DEFAULT, listQuery } from './schemas';
-
-export interface ResearchRoutesOptions {
-  research: ResearchService;
-  openStream: OpenStream;
-  keepAliveMs: number;
-  shutdownSignal?: AbortSignal | undefined;
-}
+import { CreateResearchBodySchema, ResearchStateSchema } from '@hub/contracts';
+import { ApiError } from '../http/errors';
+import { errorResponses } from '../http/error-responses';
+import type { GatewayApp } from '../http/env';
+import { LIST_LIMIT_DEFAULT, listQuery } from '../http/list-query';
+import { createRouter, security } from '../http/router';
+import { EventsHeaders, EventsQuery, resumeOffset, sseResponse, streamEvents, type SseSettings } from '../http/sse';
+import type { ResearchService } from './service';
 
 const tags = ['research'];
-const security = [{ bearer: [] }];
-const err = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponseSchema } } });
-const common = {
-  400: err('Invalid request (`invalid_request`); details lists the offending fields'),
-  401: err('Missing or wrong API key (`unauthorized`)'),
-  503: err('Temporal is unreachable (`temporal_unavailable`)'),
-  504: err('Temporal or the worker did not answer in time (`upstream_timeout`)'),
-};
-const notFound = { 404: err('No such research job (`research_not_found`)') };
+const notFound = 'No such research job (`research_not_found`)';
 
 const ResearchIdParams = z.object({
   id: z
@@ -62,9 +48,7 @@ const createResearchRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: CreateResearchBodySchema.meta({ id: 'CreateResearch' }) } } } },
   responses: {
     202: { description: 'Started; follow GET /v1/research/{id} or its /events', content: { 'application/json': { schema: ResearchAccepted } } },
-    ...common,
-    413: err('Request body too large (`payload_too_large`)'),
-    415: err('Request body is not JSON (`unsupported_media_type`)'),
+    ...errorResponses({ body: true }),
   },
 });
 const listResearchRoute = createRoute({
@@ -74,7 +58,7 @@ const listResearchRoute = createRoute({
   security,
   summary: 'Research jobs of the caller, newest first',
   request: { query: ListQuery },
-  responses: { 200: { description: 'Jobs', content: { 'application/json': { schema: ResearchList } } }, ...common },
+  responses: { 200: { description: 'Jobs', content: { 'application/json': { schema: ResearchList } } }, ...errorResponses({}) },
 });
 const getResearchRoute = createRoute({
   method: 'get',
@@ -85,8 +69,7 @@ const getResearchRoute = createRoute({
   request: { params: ResearchIdParams },
   responses: {
     200: { description: 'The job', content: { 'application/json': { schema: ResearchStateSchema.meta({ id: 'ResearchJob' }) } } },
-    ...common,
-    ...notFound,
+    ...errorResponses({ notFound }),
   },
 });
 const researchEventsRoute = createRoute({
@@ -103,9 +86,8 @@ const researchEventsRoute = createRoute({
   ].join(' '),
   request: { params: ResearchIdParams, query: EventsQuery, headers: EventsHeaders },
   responses: {
-    200: { description: 'text/event-stream of ResearchEvent', content: { 'text/event-stream': { schema: z.string().openapi({ description: 'SSE stream' }) } } },
-    ...common,
-    ...notFound,
+    200: sseResponse('text/event-stream of ResearchEvent'),
+    ...errorResponses({ notFound }),
   },
 });
 const cancelResearchRoute = createRoute({
@@ -117,14 +99,12 @@ const cancelResearchRoute = createRoute({
   request: { params: ResearchIdParams },
   responses: {
     202: { description: 'Cancellation requested', content: { 'application/json': { schema: CancelAccepted } } },
-    ...common,
-    ...notFound,
-    409: err('The job has already finished (`research_finished`)'),
+    ...errorResponses({ notFound, conflict: 'The job has already finished (`research_finished`)' }),
   },
 });
 
-export function mountResearchRoutes(app: GatewayApp, opts: ResearchRoutesOptions): void {
-  const { research } = opts;
+export function researchRoutes(research: ResearchService, sse: SseSettings): GatewayApp {
+  const app = createRouter();
 
   app.openapi(createResearchRoute, async (c) => {
     const body = c.req.valid('json');
@@ -146,35 +126,25 @@ export function mountResearchRoutes(app: GatewayApp, opts: ResearchRoutesOptions
   app.openapi(researchEventsRoute, async (c) => {
     const { id } = c.req.valid('param');
     const tenant = c.get('tenant');
-    const { from } = c.req.valid('query');
-    const lastEventId = c.req.valid('header')['last-event-id'];
-    const fromOffset = lastEventId !== undefined ? Number(lastEventId) + 1 : (from ?? 0);
+    const fromOffset = resumeOffset(c.req.valid('query'), c.req.valid('header'));
     const status = await research.status(tenant, id);
     if (status === undefined) throw new ApiError(404, 'research_not_found', `no research job '${id}'`);
-    const log = c.get('log');
-    return streamSSE(c, (stream) =>
-      workflowSse(stream, {
-        openStream: opts.openStream,
-        workflowId: researchWorkflowId(tenant, id),
-        status,
-        fromOffset,
-        keepAliveMs: opts.keepAliveMs,
-        shutdown: opts.shutdownSignal,
-        log,
-        endReason: 'research job finished',
-        outcome: async () => {
-          const final = await research.get(tenant, id);
-          return {
-            event: 'research.done',
-            data: { type: 'research.done', status: final.status, progress: final.progress, ...(final.error ? { error: final.error } : {}) },
-          };
-        },
-        describeError: (e) => {
-          const a = toApiError(e);
-          return { code: a.code, message: a.message };
-        },
-      }),
-    );
+    return streamEvents(c, sse, {
+      open: () => research.events(tenant, id, fromOffset),
+      fromOffset,
+      endReason: 'research job finished',
+      closed:
+        status === 'RUNNING'
+          ? undefined
+          : async () => {
+              const final = await research.get(tenant, id);
+              return {
+                event: 'research.done',
+                data: { type: 'research.done', status: final.status, progress: final.progress, ...(final.error ? { error: final.error } : {}) },
+              };
+            },
+      logFields: { researchId: id },
+    });
   });
 
   app.openapi(cancelResearchRoute, async (c) => {
@@ -183,4 +153,6 @@ export function mountResearchRoutes(app: GatewayApp, opts: ResearchRoutesOptions
     c.get('log').info('research job cancel requested', { researchId: id });
     return c.json({ accepted: true as const, id }, 202);
   });
+
+  return app;
 }

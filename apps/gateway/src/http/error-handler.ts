@@ -1,0 +1,56 @@
+/** Renders every failure as the `{ error }` body: thrown ApiErrors, Hono's HTTP exceptions, anything else (500). */
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from '../log';
+import type { GatewayApp } from './env';
+import { ApiError } from './errors';
+
+/**
+ * Maps an error to an ApiError: ApiErrors (services map their Temporal failures to them) as they are,
+ * Hono's HTTP exceptions (body limit, content type, malformed JSON) by status, anything else to 500 `internal`.
+ */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 413) return new ApiError(413, 'payload_too_large', 'request body is too large');
+    if (status === 415) return new ApiError(415, 'unsupported_media_type', 'request body must be application/json');
+    if (status === 401) return new ApiError(401, 'unauthorized', err.message || 'unauthorized');
+    if (status === 404) return new ApiError(404, 'not_found', err.message || 'not found');
+    if (status >= 400 && status < 500) {
+      return new ApiError(status as ContentfulStatusCode, 'invalid_request', err.message || 'invalid request');
+    }
+    return new ApiError(500, 'internal', 'internal error');
+  }
+  return new ApiError(500, 'internal', 'internal error');
+}
+
+/** `{ code, message }` of a failure, for the `stream.error` event of an SSE stream. */
+export function describeError(err: unknown): { code: string; message: string } {
+  const e = toApiError(err);
+  return { code: e.code, message: e.message };
+}
+
+export interface ErrorHandlingOptions {
+  log: Logger;
+  /** Whether Temporal answers right now: a deadline hit while it is unreachable is a 503, not a 504. */
+  temporalReachable: () => Promise<boolean>;
+}
+
+/** Installs the app's error handler and its JSON 404 for unknown routes. */
+export function handleErrors(app: GatewayApp, opts: ErrorHandlingOptions): void {
+  app.onError(async (err, c) => {
+    let apiErr = toApiError(err);
+    // gRPC keeps retrying UNAVAILABLE until the deadline: tell "unreachable" from "slow / no worker".
+    if (apiErr.code === 'upstream_timeout' && !(await opts.temporalReachable())) {
+      apiErr = new ApiError(503, 'temporal_unavailable', 'Temporal is unavailable');
+    }
+    // The failure a service mapped to an ApiError is what the log wants to see.
+    const original = err instanceof ApiError && err.cause !== undefined ? err.cause : err;
+    const log = c.get('log') ?? opts.log;
+    if (apiErr.status >= 500) log.error('request failed', { err: original, code: apiErr.code, status: apiErr.status });
+    else if (!(original instanceof ApiError)) log.debug('request rejected', { code: apiErr.code, message: apiErr.message });
+    return c.json(apiErr.toBody(), apiErr.status);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found' as const, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+}

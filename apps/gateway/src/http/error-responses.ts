@@ -1,0 +1,69 @@
+/**
+ * The documented error responses of a route, declared in one place: {@link errorResponses}
+ * says which of the gateway's errors a route can answer, so the OpenAPI document lists
+ * exactly what the gateway does (test/openapi.test.ts checks the rules on every operation).
+ */
+import { z } from '@hono/zod-openapi';
+import { ERROR_CODES } from './errors';
+
+export const ErrorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+const DESCRIPTIONS = {
+  400: 'Invalid request (`invalid_request`); details lists the offending fields',
+  401: 'Missing or wrong API key (`unauthorized`)',
+  413: 'Request body too large (`payload_too_large`)',
+  415: 'Request body is not JSON (`unsupported_media_type`)',
+  503: 'Temporal is unreachable (`temporal_unavailable`)',
+  504: 'Temporal or the worker did not answer in time (`upstream_timeout`)',
+} as const;
+
+/** One documented error response: the `{ error }` body with what the status means on this route. */
+export const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorResponseSchema } },
+});
+
+export interface RouteErrors {
+  /** 401: the route needs the API key (default true; the ops routes are public and declare no errors). */
+  auth?: boolean;
+  /** 400: the request is validated (params, query, headers, body) or a value can be refused (default true); a string is the description. */
+  invalid?: boolean | string;
+  /** 413 and 415: the route reads a JSON body. */
+  body?: boolean;
+  /** 503 and 504: the route calls Temporal (default true). */
+  temporal?: boolean;
+  /** 403, with what is refused. */
+  forbidden?: string;
+  /** 404, with what is not found. */
+  notFound?: string;
+  /** 409, with the conflict. */
+  conflict?: string;
+}
+
+/** The `responses` entries of a route's errors, e.g. `...errorResponses({ body: true, notFound: 'No such task' })`. */
+export function errorResponses(e: RouteErrors): Record<string, ReturnType<typeof errorResponse>> {
+  const out: Record<string, ReturnType<typeof errorResponse>> = {};
+  const invalid = e.invalid ?? true;
+  if (invalid !== false) out[400] = errorResponse(typeof invalid === 'string' ? invalid : DESCRIPTIONS[400]);
+  if (e.auth ?? true) out[401] = errorResponse(DESCRIPTIONS[401]);
+  if (e.forbidden !== undefined) out[403] = errorResponse(e.forbidden);
+  if (e.notFound !== undefined) out[404] = errorResponse(e.notFound);
+  if (e.conflict !== undefined) out[409] = errorResponse(e.conflict);
+  if (e.body) {
+    out[413] = errorResponse(DESCRIPTIONS[413]);
+    out[415] = errorResponse(DESCRIPTIONS[415]);
+  }
+  if (e.temporal ?? true) {
+    out[503] = errorResponse(DESCRIPTIONS[503]);
+    out[504] = errorResponse(DESCRIPTIONS[504]);
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+/** The input and output schemas of the MCP tools (the MCP contract of mcp-endpoint/tools.ts). */
+import { z } from 'zod';
+import { DEFAULTS, LIMITS, RESEARCH_LIMITS, SESSION_ID_RE, TurnStatusSchema } from '@hub/contracts';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../http/list-query';
+
+const sessionIdSchema = z
+  .string()
+  .regex(SESSION_ID_RE, 'session id may contain letters, digits, _ and -')
+  .describe('Id of the session to continue (from an earlier `chat` result or `list_sessions`); omit to start a new session');
+
+export const chatInput = {
+  message: z
+    .string()
+    .min(1)
+    .max(LIMITS.maxMessageChars)
+    .refine((s) => s.trim().length > 0, { message: 'message must not be empty' })
+    .describe('The user message'),
+  sessionId: sessionIdSchema.optional(),
+  agent: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(`Agent profile of a new session (default "${DEFAULTS.agent}"); ignored when sessionId is given`),
+};
+
+export const chatOutput = {
+  sessionId: z.string().describe('The session; pass it to continue the conversation'),
+  turnId: z.string(),
+  status: TurnStatusSchema,
+  reply: z.string().describe("The agent's reply (empty when the turn did not complete)"),
+  error: z.string().optional().describe('Why the turn did not complete (with isError: true)'),
+};
+
+const sessionSummary = z.object({
+  id: z.string(),
+  status: z.enum(['running', 'closed', 'continued_as_new', 'failed', 'cancelled', 'terminated', 'timed_out', 'unknown']),
+  agent: z.string().optional(),
+  startTime: z.string().describe('ISO time the current run started'),
+  closeTime: z.string().optional(),
+});
+
+export const listSessionsInput = {
+  limit: z.number().int().min(1).max(LIST_LIMIT_MAX).optional().describe(`Most sessions to return (default ${LIST_LIMIT_DEFAULT})`),
+};
+export const listSessionsOutput = { sessions: z.array(sessionSummary) };
+
+export const startResearchInput = {
+  question: z.string().min(1).max(LIMITS.maxMessageChars).describe('The research question'),
+  maxAgents: z
+    .number()
+    .int()
+    .min(1)
+    .max(RESEARCH_LIMITS.maxAgents)
+    .default(5)
+    .describe(`Most agents working on it in parallel (default 5, up to ${RESEARCH_LIMITS.maxAgents})`),
+  minSuccessRatio: z.number().min(0).max(1).optional().describe('Share of agents that must succeed (default 0.5)'),
+  deadline: z.string().optional().describe('Time the agents have, e.g. "10m"'),
+};
+export const getResearchInput = { id: z.string().min(1).max(128).describe('Research job id (from `start_research`)') };

@@ -1,0 +1,53 @@
+/** The ops routes: `/healthz` (liveness) and `/readyz` (readiness, with the workers' LLM), both public. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { GatewayApp } from '../http/env';
+import { createRouter } from '../http/router';
+import type { LlmInfo } from '../llm-info';
+import type { OpsService, Readiness } from './service';
+
+export const HealthResponse = z.object({ ok: z.literal(true) }).openapi('Health');
+export const ReadinessResponse = z
+  .object({ ok: z.boolean(), details: z.record(z.string(), z.unknown()) })
+  .openapi('Readiness');
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['ops'],
+  summary: 'Liveness (no auth)',
+  security: [],
+  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthResponse } } } },
+});
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['ops'],
+  summary: 'Readiness: Temporal reachable (no auth)',
+  security: [],
+  responses: {
+    200: { description: 'Ready', content: { 'application/json': { schema: ReadinessResponse } } },
+    503: { description: 'Not ready', content: { 'application/json': { schema: ReadinessResponse } } },
+  },
+});
+
+export interface OpsRoutesOptions {
+  /** The LLM the workers use (local model server or remote endpoint); /readyz reports it as `details.llm`. */
+  llm?: LlmInfo | undefined;
+}
+
+export function opsRoutes(ops: OpsService, opts: OpsRoutesOptions = {}): GatewayApp {
+  const app = createRouter();
+  app.openapi(healthRoute, (c) => c.json({ ok: true as const }, 200));
+  app.openapi(readyRoute, async (c) => {
+    let r: Readiness;
+    try {
+      r = await ops.readiness();
+    } catch (err) {
+      r = { ok: false, details: { error: err instanceof Error ? err.message : String(err) } };
+    }
+    if (opts.llm) r = { ...r, details: { ...r.details, llm: opts.llm } };
+    return r.ok ? c.json(r, 200) : c.json(r, 503);
+  });
+  return app;
+}
