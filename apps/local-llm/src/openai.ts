@@ -5,6 +5,7 @@
  */
 import { errorBody, modelList, modelObject, type OpenAIErrorBody } from '@hub/runtime/openai-wire';
 import { z } from 'zod';
+import { issuePath } from '@hub/contracts/common/wire';
 
 // ---------------------------------------------------------------------------------------------------------
 // Request
@@ -115,11 +116,6 @@ export class OpenAIError extends Error {
   }
 }
 
-/** `messages[0].content` style path of a zod issue. */
-export function issuePath(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-}
-
 /** Parses a request body; throws an OpenAIError (400) naming the first offending field. */
 export function parseChatRequest(body: unknown): ChatCompletionRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -128,7 +124,7 @@ export function parseChatRequest(body: unknown): ChatCompletionRequest {
   const parsed = ChatCompletionRequest.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const param = issuePath(issue.path);
+    const param = issue.path.length ? issuePath(issue.path) : '';
     const missing = issue.code === 'invalid_type' && (body as Record<string, unknown>)[String(issue.path[0])] === undefined && issue.path.length === 1;
     throw new OpenAIError(
       400,
