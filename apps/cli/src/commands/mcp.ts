@@ -33,7 +33,7 @@ export function registerMcp(program: Command, { io, hub, run }: CommandContext):
   const mcp = program.command('mcp').description('MCP tool servers: add, list, show tools, remove');
   mcp
     .command('add')
-    .description('Register an MCP server: stdio (--command, allowlisted in config) or HTTP (--url-server)')
+    .description('Register an MCP server: stdio (--command, allowlisted in config) or HTTP (--server-url)')
     .argument('<name>', 'server name (letters, digits, _ and -)')
     .option('--command <command>', 'stdio: the command to start')
     .option('--arg <arg>', 'stdio: an argument (repeat for more)', collect)
