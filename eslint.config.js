@@ -2,8 +2,34 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Runtime imports allowed in workflow code (the determinism fence). Anything else: `import type` only. */
-const WORKFLOW_RUNTIME_IMPORTS = ['@temporalio/workflow', '@temporalio/workflow-streams/workflow', 'zod', '@hub/contracts'];
+/**
+ * The determinism fence, import half. Workflow code (workflows/src) runs in Temporal's replay sandbox and its
+ * module scope runs again for every workflow run, so at runtime it may import only the workflow SDK, its own
+ * files and the zod-free `wire` halves of the contracts (`@hub/contracts/<domain>/wire`); zod only in
+ * `workflows/src/validators.ts`, the one module that builds the schemas Update validators check with. Anything
+ * else (`@hub/contracts` itself, `@hub/contracts/<domain>/schemas`, client, activities, Node): `import type` only.
+ */
+const WORKFLOW_RUNTIME_IMPORTS = ['@temporalio/workflow', '@temporalio/workflow-streams/workflow'];
+const WIRE_MODULE = '@hub/contracts/[a-z-]+/wire';
+/** A `no-restricted-imports` pattern: runtime imports of anything but `allowed` (regex sources) and relative paths. */
+const onlyAtRuntime = (allowed, message) => ({
+  regex: `^(?!(${allowed.join('|')})$|\\.\\.?/)`,
+  allowTypeImports: true,
+  message,
+});
+const escape = (m) => m.replace(/[.]/g, '\\.');
+const workflowImports = (withZod) => [
+  'error',
+  {
+    patterns: [
+      onlyAtRuntime(
+        [...WORKFLOW_RUNTIME_IMPORTS.map(escape), WIRE_MODULE, ...(withZod ? ['zod'] : [])],
+        'Workflow code may import at runtime only @temporalio/workflow, @temporalio/workflow-streams/workflow, ' +
+          '@hub/contracts/<domain>/wire and its own files (zod: only in workflows/src/validators.ts); use `import type` or move the code to an activity.',
+      ),
+    ],
+  },
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.hub/**', '**/.turbo/**', 'infra/bench/results/**'] },
@@ -22,23 +48,10 @@ export default tseslint.config(
     },
   },
   {
-    // The determinism fence: workflow code (not its tests) runs in Temporal's replay sandbox.
+    // The determinism fence: workflow code (not its tests) runs in Temporal's replay sandbox; so do the wire
+    // halves of the contracts, and nothing in the contracts may be non-deterministic either.
     files: ['workflows/src/**/*.ts', 'workflows/contracts/src/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              // `@hub/contracts/<module>` too: workflow code imports the zod-free modules it needs directly.
-              regex: `^(?!(${WORKFLOW_RUNTIME_IMPORTS.map((m) => m.replace(/[.]/g, '\\.')).join('|')}|@hub/contracts/[a-z-]+)$|\\.\\.?/)`,
-              allowTypeImports: true,
-              message:
-                'Workflow code may import at runtime only @temporalio/workflow, @temporalio/workflow-streams/workflow, zod, @hub/contracts and its own files; use `import type` or move the code to an activity.',
-            },
-          ],
-        },
-      ],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Use nowIso() from workflows/src/util (workflow time).' },
@@ -56,6 +69,30 @@ export default tseslint.config(
         {
           selector: 'Program > VariableDeclaration[kind="let"], Program > ExportNamedDeclaration > VariableDeclaration[kind="let"]',
           message: 'No module-level mutable state in workflow code: workflows share the module across executions.',
+        },
+      ],
+    },
+  },
+  { files: ['workflows/src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImports(false) } },
+  { files: ['workflows/src/validators.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImports(true) } },
+  {
+    // A contract's wire half is what workflow code loads: at runtime only the workflow SDK and other wire
+    // halves; no schemas module, not even `import type` (the schemas import the wire halves: that would be a cycle).
+    files: ['workflows/contracts/src/**/wire.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)schemas$',
+              message: 'wire.ts never imports a schemas module (schemas.ts imports wire.ts); declare the type here as plain TypeScript.',
+            },
+            onlyAtRuntime(
+              [escape('@temporalio/workflow')],
+              'wire.ts may import at runtime only @temporalio/workflow and other wire.ts files (zod: `import type` only).',
+            ),
+          ],
         },
       ],
     },

@@ -6,7 +6,7 @@
  * messages it covers, and if summarising fails the messages are kept.
  */
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { LIMITS } from '@hub/contracts/limits';
+import { LIMITS } from '@hub/contracts/common/wire';
 import type { AgentProfile, ChatMessage, SessionActivities, Summary, TokenUsage } from '@hub/contracts';
 import { summarizeActivityOptions } from './activity-options';
 import { describeFailure } from './util';

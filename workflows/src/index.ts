@@ -1,4 +1,8 @@
-/** Entry point the worker bundles: every workflow type the hub runs. */
+/**
+ * Entry point the worker bundles: every workflow type the hub runs. The
+ * exported names are the workflow types (`WORKFLOW_TYPES` in
+ * `@hub/contracts`), recorded in every history: they never change.
+ */
 export { agentSession } from './session';
 export { mcpRegistry } from './mcp-registry';
 export { sagaTask } from './saga-task';

@@ -23,15 +23,25 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { McpServerRegistrationSchema } from '@hub/contracts/mcp-config';
-import { approveMcpToolUpdate, mcpRegistryStateQuery, observeMcpToolsSignal, refreshMcpServerUpdate, registerMcpServerUpdate, removeMcpServerUpdate } from '@hub/contracts/messages';
+import {
+  approveMcpToolUpdate,
+  mcpRegistryStateQuery,
+  mcpServerSchemas,
+  observeMcpToolsSignal,
+  refreshMcpServerUpdate,
+  registerMcpServerUpdate,
+  removeMcpServerUpdate,
+} from '@hub/contracts/mcp/wire';
 import type { McpActivities, McpObservation, McpRegistryState, McpServerState, McpToolState } from '@hub/contracts';
 import { describeFailure, nowIso } from './util';
+import { check, withZod } from './validators';
 
 export interface McpRegistryInput {
   tenant: string;
   servers?: McpServerState[];
 }
+
+const registration = withZod((z) => mcpServerSchemas(z).registration);
 
 const { inspectMcpServer } = proxyActivities<McpActivities>({
   startToCloseTimeout: '45 seconds',
@@ -97,11 +107,8 @@ export async function mcpRegistry(input: McpRegistryInput): Promise<void> {
     },
     {
       validator: (reg) => {
-        const parsed = McpServerRegistrationSchema.safeParse(reg);
-        if (!parsed.success) {
-          const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-          throw ApplicationFailure.create({ type: 'InvalidInput', message: why, nonRetryable: true });
-        }
+        const checked = check(registration(), reg, 'body');
+        if (!checked.ok) throw ApplicationFailure.create({ type: 'InvalidInput', message: checked.error, nonRetryable: true });
         if (servers.has(reg.name)) {
           throw ApplicationFailure.create({ type: 'McpServerExists', message: `an MCP server named '${reg.name}' already exists`, nonRetryable: true });
         }

@@ -10,25 +10,28 @@
  * `session-research-tool` patch (histories from before it replay without).
  */
 import { ChildWorkflowCancellationType, ParentClosePolicy, executeChild, isCancellation, patched } from '@temporalio/workflow';
-import { z } from 'zod';
-import { researchWorkflowId } from '@hub/contracts/research-names';
+import { WORKFLOW_TYPES } from '@hub/contracts/common/wire';
+import { researchWorkflowId } from '@hub/contracts/research/wire';
 import type { ResearchJobInput, SessionOptions, ToolSpec } from '@hub/contracts';
 import type { WorkflowTool } from './agent-loop';
 import type { researchJob } from './research/job';
 import { cut } from './research/agent';
 import { describeFailure, nowIso } from './util';
+import { check, withZod } from './validators';
 
 export const RESEARCH_TOOL_PATCH = 'session-research-tool';
 export const RESEARCH_TOOL_NAME = 'research';
 /** Most agents a chat may start per research call. */
 export const CHAT_RESEARCH_MAX_AGENTS = 20;
 
-const ArgsSchema = z
-  .object({
-    question: z.string().min(1).max(8_000),
-    maxAgents: z.number().int().min(1).max(CHAT_RESEARCH_MAX_AGENTS).optional(),
-  })
-  .strict();
+const researchArgs = withZod((z) =>
+  z
+    .object({
+      question: z.string().min(1).max(8_000),
+      maxAgents: z.number().int().min(1).max(CHAT_RESEARCH_MAX_AGENTS).optional(),
+    })
+    .strict(),
+);
 
 export const RESEARCH_TOOL_SPEC: ToolSpec = {
   name: RESEARCH_TOOL_NAME,
@@ -71,16 +74,15 @@ export function researchToolFor(ctx: ResearchToolContext): WorkflowTool | undefi
   return {
     spec: RESEARCH_TOOL_SPEC,
     async run(call, turnId) {
-      let args: z.infer<typeof ArgsSchema>;
+      let json: unknown;
       try {
-        const parsed = ArgsSchema.safeParse(JSON.parse(call.arguments));
-        if (!parsed.success) {
-          return { ok: false, content: `invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')}` };
-        }
-        args = parsed.data;
+        json = JSON.parse(call.arguments);
       } catch {
         return { ok: false, content: 'invalid arguments: not JSON' };
       }
+      const checked = check(researchArgs(), json, 'arguments');
+      if (!checked.ok) return { ok: false, content: `invalid arguments: ${checked.error}` };
+      const args = checked.value;
       const suffix = `-${turnId}-${call.id}`.replace(/[^a-zA-Z0-9_-]/g, '_');
       const id = `${ctx.sessionId.slice(0, Math.max(1, 128 - suffix.length))}${suffix}`.slice(0, 128);
       const input: ResearchJobInput = {
@@ -96,7 +98,7 @@ export function researchToolFor(ctx: ResearchToolContext): WorkflowTool | undefi
         parent: { workflowId: ctx.sessionWorkflowId, turnId, toolCallId: call.id },
       };
       try {
-        const final = await executeChild<typeof researchJob>('researchJob', {
+        const final = await executeChild<typeof researchJob>(WORKFLOW_TYPES.researchJob, {
           workflowId: researchWorkflowId(ctx.tenant, id),
           args: [input],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,

@@ -1,5 +1,5 @@
 /**
- * `sagaTask`: a saga of tool calls (see `tasks.ts` in contracts).
+ * `sagaTask`: a saga of tool calls (see `task/schemas.ts` in contracts).
  *
  * - Steps run in order, each as the `executeTool` activity with activity id
  *   `step/<index>` (idempotency key `<workflowId>/step/<index>`).
@@ -29,9 +29,8 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
-import type { SessionActivities, ToolResult } from '@hub/contracts';
-import { resolveCompensationArgs, TASK_EVENTS_TOPIC, taskStateQuery, taskToolName } from '@hub/contracts/saga';
-import type { TaskEvent, TaskState, TaskStatus, TaskWorkflowInput } from '@hub/contracts';
+import { resolveCompensationArgs, TASK_EVENTS_TOPIC, taskStateQuery, taskToolName } from '@hub/contracts/task/wire';
+import type { SessionActivities, TaskEvent, TaskState, TaskStatus, TaskWorkflowInput, ToolResult } from '@hub/contracts';
 import { toolActivityOptions } from './activity-options';
 import { describeFailure } from './util';
 

@@ -28,12 +28,18 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
 import type { WorkflowStreamState } from '@temporalio/workflow-streams/workflow';
-import { SendMessageInputSchema } from '@hub/contracts/inputs';
-import { LIMITS } from '@hub/contracts/limits';
-import { approveToolUpdate, closeSessionSignal, closeSessionUpdate, sendMessageUpdate, sessionStateQuery } from '@hub/contracts/messages';
-import { SESSION_EVENTS_TOPIC } from '@hub/contracts/names';
-import { researchProgressToSessionSignal } from '@hub/contracts/research-names';
-import { addUsage, ZERO_USAGE } from '@hub/contracts/usage';
+import { addUsage, ZERO_USAGE } from '@hub/contracts/agent/wire';
+import { LIMITS } from '@hub/contracts/common/wire';
+import { researchProgressToSessionSignal } from '@hub/contracts/research/wire';
+import {
+  SESSION_EVENTS_TOPIC,
+  approveToolUpdate,
+  closeSessionSignal,
+  closeSessionUpdate,
+  sendMessageSchemas,
+  sendMessageUpdate,
+  sessionStateQuery,
+} from '@hub/contracts/session/wire';
 import type {
   ChatMessage,
   PendingApproval,
@@ -50,6 +56,9 @@ import { compactConversation } from './compaction';
 import { researchToolFor } from './research-tool';
 import { TurnCompensations, describeRollback } from './turn-compensation';
 import { describeFailure, nowIso } from './util';
+import { check, withZod } from './validators';
+
+const sendMessageInput = withZod((z) => sendMessageSchemas(z).sendMessageInput);
 
 interface QueuedMessage {
   turnId: string;
@@ -131,11 +140,8 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     },
     {
       validator: (msg) => {
-        const parsed = SendMessageInputSchema.safeParse(msg);
-        if (!parsed.success) {
-          const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);
-          throw ApplicationFailure.create({ type: 'InvalidInput', message: issues.join('; '), nonRetryable: true });
-        }
+        const checked = check(sendMessageInput(), msg, 'input');
+        if (!checked.ok) throw ApplicationFailure.create({ type: 'InvalidInput', message: checked.error, nonRetryable: true });
         rejectIfUnavailable();
       },
     },

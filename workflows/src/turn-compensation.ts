@@ -14,7 +14,7 @@
  */
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { WorkflowTopicHandle } from '@temporalio/workflow-streams/workflow';
-import { resolveCompensationArgs } from '@hub/contracts/saga';
+import { resolveCompensationArgs } from '@hub/contracts/task/wire';
 import type { SessionActivities, SessionEvent, ToolCall, ToolSpec } from '@hub/contracts';
 import { toolActivityOptions } from './activity-options';
 import { describeFailure } from './util';

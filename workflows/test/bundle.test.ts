@@ -1,36 +1,61 @@
 /**
  * The workflows must bundle for Temporal's sandbox: the bundler rejects Node
  * built-ins and other disallowed modules, so this fails the moment workflow
- * code (or anything it imports at runtime) reaches for one.
+ * code (or anything it imports at runtime) reaches for one. It also guards
+ * what the bundle carries: module scope runs again for every workflow run, so
+ * only the zod-free `wire` halves of the contracts belong in it (the API
+ * schemas cost ~10 ms per run and are never needed inside a workflow), and of
+ * zod only what the validators use.
  */
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_TYPES } from '@hub/contracts';
 
 const require = createRequire(import.meta.url);
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+const bundle = (workflowsPath: string) => bundleWorkflowCode({ workflowsPath, logger: silent }).then((b) => b.code);
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+/** The contract modules a bundle carries, e.g. `session/wire`. */
+function contractModules(code: string): string[] {
+  return [...new Set([...code.matchAll(/contracts\/src\/([a-z-]+(?:\/[a-z-]+)?)\.ts/g)].map((m) => m[1]!))].sort();
+}
+/** What the bundle must not carry: contract modules other than `<domain>/wire`, and zod's other locales (the whole of zod). */
+function forbiddenModules(code: string): string[] {
+  const zodExtras = [...new Set([...code.matchAll(/zod\/v4\/locales\/([a-zA-Z-]+)\.js/g)].map((m) => `zod/locales/${m[1]}`))].filter(
+    (m) => m !== 'zod/locales/en',
+  );
+  return [...contractModules(code).filter((m) => !/^[a-z-]+\/wire$/.test(m)), ...zodExtras];
+}
 
 describe('workflow bundle', () => {
-  it('bundles every hub workflow without disallowed modules', async () => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), logger: silent });
-    expect(code).toContain('agentSession');
+  let code: string;
+  beforeAll(async () => {
+    code = await bundle(require.resolve('@hub/workflows'));
+  }, 60_000);
+
+  it('bundles every hub workflow without disallowed modules', () => {
     // The stream and contracts code is inside the bundle; no client or worker code is.
     expect(code).toContain('__temporal_workflow_stream_poll');
     expect(code).not.toContain('@temporalio/client/lib/connection');
-    for (const name of ['agentSession', 'mcpRegistry', 'sagaTask', 'researchJob', 'researchBatch', 'researchAgent']) expect(code).toContain(name);
+    for (const name of Object.values(WORKFLOW_TYPES)) expect(code).toContain(name);
   });
 
-  it('carries only the light contract modules: module scope runs again for every workflow run', async () => {
-    // Every workflow run evaluates the bundle's modules afresh; the API schemas (sessions, MCP registry
-    // state, tasks, research state) cost ~10 ms per run and are never needed inside a workflow.
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), logger: silent });
-    const contracts = [...new Set([...code.matchAll(/contracts\/src\/([a-z-]+)\.ts/g)].map((m) => m[1]))].sort();
-    expect(contracts).toEqual(['inputs', 'limits', 'mcp-config', 'messages', 'names', 'research-names', 'research-plan', 'saga', 'usage']);
+  it('carries only the wire halves of the contracts, and of zod only what the validators use', () => {
+    expect(contractModules(code)).toEqual(['agent/wire', 'common/wire', 'mcp/wire', 'research/wire', 'session/wire', 'task/wire']);
+    expect(forbiddenModules(code)).toEqual([]);
+    expect(code).toContain('zod/v4/locales/en.js');
   });
+
+  it('the module guard sees a schemas module that workflow code imports, and the whole of zod with it (negative control)', async () => {
+    const found = forbiddenModules(await bundle(fixture('schemas-import.workflow.ts')));
+    expect(found).toEqual(expect.arrayContaining(['session/schemas', 'agent/schemas', 'research/schemas']));
+    expect(found.filter((m) => m.startsWith('zod/locales/')).length).toBeGreaterThan(10);
+  }, 60_000);
 
   it('fails on a workflow that imports a forbidden module (negative control)', async () => {
-    const probe = fileURLToPath(new URL('./fixtures/forbidden-import.workflow.ts', import.meta.url));
-    await expect(bundleWorkflowCode({ workflowsPath: probe, logger: silent })).rejects.toThrow(/disallowed modules/);
+    await expect(bundle(fixture('forbidden-import.workflow.ts'))).rejects.toThrow(/disallowed modules/);
   });
 });

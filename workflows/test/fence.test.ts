@@ -1,23 +1,27 @@
 /**
  * The lint half of the determinism fence: ESLint's config must reject
  * runtime imports of anything but the allowed modules in workflow code, and
- * accept type-only imports.
+ * accept type-only imports; and the wire halves of the contracts must never
+ * import a schemas module.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-// Linted as if it were this workflow file (the project service only knows files on disk).
-const probePath = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+// Linted as if it were these files (the project service only knows files on disk).
+const workflowFile = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+const validatorsFile = fileURLToPath(new URL('../src/validators.ts', import.meta.url));
+const wireFile = fileURLToPath(new URL('../contracts/src/session/wire.ts', import.meta.url));
 
-async function lint(code: string): Promise<string[]> {
+async function lint(code: string, filePath = workflowFile): Promise<string[]> {
   const eslint = new ESLint({ cwd: root });
-  const [result] = await eslint.lintText(code, { filePath: probePath });
+  const [result] = await eslint.lintText(code, { filePath });
   const messages = result?.messages ?? [];
   expect(messages.filter((m) => m.fatal)).toEqual([]);
   return messages.map((m) => `${m.ruleId}: ${m.message}`);
 }
+const restricted = (messages: string[]) => messages.filter((m) => m.startsWith('@typescript-eslint/no-restricted-imports'));
 
 describe('determinism fence (lint)', () => {
   it('rejects runtime imports of client, activity, node built-ins and openai', async () => {
@@ -32,18 +36,58 @@ describe('determinism fence (lint)', () => {
     expect(messages.filter((m) => m.startsWith('@typescript-eslint/no-restricted-imports'))).toHaveLength(3);
   });
 
+  it('rejects runtime imports of the contracts root, a schemas module, and zod outside the validators module', async () => {
+    const code = [
+      "import { LIMITS } from '@hub/contracts';",
+      "import { SessionStateSchema } from '@hub/contracts/session/schemas';",
+      "import { z } from 'zod';",
+      'export const x = [LIMITS, SessionStateSchema, z];',
+    ].join('\n');
+    expect(restricted(await lint(code))).toHaveLength(3);
+    // The validators module may use zod, and nothing more.
+    expect(restricted(await lint(code, validatorsFile))).toHaveLength(2);
+  });
+
   it('accepts the allowed runtime imports and type-only imports of anything', async () => {
     const messages = await lint(
       [
         "import { condition } from '@temporalio/workflow';",
         "import { WorkflowStream } from '@temporalio/workflow-streams/workflow';",
-        "import { z } from 'zod';",
-        "import { LIMITS } from '@hub/contracts';",
+        "import { LIMITS } from '@hub/contracts/common/wire';",
+        "import { sessionStateQuery } from '@hub/contracts/session/wire';",
         "import type { Client } from '@temporalio/client';",
-        'export const x = (c?: Client) => [condition, WorkflowStream, z, LIMITS, c];',
+        "import type { SessionState } from '@hub/contracts';",
+        "import type { SessionStateSchema } from '@hub/contracts/session/schemas';",
+        "import type { z } from 'zod';",
+        'export const x = (c?: Client, s?: SessionState, t?: typeof SessionStateSchema, y?: z.ZodType) => [condition, WorkflowStream, LIMITS, sessionStateQuery, c, s, t, y];',
       ].join('\n'),
     );
     expect(messages.filter((m) => m.includes('restricted'))).toEqual([]);
+    expect(restricted(await lint("import { z } from 'zod';\nexport const s = z.string();\n", validatorsFile))).toEqual([]);
+  });
+
+  it('keeps wire.ts free of schemas (even type-only) and of zod at runtime', async () => {
+    const rejected = await lint(
+      [
+        "import type { SessionEvent } from './schemas';",
+        "import type { ChatMessage } from '../agent/schemas';",
+        "import { z } from 'zod';",
+        'export const x = (e?: SessionEvent, m?: ChatMessage) => [e, m, z];',
+      ].join('\n'),
+      wireFile,
+    );
+    expect(restricted(rejected)).toHaveLength(3);
+    const accepted = await lint(
+      [
+        "import { defineQuery } from '@temporalio/workflow';",
+        "import type { z } from 'zod';",
+        "import { LIMITS } from '../common/wire';",
+        "import type { TokenUsage } from '../agent/wire';",
+        'export const x = (u?: TokenUsage, s?: z.ZodType) => [defineQuery, LIMITS, u, s];',
+      ].join('\n'),
+      wireFile,
+    );
+    expect(restricted(accepted)).toEqual([]);
   });
 
   it('rejects Date.now, Math.random and module-level mutable state', async () => {

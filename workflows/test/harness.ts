@@ -13,8 +13,8 @@ import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/clie
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createLlmActivities } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '../../infra/src/testing/scripted-llm-server';
-import { testTemporalAddress } from '../../infra/src/testing/temporal-test-server';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { testTemporalAddress } from '@hub/testing';
 import {
   DEFAULTS,
   WORKFLOW_TYPES,

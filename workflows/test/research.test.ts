@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import {
   RESEARCH_EVENTS_TOPIC,
-  RESEARCH_WORKFLOW_TYPES,
+  WORKFLOW_TYPES,
   researchStateQuery,
   researchWorkflowId,
   type ResearchEvent,
@@ -18,7 +18,7 @@ import {
   type SessionEvent,
   sessionStateQuery,
 } from '@hub/contracts';
-import { researchResponder } from '../../infra/src/testing/research-responder';
+import { researchResponder } from '@hub/testing/research-responder';
 import { eventually, startHarness, testProfile, type Harness } from './harness';
 
 let h: Harness;
@@ -47,7 +47,7 @@ async function startJob(question: string, opts: Partial<ResearchJobInput> = {}) 
     createdAt: new Date().toISOString(),
     ...opts,
   };
-  const handle = await h.client.workflow.start(RESEARCH_WORKFLOW_TYPES.job, { workflowId, taskQueue: h.taskQueue, args: [input] });
+  const handle = await h.client.workflow.start(WORKFLOW_TYPES.researchJob, { workflowId, taskQueue: h.taskQueue, args: [input] });
   return { id, workflowId, handle, result: () => handle.result() as Promise<ResearchState> };
 }
 
@@ -212,7 +212,7 @@ describe('research job workflow', () => {
     expect(final.result?.findings.at(-1)?.workflowId).toBe(`${job.workflowId}/batch/2/agent/24`);
     expect(final.result?.failures).toEqual([{ index: 6, status: 'failed', reason: expect.stringMatching(/injected failure of part 7/) }]);
     const batch = await h.client.workflow.getHandle(`${job.workflowId}/batch/1`).describe();
-    expect(batch.type).toBe(RESEARCH_WORKFLOW_TYPES.batch);
+    expect(batch.type).toBe(WORKFLOW_TYPES.researchBatch);
   });
 });
 

@@ -14,11 +14,11 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import OpenAI from 'openai';
 import { createLlmActivities } from '@hub/agents';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '../../infra/src/testing/scripted-llm-server';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { workflowBundle } from './harness';
 import { McpConnectionManager, McpToolProvider, createDefaultRegistry, createToolActivities, type ResolvedMcpServer } from '@hub/tools';
-import { testTemporalAddress } from '../../infra/src/testing/temporal-test-server';
-import { SAGA_TASK_WORKFLOW_TYPE, taskStateQuery, taskWorkflowId, type TaskState, type TaskStep } from '@hub/contracts';
+import { testTemporalAddress } from '@hub/testing';
+import { WORKFLOW_TYPES, taskStateQuery, taskWorkflowId, type TaskState, type TaskStep } from '@hub/contracts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BOOKINGS_MAIN = fileURLToPath(new URL('../../tools/servers/bookings/src/main.ts', import.meta.url));
@@ -100,7 +100,7 @@ export async function startSagaHarness(): Promise<SagaHarness> {
     async startTask(steps) {
       const id = randomUUID();
       const workflowId = taskWorkflowId('test', id);
-      const handle = await client.workflow.start(SAGA_TASK_WORKFLOW_TYPE, {
+      const handle = await client.workflow.start(WORKFLOW_TYPES.task, {
         workflowId,
         taskQueue,
         args: [{ id, tenant: 'test', steps }],

@@ -1,15 +1,20 @@
+/**
+ * Everything of `@hub/contracts`, by domain. Each domain has a zod-free
+ * `wire.ts` (names, ids, limits, Temporal messages, plain types and pure
+ * helpers; workflow code imports these at runtime as
+ * `@hub/contracts/<domain>/wire`) and a `schemas.ts` (zod schemas of the API
+ * and of workflow inputs, checked against the wire types). Services import
+ * from here. (`common/schemas.ts` holds only the type-level proofs the
+ * schemas use and is not re-exported.)
+ */
 export * from './common/wire';
-export * from './agent';
-export * from './limits';
-export * from './names';
-export * from './session';
-export * from './messages';
-export * from './mcp';
-export * from './tasks';
-export * from './research';
-export * from './usage';
-export * from './saga';
-export * from './inputs';
-export * from './mcp-config';
-export * from './research-names';
-export * from './research-plan';
+export * from './agent/wire';
+export * from './agent/schemas';
+export * from './session/wire';
+export * from './session/schemas';
+export * from './research/wire';
+export * from './research/schemas';
+export * from './task/wire';
+export * from './task/schemas';
+export * from './mcp/wire';
+export * from './mcp/schemas';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CreateTaskBodySchema } from '../src/tasks';
-import { CompensationMappingError, parseTaskWorkflowId, resolveCompensationArgs, taskToolName, taskWorkflowId } from '../src/saga';
+import { CreateTaskBodySchema } from '../src/task/schemas';
+import { CompensationMappingError, parseTaskWorkflowId, resolveCompensationArgs, taskToolName, taskWorkflowId } from '../src/task/wire';
 
 describe('saga task contracts', () => {
   it('maps task tool names to hub tool names', () => {

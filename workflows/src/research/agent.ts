@@ -11,9 +11,9 @@
  */
 import { isCancellation, workflowInfo } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
-import { SESSION_EVENTS_TOPIC } from '@hub/contracts/names';
-import { RESEARCH_LIMITS } from '@hub/contracts/research-names';
-import { addUsage, ZERO_USAGE } from '@hub/contracts/usage';
+import { addUsage, ZERO_USAGE } from '@hub/contracts/agent/wire';
+import { RESEARCH_LIMITS } from '@hub/contracts/research/wire';
+import { SESSION_EVENTS_TOPIC } from '@hub/contracts/session/wire';
 import type { AgentFinding, ChatMessage, ResearchAgentInput, SessionEvent, TokenUsage } from '@hub/contracts';
 import { runAgentTurn, type ApprovalGate } from '../agent-loop';
 import { describeFailure } from '../util';

@@ -9,7 +9,7 @@
  * cancels its running agents, waits for them, and returns what it has.
  */
 import { CancellationScope, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
-import { RESEARCH_LIMITS, researchAgentWorkflowId, researchBatchProgressSignal, researchStopStartingSignal } from '@hub/contracts/research-names';
+import { RESEARCH_LIMITS, researchAgentWorkflowId, researchBatchProgressSignal, researchStopStartingSignal } from '@hub/contracts/research/wire';
 import type { AgentFinding, AgentUpdate, ResearchBatchInput } from '@hub/contracts';
 import { cut } from './agent';
 import { fanOut } from './fan-out';

@@ -20,7 +20,8 @@ import {
   executeChild,
   isCancellation,
 } from '@temporalio/workflow';
-import { ZERO_USAGE } from '@hub/contracts/usage';
+import { ZERO_USAGE } from '@hub/contracts/agent/wire';
+import { WORKFLOW_TYPES } from '@hub/contracts/common/wire';
 import type { AgentFinding, ResearchAgentInput, SubTask } from '@hub/contracts';
 import { describeFailure } from '../util';
 import type { researchAgent } from './agent';
@@ -49,7 +50,7 @@ export async function fanOut(o: FanOutOptions): Promise<{ notStarted: SubTask[] 
       inFlight += 1;
       o.onStarted(task);
       settling.push(
-        executeChild<typeof researchAgent>('researchAgent', {
+        executeChild<typeof researchAgent>(WORKFLOW_TYPES.researchAgent, {
           workflowId,
           args: [o.inputFor(task)],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,

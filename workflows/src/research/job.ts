@@ -33,8 +33,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
-import { RESEARCH_EVENTS_TOPIC, RESEARCH_LIMITS, researchAgentWorkflowId, researchBatchProgressSignal, researchBatchWorkflowId, researchProgressToSessionSignal, researchStateQuery, researchStopStartingSignal } from '@hub/contracts/research-names';
-import { addUsage, ZERO_USAGE } from '@hub/contracts/usage';
+import { RESEARCH_EVENTS_TOPIC, RESEARCH_LIMITS, researchAgentWorkflowId, researchBatchProgressSignal, researchBatchWorkflowId, researchProgressToSessionSignal, researchStateQuery, researchStopStartingSignal } from '@hub/contracts/research/wire';
+import { addUsage, ZERO_USAGE } from '@hub/contracts/agent/wire';
+import { WORKFLOW_TYPES } from '@hub/contracts/common/wire';
 import type { AgentFinding, ResearchAgentInput, ResearchEvent, ResearchJobInput, ResearchResult, ResearchState, SubTask, TokenUsage } from '@hub/contracts';
 import { describeFailure, nowIso } from '../util';
 import type { researchBatch } from './batch';
@@ -260,7 +261,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     });
     const results = await Promise.allSettled(
       batchIds.map((id, b) =>
-        executeChild<typeof researchBatch>('researchBatch', {
+        executeChild<typeof researchBatch>(WORKFLOW_TYPES.researchBatch, {
           workflowId: id,
           args: [{ jobWorkflowId: workflowId, batch: b, agent: agentInput, tasks: tasks.slice(b * size, (b + 1) * size), concurrency: perBatch }],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,

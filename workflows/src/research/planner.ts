@@ -4,10 +4,13 @@
  * bounded number of times when it is invalid.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import { RESEARCH_LIMITS } from '@hub/contracts/research-names';
-import { researchPlanJsonSchema, ResearchPlanSchema } from '@hub/contracts/research-plan';
+import { formatIssues } from '@hub/contracts/common/wire';
+import { RESEARCH_LIMITS, researchPlanSchemas } from '@hub/contracts/research/wire';
 import type { AgentProfile, ChatMessage, ResearchPlan, SessionActivities, TokenUsage } from '@hub/contracts';
 import { llmActivityOptions } from '../activity-options';
+import { withZod } from '../validators';
+
+const plan = withZod(researchPlanSchemas);
 
 const llm = (activityId: string) => proxyActivities<SessionActivities>({ ...llmActivityOptions, activityId }).llmComplete;
 
@@ -33,10 +36,10 @@ export function parsePlan(content: string): { ok: true; plan: ResearchPlan } | {
   } catch {
     return { ok: false, error: 'the answer is not valid JSON' };
   }
-  const parsed = ResearchPlanSchema.safeParse(json);
+  const parsed = plan().plan.safeParse(json);
   if (parsed.success) return { ok: true, plan: parsed.data };
-  const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`);
-  return { ok: false, error: issues.join('; ') };
+  // Indices as keys (`subQuestions.0.question`), as the planner's re-ask has always named them.
+  return { ok: false, error: formatIssues(parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String), message: i.message })), 'plan') };
 }
 
 /** Asks the planner for a plan (structured output); an invalid plan is re-asked, at most `plannerAttempts` times in all. */
@@ -55,7 +58,7 @@ export async function planResearch(
       systemPrompt: profile.systemPrompt,
       messages,
       tools: [],
-      responseFormat: { name: 'research_plan', schema: researchPlanJsonSchema() },
+      responseFormat: { name: 'research_plan', schema: plan().jsonSchema() },
     });
     onUsage(res.usage);
     const parsed = parsePlan(res.content);

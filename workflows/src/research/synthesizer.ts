@@ -4,7 +4,7 @@
  * sub-agents (provenance).
  */
 import { proxyActivities } from '@temporalio/workflow';
-import { RESEARCH_LIMITS } from '@hub/contracts/research-names';
+import { RESEARCH_LIMITS } from '@hub/contracts/research/wire';
 import type { AgentFinding, AgentProfile, SessionActivities, TokenUsage } from '@hub/contracts';
 import { llmActivityOptions } from '../activity-options';
 import { cut } from './agent';

@@ -4,6 +4,7 @@
  * map from a workflow's Temporal status to the status the API reports.
  * Workflow code imports this module at runtime (`@hub/contracts/common/wire`).
  */
+import type { z } from 'zod';
 
 /** The task queue the worker polls and the gateway starts workflows on, unless `HUB_TASK_QUEUE` says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'agent-hub';
@@ -26,6 +27,13 @@ export function formatIssues(issues: ReadonlyArray<{ path: ReadonlyArray<Propert
     })
     .join('; ');
 }
+
+/**
+ * The part of zod that the schema builders of the `wire.ts` files use (`sendMessageSchemas`,
+ * `mcpServerSchemas`, `researchPlanSchemas`). Their `schemas.ts` pass zod itself; workflow code passes
+ * just these functions, so its bundle carries no more of zod than they need.
+ */
+export type ZodBuilders = Pick<typeof z, 'array' | 'boolean' | 'number' | 'object' | 'record' | 'string' | 'union' | 'url' | 'toJSONSchema'>;
 
 /** The hub's workflow kinds that the API lists with a status. */
 export type WorkflowKind = 'session' | 'research' | 'task';
@@ -58,4 +66,61 @@ export function apiStatusOf<K extends WorkflowKind>(kind: K, temporalStatus: str
   const map: Readonly<Record<string, string>> = API_STATUS[kind];
   const key = temporalStatus.toUpperCase();
   return (Object.prototype.hasOwnProperty.call(map, key) ? map[key] : 'unknown') as ApiStatus<K>;
+}
+
+/**
+ * Every workflow type the hub runs: the names of the exported workflow functions in
+ * `@hub/workflows`, persisted in every history (renaming one orphans running workflows).
+ * The saga tasks of the API's `task` resource run as `sagaTask`.
+ */
+export const WORKFLOW_TYPES = {
+  session: 'agentSession',
+  mcpRegistry: 'mcpRegistry',
+  task: 'sagaTask',
+  researchJob: 'researchJob',
+  researchBatch: 'researchBatch',
+  researchAgent: 'researchAgent',
+} as const;
+
+/** Every activity the worker registers, by name. */
+export const ACTIVITY_TYPES = {
+  llmComplete: 'llmComplete',
+  summarize: 'summarizeConversation',
+  listTools: 'listTools',
+  executeTool: 'executeTool',
+  inspectMcpServer: 'inspectMcpServer',
+} as const;
+
+/** Limits shared by the gateway, the workflows and the activities. */
+export const LIMITS = {
+  /** Longest user message accepted (characters). */
+  maxMessageChars: 32_000,
+  /** Largest request body the gateway accepts (bytes). */
+  maxBodyBytes: 256 * 1024,
+  /** Largest tool result handed back to the model (characters); longer ones are truncated with a note. */
+  maxToolResultChars: 16_000,
+  /** Serialized conversation above this size is compacted (summarised) on continue-as-new (characters). */
+  maxCarriedChars: 200_000,
+  /** Messages kept verbatim when the conversation is compacted. */
+  keepRecentMessages: 20,
+  /** Stream events kept after a turn ends, for clients that reconnect (older ones are truncated). */
+  streamRetainEvents: 2_000,
+} as const;
+
+export const TENANT_RE = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** The tenant a hub workflow belongs to (sessions, tasks, research jobs and their agents embed it in their ids). */
+export function tenantOfWorkflowId(workflowId: string): string | undefined {
+  return /^(?:session|task|research)\/([^/]+)\//.exec(workflowId)?.[1];
+}
+
+/**
+ * The idempotency key an activity sends with its side effect (LLM request,
+ * tool call): workflow id + activity id. Workflows give every activity an id
+ * that is unique for the whole workflow id (across continue-as-new runs),
+ * e.g. `turn-7/tool/<callId>`, so a retry carries the same key and nothing
+ * else does.
+ */
+export function activityIdempotencyKey(info: { workflowExecution?: { workflowId: string }; activityId: string }): string {
+  return `${info.workflowExecution?.workflowId ?? 'standalone'}/${info.activityId}`;
 }

@@ -1,71 +1,63 @@
-import { z } from 'zod';
+/**
+ * The zod-free half of agents: the conversation, profiles, tools and token
+ * usage as plain types, the activities an agent turn calls, and usage
+ * arithmetic. Workflow code imports this at runtime; the schemas of the same
+ * shapes (checked against these types) are in `./schemas`.
+ */
 
-export const ToolCallSchema = z.object({
-  id: z.string(),
-  name: z.string(),
+export interface ToolCall {
+  id: string;
+  name: string;
   /** JSON-encoded arguments, exactly as the model produced them. */
-  arguments: z.string(),
-});
-export type ToolCall = z.infer<typeof ToolCallSchema>;
+  arguments: string;
+}
 
-export const ChatMessageSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('user'), content: z.string(), turnId: z.string().optional() }),
-  z.object({
-    role: z.literal('assistant'),
-    content: z.string(),
-    toolCalls: z.array(ToolCallSchema).optional(),
-    turnId: z.string().optional(),
-    /** Set when the turn failed: the message explains why; it is shown to users and not sent to the model. */
-    error: z.string().optional(),
-  }),
-  z.object({
-    role: z.literal('tool'),
-    toolCallId: z.string(),
-    name: z.string(),
-    content: z.string(),
-    turnId: z.string().optional(),
-  }),
-]);
-export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+export type ChatMessage =
+  | { role: 'user'; content: string; turnId?: string }
+  | {
+      role: 'assistant';
+      content: string;
+      toolCalls?: ToolCall[];
+      turnId?: string;
+      /** Set when the turn failed: the message explains why; it is shown to users and not sent to the model. */
+      error?: string;
+    }
+  | { role: 'tool'; toolCallId: string; name: string; content: string; turnId?: string };
 
-export const TokenUsageSchema = z.object({
-  promptTokens: z.number().int().nonnegative(),
-  completionTokens: z.number().int().nonnegative(),
-  totalTokens: z.number().int().nonnegative(),
-});
-export type TokenUsage = z.infer<typeof TokenUsageSchema>;
-export const AgentProfileSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
-  description: z.string(),
-  systemPrompt: z.string(),
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface AgentProfile {
+  name: string;
+  description: string;
+  systemPrompt: string;
   /** Model id; empty means the deployment default (HUB_MODEL). */
-  model: z.string().optional(),
-  temperature: z.number().min(0).max(2),
+  model?: string;
+  temperature: number;
   /** Tool names or globs (`*`, `server__*`) the agent may use. */
-  tools: z.array(z.string()),
+  tools: string[];
   /** Most LLM calls in one turn that may request tools before the agent must answer. */
-  maxToolRounds: z.number().int().min(0).max(50),
-});
-export type AgentProfile = z.infer<typeof AgentProfileSchema>;
+  maxToolRounds: number;
+}
 
 /** A tool as the model sees it (OpenAI function-calling shape) plus hub metadata. */
-export const ToolSpecSchema = z.object({
-  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
-  description: z.string(),
+export interface ToolSpec {
+  name: string;
+  description: string;
   /** JSON Schema of the arguments object. */
-  parameters: z.record(z.string(), z.unknown()),
-  requiresApproval: z.boolean(),
+  parameters: Record<string, unknown>;
+  requiresApproval: boolean;
   /**
    * Undo of this tool's side effect (hub config `compensations`): registered before the call runs and executed
    * if the turn then fails or is cancelled. `tool` is the hub name (`server__tool`); `args` maps from the call.
    */
-  compensation: z.object({ tool: z.string(), args: z.record(z.string(), z.unknown()) }).optional(),
+  compensation?: { tool: string; args: Record<string, unknown> };
   /** Per-call limits (MCP servers may set them); the workflow applies them to the tool's activity. */
-  timeouts: z
-    .object({ callMs: z.number().int().positive().optional(), heartbeatMs: z.number().int().positive().optional() })
-    .optional(),
-});
-export type ToolSpec = z.infer<typeof ToolSpecSchema>;
+  timeouts?: { callMs?: number; heartbeatMs?: number };
+}
 
 /** Input of the `llmComplete` activity. */
 export interface LlmRequest {
@@ -134,13 +126,23 @@ export interface SummarizeRequest {
 }
 
 /**
- * The activities the session workflow calls, by name. Implemented in
- * `@hub/agents` (LLM) and `@hub/tools` (tools); the workflow sees only this
- * interface (`import type`).
+ * The activities an agent turn calls, by name (sessions, research agents and
+ * tasks). Implemented in `@hub/agents` (LLM) and `@hub/tools` (tools); the
+ * workflows see only this interface (`import type`).
  */
 export interface SessionActivities {
   llmComplete(req: LlmRequest): Promise<LlmResponse>;
   summarizeConversation(req: SummarizeRequest): Promise<{ text: string; usage: TokenUsage }>;
   listTools(req: ListToolsRequest): Promise<ToolSpec[]>;
   executeTool(req: ToolRequest): Promise<ToolResult>;
+}
+
+export const ZERO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+  };
 }

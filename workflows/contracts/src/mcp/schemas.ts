@@ -1,12 +1,29 @@
 /**
- * MCP servers plugged into the hub: the config/API shapes (the same
- * `mcpServers` shape Claude Desktop and Cursor use, plus hub options), and
- * the state of the per-tenant registry workflow.
+ * Schemas of MCP servers: the `hub.config.json` file, the server entry and
+ * registration shapes (built by `mcpServerSchemas` in `./wire`, which the
+ * registry workflow validates with), and the registry's state (the shapes in
+ * `./wire`, checked below).
  */
 import { z } from 'zod';
-import { TaskCompensationSchema, TaskToolNameSchema } from './tasks';
-import { McpServerConfigSchema, McpServerNameSchema, type McpServerConfig } from './mcp-config';
+import type { Expect, Same } from '../common/schemas';
+import { TaskCompensationSchema, TaskToolNameSchema } from '../task/schemas';
+import {
+  mcpServerSchemas,
+  type McpRegistryState,
+  type McpServerState,
+  type McpServerStatus,
+  type McpToolDefinition,
+  type McpToolState,
+} from './wire';
 
+const servers = mcpServerSchemas(z);
+export const McpServerNameSchema = servers.name;
+export const McpStdioServerSchema = servers.stdio;
+export const McpHttpServerSchema = servers.http;
+/** One `mcpServers` entry: stdio (`command`) or Streamable HTTP with legacy SSE fallback (`url`). */
+export const McpServerConfigSchema = servers.config;
+/** Body of `POST /v1/mcp/servers`. */
+export const McpServerRegistrationSchema = servers.registration;
 
 /** `hub.config.json` (path: HUB_CONFIG, default `<repo>/hub.config.json`). */
 export const HubConfigSchema = z
@@ -39,7 +56,6 @@ export const McpToolDefinitionSchema = z.object({
   /** sha256 of the canonical JSON of {name, description, inputSchema}. */
   hash: z.string(),
 });
-export type McpToolDefinition = z.infer<typeof McpToolDefinitionSchema>;
 
 export const McpToolStateSchema = McpToolDefinitionSchema.extend({
   /** The hash approved when first seen (or re-approved). */
@@ -48,14 +64,12 @@ export const McpToolStateSchema = McpToolDefinitionSchema.extend({
   /** Why it is flagged (definition changed since it was pinned). */
   flaggedReason: z.string().optional(),
 });
-export type McpToolState = z.infer<typeof McpToolStateSchema>;
 
 export const McpServerStatusSchema = z.object({
   state: z.enum(['unknown', 'connected', 'error']),
   error: z.string().optional(),
   checkedAt: z.string().optional(),
 });
-export type McpServerStatus = z.infer<typeof McpServerStatusSchema>;
 
 export const McpServerStateSchema = z.object({
   name: z.string(),
@@ -64,31 +78,17 @@ export const McpServerStateSchema = z.object({
   status: McpServerStatusSchema,
   tools: z.array(McpToolStateSchema),
 });
-export type McpServerState = z.infer<typeof McpServerStateSchema>;
 
 /** State of a tenant's registry workflow. Config-file servers appear with `source: 'config'` once observed. */
 export const McpRegistryStateSchema = z.object({
   tenant: z.string(),
   servers: z.array(McpServerStateSchema),
 });
-export type McpRegistryState = z.infer<typeof McpRegistryStateSchema>;
 
-/** What a process reports after listing a server's tools. */
-export interface McpObservation {
-  server: string;
-  source: 'config' | 'api';
-  config: McpServerConfig;
-  status: McpServerStatus;
-  /** Present when the listing succeeded. */
-  tools?: McpToolDefinition[];
-}
-
-export function mcpRegistryWorkflowId(tenant: string): string {
-  return `mcp-registry/${tenant}`;
-}
-
-/** Activities the registry workflow calls (implemented by the worker). */
-export interface McpActivities {
-  /** Connect to the server (through the worker's connection manager) and list its tools. */
-  inspectMcpServer(req: { tenant: string; server: string; source: 'config' | 'api'; config: McpServerConfig }): Promise<McpObservation>;
-}
+type _Proofs = [
+  Expect<Same<z.infer<typeof McpToolDefinitionSchema>, McpToolDefinition>>,
+  Expect<Same<z.infer<typeof McpToolStateSchema>, McpToolState>>,
+  Expect<Same<z.infer<typeof McpServerStatusSchema>, McpServerStatus>>,
+  Expect<Same<z.infer<typeof McpServerStateSchema>, McpServerState>>,
+  Expect<Same<z.infer<typeof McpRegistryStateSchema>, McpRegistryState>>,
+];

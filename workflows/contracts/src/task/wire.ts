@@ -1,11 +1,13 @@
 /**
- * The zod-free half of saga tasks: names, the task query, tool naming and the
- * compensation argument mapping. Workflow code imports these at runtime; the
- * schemas (API body, state, events) stay in `tasks.ts`.
+ * The zod-free half of tasks (the API's `task` resource: a saga of tool
+ * calls, run by the `sagaTask` workflow): ids, the task query, tool naming,
+ * the compensation argument mapping (shared with the per-turn compensations
+ * of sessions) and the plain types of a task's state. Workflow code imports
+ * this at runtime; the API schemas are in `./schemas`.
  */
 import { defineQuery } from '@temporalio/workflow';
-import { MCP_TOOL_SEPARATOR } from './names';
-import type { TaskState } from './tasks';
+import { WORKFLOW_TYPES } from '../common/wire';
+import { MCP_TOOL_SEPARATOR } from '../mcp/wire';
 
 /**
  * The hub's name of a task tool: `"server/tool"` → `server__tool` (every
@@ -13,7 +15,7 @@ import type { TaskState } from './tasks';
  * `@hub/tools` does for names of at most 64 characters); a name without a
  * slash is a built-in tool and is used as is. Names whose qualified form
  * would exceed 64 characters (the hub then appends a hash) are refused by
- * {@link TaskToolNameSchema}.
+ * `TaskToolNameSchema` (`./schemas`).
  */
 export function taskToolName(tool: string): string {
   const slash = tool.indexOf('/');
@@ -22,7 +24,48 @@ export function taskToolName(tool: string): string {
 }
 
 export const TASK_EVENTS_TOPIC = 'events';
-export const SAGA_TASK_WORKFLOW_TYPE = 'sagaTask';
+
+/**
+ * The workflow type of a task.
+ * @deprecated Use `WORKFLOW_TYPES.task` (the one list).
+ */
+export const SAGA_TASK_WORKFLOW_TYPE = WORKFLOW_TYPES.task;
+
+/** Most steps in one task. */
+export const MAX_TASK_STEPS = 50;
+
+// ---- a task's state ----------------------------------------------------------------
+
+/**
+ * running: steps are running; completed: every step succeeded; failed: a step failed and there was nothing to undo;
+ * compensating: undoing completed steps; compensated: every needed compensation succeeded;
+ * compensation_failed: at least one compensation still failed after its retries (needs a human).
+ */
+export type TaskStatus = 'running' | 'completed' | 'failed' | 'compensating' | 'compensated' | 'compensation_failed';
+export type TaskStepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+/** not_needed: the step did not complete, nothing to undo; registered: will run if the task fails. */
+export type TaskCompensationStatus = 'not_needed' | 'registered' | 'running' | 'completed' | 'failed';
+
+export interface TaskStepState {
+  index: number;
+  tool: string;
+  status: TaskStepStatus;
+  /** The tool's result text (completed steps). */
+  result?: string;
+  error?: string;
+  compensation?: { tool: string; status: TaskCompensationStatus; result?: string; error?: string };
+}
+
+export interface TaskState {
+  id: string;
+  tenant: string;
+  status: TaskStatus;
+  steps: TaskStepState[];
+  /** Why the task did not complete (the failing step's error, or the cancellation). */
+  error?: string;
+  /** Whether the task was cancelled (`POST /v1/tasks/:id/cancel`). */
+  cancelled?: boolean;
+}
 
 export const taskStateQuery = defineQuery<TaskState>('taskState');
 

@@ -1,19 +1,35 @@
 /**
- * Contracts shared by the session workflow, its activities and the gateway.
- * Every type here is inferred from a zod schema; the gateway's OpenAPI
- * document is generated from the same schemas.
+ * Schemas of sessions: the API's shapes, the workflow input, what a run
+ * carries across continue-as-new, and the events of the session's stream.
+ * The gateway's OpenAPI document is generated from them. The shapes the
+ * session's messages carry are declared in `./wire` and checked below.
  */
 import { z } from 'zod';
-import { AgentProfileSchema, ChatMessageSchema, TokenUsageSchema, ToolCallSchema } from './agent';
-import { ResearchEventSchema } from './research';
+import { AgentProfileSchema, ChatMessageSchema, TokenUsageSchema } from '../agent/schemas';
+import type { Expect, Same } from '../common/schemas';
+import { ResearchEventSchema } from '../research/schemas';
+import {
+  sendMessageSchemas,
+  type ApprovalDecision,
+  type ApprovalUpdateInput,
+  type PendingApproval,
+  type SessionState,
+  type SessionStatus,
+  type Summary,
+  type TurnResult,
+  type TurnStatus,
+} from './wire';
+
+const sendMessage = sendMessageSchemas(z);
+/** Text sent by a user; the Update validator and the gateway both use this schema. */
+export const MessageTextSchema = sendMessage.messageText;
+export const SendMessageInputSchema = sendMessage.sendMessageInput;
 
 export const SessionStatusSchema = z
   .enum(['idle', 'running', 'awaiting_approval', 'closed'])
   .describe('idle: waiting for a message; running: a turn is in progress; awaiting_approval: a tool call waits for a human; closed: ended');
-export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
 export const TurnStatusSchema = z.enum(['completed', 'failed', 'interrupted', 'cancelled']);
-export type TurnStatus = z.infer<typeof TurnStatusSchema>;
 
 export const TurnResultSchema = z.object({
   turnId: z.string(),
@@ -22,7 +38,6 @@ export const TurnResultSchema = z.object({
   error: z.string().optional(),
   usage: TokenUsageSchema,
 });
-export type TurnResult = z.infer<typeof TurnResultSchema>;
 
 export const PendingApprovalSchema = z.object({
   approvalId: z.string(),
@@ -33,23 +48,19 @@ export const PendingApprovalSchema = z.object({
   requestedAt: z.string().describe('ISO time'),
   expiresAt: z.string().describe('ISO time; no decision by then counts as a denial'),
 });
-export type PendingApproval = z.infer<typeof PendingApprovalSchema>;
 
 export const ApprovalDecisionSchema = z.object({
   approve: z.boolean(),
   reason: z.string().max(2000).optional(),
 });
-export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
 export const ApprovalUpdateInputSchema = ApprovalDecisionSchema.extend({ approvalId: z.string().min(1) });
-export type ApprovalUpdateInput = z.infer<typeof ApprovalUpdateInputSchema>;
 
 export const SummarySchema = z.object({
   text: z.string(),
   /** How many messages (oldest first) the summary stands in for. */
   coveredMessages: z.number().int().nonnegative(),
 });
-export type Summary = z.infer<typeof SummarySchema>;
 
 export const SessionStateSchema = z.object({
   sessionId: z.string(),
@@ -70,7 +81,6 @@ export const SessionStateSchema = z.object({
   /** How many times the workflow has continued-as-new (history compactions). */
   generation: z.number().int().nonnegative(),
 });
-export type SessionState = z.infer<typeof SessionStateSchema>;
 
 export const SessionOptionsSchema = z.object({
   /** Idle time after which the session closes itself (ms). */
@@ -187,5 +197,13 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
 export type SessionEvent = z.infer<typeof SessionEventSchema>;
 export type SessionEventType = SessionEvent['type'];
 
-
-export { ToolCallSchema };
+type _Proofs = [
+  Expect<Same<z.infer<typeof SessionStatusSchema>, SessionStatus>>,
+  Expect<Same<z.infer<typeof TurnStatusSchema>, TurnStatus>>,
+  Expect<Same<z.infer<typeof TurnResultSchema>, TurnResult>>,
+  Expect<Same<z.infer<typeof PendingApprovalSchema>, PendingApproval>>,
+  Expect<Same<z.infer<typeof ApprovalDecisionSchema>, ApprovalDecision>>,
+  Expect<Same<z.infer<typeof ApprovalUpdateInputSchema>, ApprovalUpdateInput>>,
+  Expect<Same<z.infer<typeof SummarySchema>, Summary>>,
+  Expect<Same<z.infer<typeof SessionStateSchema>, SessionState>>,
+];

@@ -1,21 +1,29 @@
 /**
- * Research jobs: a question is planned into sub-questions, each researched by
- * a child agent workflow, and the findings are synthesised into one report
- * with provenance. Shapes of the API body, the workflow inputs and results,
- * the job state (query), its events, and the messages between the job, its
- * batch workflows and a session that started it.
- *
- * Workflow ids derive from the job id, so a retried spawn can never start a
- * second copy of the same work:
- *
- *   research/<tenant>/<id>                     the job
- *   research/<tenant>/<id>/agent/<i>           sub-agent i (up to 1,000 sub-tasks)
- *   research/<tenant>/<id>/batch/<b>           batch b (above 1,000 sub-tasks)
- *   research/<tenant>/<id>/batch/<b>/agent/<i> sub-agent i, run by batch b
+ * Schemas of research jobs: the API body, the job's input, and its state and
+ * events (the shapes in `./wire`, checked below). A question is planned into
+ * sub-questions, each researched by a child agent workflow, and the findings
+ * are synthesised into one report with provenance.
  */
 import { z } from 'zod';
-import { AgentProfileSchema, TokenUsageSchema } from './agent';
-import { RESEARCH_LIMITS, parseDurationMs } from './research-names';
+import { AgentProfileSchema, TokenUsageSchema } from '../agent/schemas';
+import type { Expect, Same } from '../common/schemas';
+import {
+  RESEARCH_LIMITS,
+  parseDurationMs,
+  researchPlanSchemas,
+  type AgentFinding,
+  type AgentOutcomeStatus,
+  type AgentStatus,
+  type Citation,
+  type ResearchAgentState,
+  type ResearchEvent,
+  type ResearchProgress,
+  type ResearchResult,
+  type ResearchState,
+  type ResearchStatus,
+  type SubTask,
+  type ToolUse,
+} from './wire';
 
 // ---- API -------------------------------------------------------------------
 
@@ -114,7 +122,6 @@ export const ResearchJobInputSchema = z.object({
 export type ResearchJobInput = z.infer<typeof ResearchJobInputSchema>;
 
 export const SubTaskSchema = z.object({ index: z.number().int().nonnegative(), question: z.string(), focus: z.string() });
-export type SubTask = z.infer<typeof SubTaskSchema>;
 
 export const ToolUseSchema = z.object({
   tool: z.string(),
@@ -138,7 +145,6 @@ export const AgentFindingSchema = z.object({
   /** The agent stopped early because it spent its per-agent token budget. */
   budgetExhausted: z.boolean().optional(),
 });
-export type AgentFinding = z.infer<typeof AgentFindingSchema>;
 
 // ---- job state (query) -----------------------------------------------------------
 
@@ -148,10 +154,8 @@ export const ResearchStatusSchema = z
     'planning: the planner is splitting the question; running: sub-agents are working; synthesizing: the report is being written; ' +
       'completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept',
   );
-export type ResearchStatus = z.infer<typeof ResearchStatusSchema>;
 
 export const AgentStatusSchema = z.enum(['pending', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped']);
-export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 
 export const ResearchAgentStateSchema = z.object({
   index: z.number().int().nonnegative(),
@@ -160,7 +164,6 @@ export const ResearchAgentStateSchema = z.object({
   error: z.string().optional(),
   totalTokens: z.number().int().nonnegative().optional(),
 });
-export type ResearchAgentState = z.infer<typeof ResearchAgentStateSchema>;
 
 export const ResearchProgressSchema = z.object({
   total: z.number().int().nonnegative(),
@@ -170,7 +173,6 @@ export const ResearchProgressSchema = z.object({
   failed: z.number().int().nonnegative().describe('failed, timed out, cancelled or skipped'),
   percent: z.number().min(0).max(100).describe('share of sub-agents that have finished, in percent'),
 });
-export type ResearchProgress = z.infer<typeof ResearchProgressSchema>;
 
 export const CitationSchema = z.object({
   ref: z.number().int().positive().describe('The [n] marker in the report'),
@@ -190,7 +192,6 @@ export const ResearchResultSchema = z.object({
   findingsOmitted: z.number().int().optional().describe('Successful findings left out of this answer to keep it within the payload limit (large jobs)'),
   failuresOmitted: z.number().int().optional().describe('Failures left out of this answer to keep it within the payload limit (large jobs)'),
 });
-export type ResearchResult = z.infer<typeof ResearchResultSchema>;
 
 export const ResearchStateSchema = z.object({
   id: z.string(),
@@ -210,7 +211,6 @@ export const ResearchStateSchema = z.object({
   createdAt: z.string(),
   finishedAt: z.string().optional(),
 });
-export type ResearchState = z.infer<typeof ResearchStateSchema>;
 
 /** Events on the job's durable stream (topic {@link RESEARCH_EVENTS_TOPIC}). */
 export const ResearchEventSchema = z.discriminatedUnion('type', [
@@ -231,5 +231,25 @@ export const ResearchEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('research.synthesizing'), findings: z.number().int() }),
   z.object({ type: z.literal('research.done'), status: ResearchStatusSchema, error: z.string().optional(), progress: ResearchProgressSchema }),
 ]);
-export type ResearchEvent = z.infer<typeof ResearchEventSchema>;
 
+// ---- the planner's plan --------------------------------------------------------
+
+const plan = researchPlanSchemas(z);
+export const ResearchPlanSchema = plan.plan;
+/** JSON Schema of the plan, for `response_format: {type: 'json_schema'}`. */
+export const researchPlanJsonSchema = plan.jsonSchema;
+
+type _Proofs = [
+  Expect<Same<z.infer<typeof SubTaskSchema>, SubTask>>,
+  Expect<Same<z.infer<typeof ToolUseSchema>, ToolUse>>,
+  Expect<Same<z.infer<typeof AgentOutcomeStatusSchema>, AgentOutcomeStatus>>,
+  Expect<Same<z.infer<typeof AgentFindingSchema>, AgentFinding>>,
+  Expect<Same<z.infer<typeof ResearchStatusSchema>, ResearchStatus>>,
+  Expect<Same<z.infer<typeof AgentStatusSchema>, AgentStatus>>,
+  Expect<Same<z.infer<typeof ResearchAgentStateSchema>, ResearchAgentState>>,
+  Expect<Same<z.infer<typeof ResearchProgressSchema>, ResearchProgress>>,
+  Expect<Same<z.infer<typeof CitationSchema>, Citation>>,
+  Expect<Same<z.infer<typeof ResearchResultSchema>, ResearchResult>>,
+  Expect<Same<z.infer<typeof ResearchStateSchema>, ResearchState>>,
+  Expect<Same<z.infer<typeof ResearchEventSchema>, ResearchEvent>>,
+];

@@ -1,13 +1,21 @@
 /**
- * Saga tasks: a list of tool calls run in order, each with an optional
- * compensation that is registered before its step runs and executed (in
- * reverse order, completed steps only) when a later step fails or the task is
- * cancelled. Shapes of the API body, the workflow input, its state and its
- * events, plus the pure helpers the workflow needs (tool naming, the
- * compensation argument mapping).
+ * Schemas of tasks: the API body (steps, each with an optional compensation
+ * that is registered before its step runs and executed, in reverse order and
+ * for completed steps only, when a later step fails or the task is
+ * cancelled), the workflow input, and the state and events (the shapes in
+ * `./wire`, checked below).
  */
 import { z } from 'zod';
-import { taskToolName } from './saga';
+import type { Expect, Same } from '../common/schemas';
+import {
+  MAX_TASK_STEPS,
+  taskToolName,
+  type TaskCompensationStatus,
+  type TaskState,
+  type TaskStatus,
+  type TaskStepState,
+  type TaskStepStatus,
+} from './wire';
 
 /** OpenAI's function-name rule, which every hub tool name follows. */
 const QUALIFIED_TOOL_RE = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -48,8 +56,6 @@ export const TaskStepSchema = z
   .strict();
 export type TaskStep = z.infer<typeof TaskStepSchema>;
 
-export const MAX_TASK_STEPS = 50;
-
 /** Body of `POST /v1/tasks`. */
 export const CreateTaskBodySchema = z
   .object({
@@ -70,15 +76,12 @@ export const TaskStatusSchema = z
       'compensating: undoing completed steps; compensated: every needed compensation succeeded; ' +
       'compensation_failed: at least one compensation still failed after its retries (needs a human)',
   );
-export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
 export const TaskStepStatusSchema = z.enum(['pending', 'running', 'completed', 'failed', 'skipped']);
-export type TaskStepStatus = z.infer<typeof TaskStepStatusSchema>;
 
 export const TaskCompensationStatusSchema = z
   .enum(['not_needed', 'registered', 'running', 'completed', 'failed'])
   .describe('not_needed: the step did not complete, nothing to undo; registered: will run if the task fails');
-export type TaskCompensationStatus = z.infer<typeof TaskCompensationStatusSchema>;
 
 export const TaskStepStateSchema = z.object({
   index: z.number().int().nonnegative(),
@@ -96,7 +99,6 @@ export const TaskStepStateSchema = z.object({
     })
     .optional(),
 });
-export type TaskStepState = z.infer<typeof TaskStepStateSchema>;
 
 export const TaskStateSchema = z.object({
   id: z.string(),
@@ -108,9 +110,8 @@ export const TaskStateSchema = z.object({
   /** Whether the task was cancelled (`POST /v1/tasks/:id/cancel`). */
   cancelled: z.boolean().optional(),
 });
-export type TaskState = z.infer<typeof TaskStateSchema>;
 
-/** Events on the task's durable stream (topic {@link TASK_EVENTS_TOPIC}). */
+/** Events on the task's durable stream (topic `TASK_EVENTS_TOPIC`). */
 export const TaskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('step.started'), index: z.number().int(), tool: z.string() }),
   z.object({ type: z.literal('step.completed'), index: z.number().int(), result: z.string() }),
@@ -124,3 +125,10 @@ export const TaskEventSchema = z.discriminatedUnion('type', [
 ]);
 export type TaskEvent = z.infer<typeof TaskEventSchema>;
 
+type _Proofs = [
+  Expect<Same<z.infer<typeof TaskStatusSchema>, TaskStatus>>,
+  Expect<Same<z.infer<typeof TaskStepStatusSchema>, TaskStepStatus>>,
+  Expect<Same<z.infer<typeof TaskCompensationStatusSchema>, TaskCompensationStatus>>,
+  Expect<Same<z.infer<typeof TaskStepStateSchema>, TaskStepState>>,
+  Expect<Same<z.infer<typeof TaskStateSchema>, TaskState>>,
+];

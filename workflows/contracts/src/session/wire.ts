@@ -1,0 +1,129 @@
+/**
+ * The zod-free half of sessions: ids, defaults, the event-stream topic, the
+ * Temporal messages of the session workflow and the plain types they carry.
+ * Workflow code imports this at runtime; the API schemas of the same shapes
+ * are in `./schemas`.
+ *
+ * `sendMessageSchemas` is the one schema the session workflow validates with
+ * (its `sendMessage` Update validator): it is written here as a function of
+ * zod, so this module stays free of zod at runtime and the workflow builds it
+ * only when it needs it.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { ChatMessage, TokenUsage } from '../agent/wire';
+import { LIMITS, type ZodBuilders } from '../common/wire';
+
+export const DEFAULTS = {
+  idleTimeoutMs: 24 * 60 * 60 * 1000,
+  approvalTimeoutMs: 15 * 60 * 1000,
+  maxTurnsPerRun: 50,
+  agent: 'assistant',
+} as const;
+
+export const SESSION_ID_RE = /^[a-zA-Z0-9_-]{1,128}$/;
+
+/** Session workflow ids embed the tenant so tenants can never address each other's sessions. */
+export function sessionWorkflowId(tenant: string, sessionId: string): string {
+  return `session/${tenant}/${sessionId}`;
+}
+export function sessionWorkflowIdPrefix(tenant: string): string {
+  return `session/${tenant}/`;
+}
+export function parseSessionWorkflowId(workflowId: string): { tenant: string; sessionId: string } | undefined {
+  const m = /^session\/([^/]+)\/([^/]+)$/.exec(workflowId);
+  return m ? { tenant: m[1]!, sessionId: m[2]! } : undefined;
+}
+
+/** Topic of the session's durable event stream. */
+export const SESSION_EVENTS_TOPIC = 'events';
+
+// ---- what a user sends ---------------------------------------------------------
+
+/** The schemas of what a user sends, built with the zod the caller passes (`./schemas` and the workflow's validator). */
+export function sendMessageSchemas(zod: ZodBuilders) {
+  /** Text sent by a user; the Update validator and the gateway both use this schema. */
+  const messageText = zod
+    .string()
+    .refine((s) => s.trim().length > 0, { message: 'message text must not be empty' })
+    .refine((s) => s.length <= LIMITS.maxMessageChars, {
+      message: `message text must be at most ${LIMITS.maxMessageChars} characters`,
+    });
+  const sendMessageInput = zod.object({
+    text: messageText,
+    /** Cancel the running turn (if any) and answer this message next. */
+    interrupt: zod.boolean().optional(),
+  });
+  return { messageText, sendMessageInput };
+}
+export type SendMessageInput = z.infer<ReturnType<typeof sendMessageSchemas>['sendMessageInput']>;
+
+// ---- the types the session's messages carry ----------------------------------------
+
+export type SessionStatus = 'idle' | 'running' | 'awaiting_approval' | 'closed';
+export type TurnStatus = 'completed' | 'failed' | 'interrupted' | 'cancelled';
+
+export interface TurnResult {
+  turnId: string;
+  status: TurnStatus;
+  reply?: string;
+  error?: string;
+  usage: TokenUsage;
+}
+
+export interface PendingApproval {
+  approvalId: string;
+  turnId: string;
+  toolCallId: string;
+  tool: string;
+  /** JSON-encoded arguments the model wants to call the tool with. */
+  arguments: string;
+  /** ISO time. */
+  requestedAt: string;
+  /** ISO time; no decision by then counts as a denial. */
+  expiresAt: string;
+}
+
+export interface ApprovalDecision {
+  approve: boolean;
+  reason?: string;
+}
+export interface ApprovalUpdateInput extends ApprovalDecision {
+  approvalId: string;
+}
+
+export interface Summary {
+  text: string;
+  /** How many messages (oldest first) the summary stands in for. */
+  coveredMessages: number;
+}
+
+export interface SessionState {
+  sessionId: string;
+  tenant: string;
+  agent: string;
+  status: SessionStatus;
+  /** Conversation in order (system prompt excluded). */
+  messages: ChatMessage[];
+  /** Older messages folded into a summary when the history was compacted. */
+  summary?: Summary;
+  pendingApprovals: PendingApproval[];
+  usage: TokenUsage;
+  turns: number;
+  /** Messages waiting for the running turn to end. */
+  queued: number;
+  createdAt: string;
+  lastActivityAt: string;
+  closedReason?: string;
+  /** How many times the workflow has continued-as-new (history compactions). */
+  generation: number;
+}
+
+// ---- Temporal messages of the session workflow ------------------------------------
+
+export const sendMessageUpdate = defineUpdate<TurnResult, [SendMessageInput]>('sendMessage');
+export const approveToolUpdate = defineUpdate<{ accepted: true }, [ApprovalUpdateInput]>('approveTool');
+export const closeSessionUpdate = defineUpdate<SessionState, [{ reason?: string }]>('closeSession');
+export const sessionStateQuery = defineQuery<SessionState>('sessionState');
+/** Fire-and-forget form of close, for callers that cannot wait. */
+export const closeSessionSignal = defineSignal<[{ reason?: string }]>('closeSessionSignal');
