@@ -5,5 +5,5 @@
  */
 export { agentSession } from './session';
 export { mcpRegistry } from './mcp-registry';
-export { sagaTask } from './saga-task';
+export { sagaTask } from './task';
 export { researchJob, researchBatch, researchAgent } from './research';

@@ -232,7 +232,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     lastActivityAt = nowIso();
     messages.push({ role: 'user', content: item.text, turnId: item.turnId });
     events.publish({ type: 'turn.started', turnId: item.turnId, text: item.text });
-    const compensations = new TurnCompensations(events);
+    const compensations = new TurnCompensations(events, sessionId);
     const research = researchToolFor({
       sessionWorkflowId: workflowInfo().workflowId,
       sessionId,
@@ -268,7 +268,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     } catch (err) {
       closeOpenToolCalls(messages, item.turnId, isCancellation(err) ? 'cancelled: the turn was interrupted' : 'not run: the turn failed');
       // Side effects of the failed turn with a declared compensation are undone (last first).
-      const rolledBack = describeRollback(await compensations.rollback(sessionId));
+      const rolledBack = describeRollback(await compensations.rollback());
       const withRollback = (text: string) => (rolledBack ? `${text}; ${rolledBack}` : text);
       if (isCancellation(err)) {
         const why = closeReason ? 'cancelled' : 'interrupted';

@@ -1,49 +1,48 @@
 /**
- * Compensations of a session turn: tools whose hub config declares a
- * compensation (`compensations` in hub.config.json) are undone when the turn
- * that called them fails or is cancelled, the saga way:
+ * Turn compensations: tools whose hub config declares a compensation
+ * (`compensations` in hub.config.json) are undone when the session turn that
+ * called them fails or is cancelled, on the saga engine of
+ * `./compensation-stack`:
  *
- * - the compensation is registered (state and event) BEFORE the tool runs;
- * - it becomes due only once the tool call completed successfully (a failed
- *   or cancelled call has nothing to undo);
+ * - the compensation is registered (and announced) BEFORE the tool runs;
+ * - it becomes due only once the tool call completed successfully;
  * - on rollback, due compensations run in reverse order, each as its own
- *   `executeTool` activity with id `<turnId>/compensate/<toolCallId>` (its
- *   own idempotency key) and the tool retry policy, in a non-cancellable
- *   scope; one that still fails is reported, never dropped, and the others
- *   still run.
+ *   `executeTool` activity with id `<turnId>/compensate/<toolCallId>` and the
+ *   tool retry policy; one that still fails is reported, never dropped.
  */
-import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { WorkflowTopicHandle } from '@temporalio/workflow-streams/workflow';
 import { resolveCompensationArgs } from '@hub/contracts/task/wire';
-import type { SessionActivities, SessionEvent, ToolCall, ToolSpec } from '@hub/contracts';
+import type { SessionEvent, ToolCall, ToolSpec } from '@hub/contracts';
 import { toolActivityOptions } from './activity-options';
-import { describeFailure } from './util';
+import { CompensationStack, type Compensation, type StackEntry } from './compensation-stack';
 
-interface Entry {
+interface TurnCompensation extends Compensation {
   turnId: string;
   toolCallId: string;
+  /** The tool whose call it undoes. */
   tool: string;
-  compensation: NonNullable<ToolSpec['compensation']>;
-  args: Record<string, unknown>;
-  /** The tool call's result, once it completed successfully. */
-  result?: string;
 }
+
+/** A registered compensation, to mark its call completed. */
+export type TurnCompensationEntry = StackEntry<TurnCompensation>;
 
 export interface RollbackOutcome {
   undone: number;
   failed: Array<{ tool: string; error: string }>;
 }
 
-const compensate = (activityId: string) => proxyActivities<SessionActivities>({ ...toolActivityOptions, activityId }).executeTool;
-
 export class TurnCompensations {
-  private readonly entries: Entry[] = [];
+  private readonly stack = new CompensationStack<TurnCompensation>(toolActivityOptions);
 
-  constructor(private readonly events: WorkflowTopicHandle<SessionEvent>) {}
+  constructor(
+    private readonly events: WorkflowTopicHandle<SessionEvent>,
+    private readonly sessionId: string,
+  ) {}
 
   /** Before the call: remember how to undo it. Returns undefined for tools without a compensation. */
-  register(turnId: string, call: ToolCall, spec: ToolSpec): Entry | undefined {
-    if (!spec.compensation) return undefined;
+  register(turnId: string, call: ToolCall, spec: ToolSpec): TurnCompensationEntry | undefined {
+    const compensation = spec.compensation;
+    if (!compensation) return undefined;
     let args: Record<string, unknown> = {};
     try {
       const parsed: unknown = JSON.parse(call.arguments);
@@ -51,53 +50,41 @@ export class TurnCompensations {
     } catch {
       // The tool will refuse the arguments; nothing will be due.
     }
-    const entry: Entry = { turnId, toolCallId: call.id, tool: call.name, compensation: spec.compensation, args };
-    this.entries.push(entry);
-    this.events.publish({ type: 'compensation.registered', turnId, toolCallId: call.id, tool: call.name, compensationTool: spec.compensation.tool });
+    const entry = this.stack.push({
+      activityId: `${turnId}/compensate/${call.id}`,
+      turnId,
+      toolCallId: call.id,
+      tool: call.name,
+      request: (result) => ({
+        name: compensation.tool,
+        arguments: JSON.stringify(resolveCompensationArgs(compensation.args, { args, result })),
+        sessionId: this.sessionId,
+        turnId,
+        toolCallId: call.id,
+      }),
+    });
+    this.events.publish({ type: 'compensation.registered', turnId, toolCallId: call.id, tool: call.name, compensationTool: compensation.tool });
     return entry;
   }
 
   /** After a successful call: its compensation is due if the turn fails. */
-  completed(entry: Entry, result: string): void {
-    entry.result = result;
-  }
-
-  /** Forget everything (the turn completed: its effects stand). */
-  clear(): void {
-    this.entries.length = 0;
+  completed(entry: TurnCompensationEntry, result: string): void {
+    this.stack.done(entry, result);
   }
 
   /** Undo the completed calls of the turn, last first. */
-  async rollback(sessionId: string): Promise<RollbackOutcome> {
-    const due = this.entries.filter((e) => e.result !== undefined).reverse();
-    this.clear();
+  async rollback(): Promise<RollbackOutcome> {
     const outcome: RollbackOutcome = { undone: 0, failed: [] };
-    await CancellationScope.nonCancellable(async () => {
-      for (const e of due) {
-        let error: string | undefined;
-        let result = '';
-        try {
-          const args = resolveCompensationArgs(e.compensation.args, { args: e.args, result: e.result! });
-          const r = await compensate(`${e.turnId}/compensate/${e.toolCallId}`)({
-            name: e.compensation.tool,
-            arguments: JSON.stringify(args),
-            sessionId,
-            turnId: e.turnId,
-            toolCallId: e.toolCallId,
-          });
-          if (r.ok) result = r.content;
-          else error = r.content;
-        } catch (err) {
-          error = describeFailure(err);
-        }
-        if (error === undefined) {
+    await this.stack.unwind({
+      finished: ({ turnId, toolCallId, tool }, r) => {
+        if (r.ok) {
           outcome.undone += 1;
-          this.events.publish({ type: 'compensation.completed', turnId: e.turnId, toolCallId: e.toolCallId, tool: e.tool, result });
+          this.events.publish({ type: 'compensation.completed', turnId, toolCallId, tool, result: r.result });
         } else {
-          outcome.failed.push({ tool: e.tool, error });
-          this.events.publish({ type: 'compensation.failed', turnId: e.turnId, toolCallId: e.toolCallId, tool: e.tool, error });
+          outcome.failed.push({ tool, error: r.error });
+          this.events.publish({ type: 'compensation.failed', turnId, toolCallId, tool, error: r.error });
         }
-      }
+      },
     });
     return outcome;
   }

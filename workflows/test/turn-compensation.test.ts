@@ -16,12 +16,12 @@ import {
   type SessionWorkflowInput,
   type TurnResult,
 } from '@hub/contracts';
-import { eventually, startSagaHarness, type SagaHarness } from './saga-harness';
+import { eventually, startCompensationHarness, type CompensationHarness } from './compensation-harness';
 import { testProfile } from './harness';
 
-let h: SagaHarness;
+let h: CompensationHarness;
 beforeAll(async () => {
-  h = await startSagaHarness();
+  h = await startCompensationHarness();
 });
 afterAll(async () => {
   await h?.close();

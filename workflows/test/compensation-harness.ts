@@ -1,6 +1,7 @@
 /**
- * Test harness for saga tasks: a real worker running `sagaTask` with the real
- * `executeTool` activity, whose registry holds the built-in tools and the
+ * Test harness for compensations (tasks and turn compensations): a real
+ * worker running the hub's workflows with the real `executeTool` activity,
+ * whose registry holds the built-in tools and the
  * first-party bookings MCP server (a real stdio process writing a real file).
  * The bookings server's environment can be changed between tests; the
  * connection manager restarts the server when its config changes.
@@ -37,7 +38,7 @@ export const BOOKING_COMPENSATIONS = {
   'bookings/create_booking': { tool: 'bookings/cancel_booking', args: { bookingId: '$result.bookingId' } },
 };
 
-export interface SagaHarness {
+export interface CompensationHarness {
   client: Client;
   taskQueue: string;
   bookingsFile: string;
@@ -65,7 +66,7 @@ export function bookingsServer(bookingsFile: string, env: Record<string, string>
   };
 }
 
-export async function startSagaHarness(): Promise<SagaHarness> {
+export async function startCompensationHarness(): Promise<CompensationHarness> {
   const address = testTemporalAddress();
   const dir = mkdtempSync(join(tmpdir(), 'hub-bookings-'));
   const bookingsFile = join(dir, 'bookings.json');

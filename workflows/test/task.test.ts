@@ -1,5 +1,5 @@
 /**
- * Saga tasks against the real Temporal dev server, the real `executeTool`
+ * Tasks (the `sagaTask` workflow) against the real Temporal dev server, the real `executeTool`
  * activity and the real bookings MCP server (side effects counted in its file).
  */
 import { randomUUID } from 'node:crypto';
@@ -8,11 +8,11 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { CancelledFailure } from '@temporalio/common';
 import { TASK_EVENTS_TOPIC, type TaskEvent, type TaskState, type TaskStep } from '@hub/contracts';
-import { eventually, startSagaHarness, type SagaHarness } from './saga-harness';
+import { eventually, startCompensationHarness, type CompensationHarness } from './compensation-harness';
 
-let h: SagaHarness;
+let h: CompensationHarness;
 beforeAll(async () => {
-  h = await startSagaHarness();
+  h = await startCompensationHarness();
 });
 afterAll(async () => {
   await h?.close();

@@ -1,5 +1,8 @@
 /**
- * `sagaTask`: a saga of tool calls (see `task/schemas.ts` in contracts).
+ * Tasks (the API's `task` resource): a saga of tool calls, on the saga engine
+ * of `./compensation-stack`. The workflow function is exported as `sagaTask`
+ * (`WORKFLOW_TYPES.task`): that name is the workflow type recorded in every
+ * task's history, so it stays even though the resource is called "task".
  *
  * - Steps run in order, each as the `executeTool` activity with activity id
  *   `step/<index>` (idempotency key `<workflowId>/step/<index>`).
@@ -32,6 +35,7 @@ import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
 import { resolveCompensationArgs, TASK_EVENTS_TOPIC, taskStateQuery, taskToolName } from '@hub/contracts/task/wire';
 import type { SessionActivities, TaskEvent, TaskState, TaskStatus, TaskWorkflowInput, ToolResult } from '@hub/contracts';
 import { toolActivityOptions } from './activity-options';
+import { CompensationStack, type Compensation } from './compensation-stack';
 import { describeFailure } from './util';
 
 /** Steps: the session's tool policy; wait for a cancelled call to settle so a step that completed anyway is compensated. */
@@ -48,13 +52,17 @@ export const TASK_STREAM_LINGER = '2 seconds';
 
 const stepActivity = (index: number) =>
   proxyActivities<SessionActivities>({ ...taskStepActivityOptions, activityId: `step/${index}` }).executeTool;
-const compensationActivity = (index: number) =>
-  proxyActivities<SessionActivities>({ ...taskCompensationActivityOptions, activityId: `compensate/${index}` }).executeTool;
+
+interface StepCompensation extends Compensation {
+  index: number;
+  tool: string;
+}
 
 export async function sagaTask(input: TaskWorkflowInput): Promise<TaskState> {
   const workflowId = workflowInfo().workflowId;
   const stream = new WorkflowStream();
   const events = stream.topic<TaskEvent>(TASK_EVENTS_TOPIC);
+  const compensations = new CompensationStack<StepCompensation>(taskCompensationActivityOptions);
 
   const state: TaskState = {
     id: input.id,
@@ -90,9 +98,19 @@ export async function sagaTask(input: TaskWorkflowInput): Promise<TaskState> {
       failure = 'cancelled';
       break;
     }
-    if (step.compensate && st.compensation) {
-      st.compensation.status = 'registered';
-      events.publish({ type: 'compensation.registered', index, tool: step.compensate.tool });
+    const undo = step.compensate;
+    const registered =
+      undo && st.compensation
+        ? compensations.push({
+            index,
+            tool: undo.tool,
+            activityId: `compensate/${index}`,
+            request: (result) => call(undo.tool, resolveCompensationArgs(undo.args, { args: step.args, result })),
+          })
+        : undefined;
+    if (registered) {
+      st.compensation!.status = 'registered';
+      events.publish({ type: 'compensation.registered', index, tool: undo!.tool });
     }
     st.status = 'running';
     events.publish({ type: 'step.started', index, tool: step.tool });
@@ -119,6 +137,7 @@ export async function sagaTask(input: TaskWorkflowInput): Promise<TaskState> {
     }
     st.status = 'completed';
     st.result = result.content;
+    if (registered) compensations.done(registered, result.content);
     events.publish({ type: 'step.completed', index, result: result.content });
   }
 
@@ -136,37 +155,29 @@ export async function sagaTask(input: TaskWorkflowInput): Promise<TaskState> {
   if (cancelled) state.cancelled = true;
 
   // ---- backward: compensate the completed steps, last first ----
-  const toUndo = state.steps.filter((s) => s.status === 'completed' && s.compensation?.status === 'registered').reverse();
-  if (toUndo.length === 0) {
+  if (compensations.due().length === 0) {
     setStatus(cancelled ? 'compensated' : 'failed', failure);
   } else {
     setStatus('compensating', failure);
     let allOk = true;
-    await CancellationScope.nonCancellable(async () => {
-      for (const st of toUndo) {
-        const comp = st.compensation!;
-        const spec = input.steps[st.index]!.compensate!;
-        comp.status = 'running';
-        events.publish({ type: 'compensation.started', index: st.index, tool: spec.tool });
-        let error: string | undefined;
-        try {
-          const args = resolveCompensationArgs(spec.args, { args: input.steps[st.index]!.args, result: st.result ?? '' });
-          const r = await compensationActivity(st.index)(call(spec.tool, args));
-          if (r.ok) comp.result = r.content;
-          else error = r.content;
-        } catch (err) {
-          error = describeFailure(err);
-        }
-        if (error === undefined) {
+    await compensations.unwind({
+      starting: ({ index, tool }) => {
+        state.steps[index]!.compensation!.status = 'running';
+        events.publish({ type: 'compensation.started', index, tool });
+      },
+      finished: ({ index }, r) => {
+        const comp = state.steps[index]!.compensation!;
+        if (r.ok) {
           comp.status = 'completed';
-          events.publish({ type: 'compensation.completed', index: st.index, result: comp.result ?? '' });
+          comp.result = r.result;
+          events.publish({ type: 'compensation.completed', index, result: r.result });
         } else {
           allOk = false;
           comp.status = 'failed';
-          comp.error = error;
-          events.publish({ type: 'compensation.failed', index: st.index, error });
+          comp.error = r.error;
+          events.publish({ type: 'compensation.failed', index, error: r.error });
         }
-      }
+      },
     });
     setStatus(allOk ? 'compensated' : 'compensation_failed');
   }
