@@ -1,12 +1,11 @@
 /**
  * The zod-free half of tasks (the API's `task` resource: a saga of tool
- * calls, run by the `sagaTask` workflow): ids, the task query, tool naming,
+ * calls, run by the `sagaTask` workflow, `WORKFLOW_TYPES.task`): ids, the task query, tool naming,
  * the compensation argument mapping (shared with the per-turn compensations
  * of sessions) and the plain types of a task's state. Workflow code imports
  * this at runtime; the API schemas are in `./schemas`.
  */
 import { defineQuery } from '@temporalio/workflow';
-import { WORKFLOW_TYPES } from '../common/wire';
 import { MCP_TOOL_SEPARATOR } from '../mcp/wire';
 
 /**
@@ -24,12 +23,6 @@ export function taskToolName(tool: string): string {
 }
 
 export const TASK_EVENTS_TOPIC = 'events';
-
-/**
- * The workflow type of a task.
- * @deprecated Use `WORKFLOW_TYPES.task` (the one list).
- */
-export const SAGA_TASK_WORKFLOW_TYPE = WORKFLOW_TYPES.task;
 
 /** Most steps in one task. */
 export const MAX_TASK_STEPS = 50;
