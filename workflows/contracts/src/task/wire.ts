@@ -1,9 +1,9 @@
 /**
  * The zod-free half of tasks (the API's `task` resource: a saga of tool
- * calls, run by the `sagaTask` workflow, `WORKFLOW_TYPES.task`): ids, the task query, tool naming,
- * the compensation argument mapping (shared with the per-turn compensations
- * of sessions) and the plain types of a task's state. Workflow code imports
- * this at runtime; the API schemas are in `./schemas`.
+ * calls, run by the `sagaTask` workflow, `WORKFLOW_TYPES.task`): ids, the
+ * task query, tool naming, the compensation argument mapping (shared with
+ * the turn compensations of sessions) and the plain types of a task's state.
+ * Workflow code imports this at runtime; the API schemas are in `./schemas`.
  */
 import { defineQuery } from '@temporalio/workflow';
 import { MCP_TOOL_SEPARATOR } from '../mcp/wire';
