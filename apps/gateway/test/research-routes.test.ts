@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Connection } from '@temporalio/client';
-import { RESEARCH_WORKFLOW_TYPES, researchWorkflowId, type ResearchJobInput } from '@hub/contracts';
+import { WORKFLOW_TYPES, researchWorkflowId, type ResearchJobInput } from '@hub/contracts';
 import { connectTestClient, json, makeApp, makeStubApp, offlineServices } from './helpers';
 
 let client: Client;
@@ -43,7 +43,7 @@ describe('/v1/research', () => {
     const handle = client.workflow.getHandle(researchWorkflowId('default', id));
     try {
       const desc = await handle.describe();
-      expect(desc.type).toBe(RESEARCH_WORKFLOW_TYPES.job);
+      expect(desc.type).toBe(WORKFLOW_TYPES.researchJob);
       const history = await handle.fetchHistory();
       const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
       const { payloadConverter } = client.options.loadedDataConverter;

@@ -28,7 +28,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { getProfile } from '@hub/agents';
 import {
   RESEARCH_LIMITS,
-  RESEARCH_WORKFLOW_TYPES,
+  WORKFLOW_TYPES,
   researchAgentWorkflowId,
   researchWorkflowId,
   type AgentProfile,
@@ -203,7 +203,7 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
       concurrency: opts.concurrency,
       createdAt: new Date(startedAt).toISOString(),
     };
-    const handle = await client.workflow.start(RESEARCH_WORKFLOW_TYPES.job, { workflowId, taskQueue: hubQueue, args: [input] });
+    const handle = await client.workflow.start(WORKFLOW_TYPES.researchJob, { workflowId, taskQueue: hubQueue, args: [input] });
     const state = await withTimeout(handle.result() as Promise<ResearchState>, `hub job ${workflowId}`, () => handle.terminate('bench timeout'));
     const wallMs = performance.now() - t0;
     if (state.status !== 'completed' || state.progress.succeeded !== n) {

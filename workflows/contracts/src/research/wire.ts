@@ -16,7 +16,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { AgentProfile, TokenUsage } from '../agent/wire';
-import { type ZodBuilders, WORKFLOW_TYPES } from '../common/wire';
+import type { ZodBuilders } from '../common/wire';
 
 export const RESEARCH_LIMITS = {
   /** Most sub-agents one job may ask for. */
@@ -53,16 +53,6 @@ export function parseDurationMs(text: string): number | undefined {
 }
 
 export const RESEARCH_EVENTS_TOPIC = 'events';
-
-/**
- * The research workflow types by role.
- * @deprecated Use `WORKFLOW_TYPES.researchJob` / `.researchBatch` / `.researchAgent` (the one list).
- */
-export const RESEARCH_WORKFLOW_TYPES = {
-  job: WORKFLOW_TYPES.researchJob,
-  batch: WORKFLOW_TYPES.researchBatch,
-  agent: WORKFLOW_TYPES.researchAgent,
-} as const;
 
 export function researchWorkflowId(tenant: string, id: string): string {
   return `research/${tenant}/${id}`;
