@@ -11,7 +11,24 @@ export {
   type TemporalConfig,
   type TemporalTlsConfig,
 } from './config';
-export { connectTemporal, connectionOptions, type TemporalClientHandle, type TemporalConnectionOptions } from './temporal-connection';
+export {
+  connectTemporal,
+  connectionOptions,
+  type ConnectTemporalOptions,
+  type TemporalClientHandle,
+  type TemporalConnectionOptions,
+} from './temporal-connection';
+export {
+  ENCRYPTED_ENCODING,
+  EncryptionCodec,
+  METADATA_KEY_ID,
+  PAYLOAD_KEYS_ENV,
+  describePayloadEncryption,
+  hubDataConverter,
+  loadPayloadCodec,
+  parsePayloadKeys,
+  type PayloadKey,
+} from './codec';
 export { hubConfigPath, loadHubConfig, parseHubConfig } from './hub-config';
 export { stopOnSignals, type StopOnSignalsOptions } from './shutdown';
 export {

@@ -1,4 +1,6 @@
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { hubDataConverter, loadPayloadCodec } from './codec';
 import { loadTemporalConfig, type TemporalConfig } from './config';
 
 /** Connection settings accepted by both `Connection.connect` (client) and `NativeConnection.connect` (worker). */
@@ -24,18 +26,30 @@ export interface TemporalClientHandle {
   close(): Promise<void>;
 }
 
+export interface ConnectTemporalOptions {
+  connectTimeoutMs?: number;
+  /**
+   * The client's data converter. Default: the hub's (payloads encrypted with the keys of HUB_PAYLOAD_KEYS
+   * in `env`; the SDK default when none are set), so every client the hub creates reads and writes what the
+   * worker does.
+   */
+  dataConverter?: DataConverter;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Connects a Temporal client (eagerly, so a bad address fails here rather than on first use).
  * Defaults to the configuration from the environment.
  */
 export async function connectTemporal(
   cfg: Pick<TemporalConfig, 'address' | 'tls' | 'apiKey' | 'namespace'> = loadTemporalConfig(),
-  opts: { connectTimeoutMs?: number } = {},
+  opts: ConnectTemporalOptions = {},
 ): Promise<TemporalClientHandle> {
+  const dataConverter = opts.dataConverter ?? hubDataConverter(loadPayloadCodec(opts.env ?? process.env));
   const connection = await Connection.connect({
     ...connectionOptions(cfg),
     ...(opts.connectTimeoutMs !== undefined ? { connectTimeout: opts.connectTimeoutMs } : {}),
   });
-  const client = new Client({ connection, namespace: cfg.namespace });
+  const client = new Client({ connection, namespace: cfg.namespace, ...(dataConverter ? { dataConverter } : {}) });
   return { connection, client, close: () => connection.close() };
 }
