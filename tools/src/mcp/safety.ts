@@ -113,10 +113,53 @@ export class PrivateHostAllowlist {
   }
 }
 
-/** The ipaddr.js range of an address ('unicast' = public), or 'invalid'. */
+/** The IPv4 address in bits `from`..`from+32` of an IPv6 address (`xor`: Teredo's obfuscated client address). */
+function embeddedV4(ip: ipaddr.IPv6, from: number, xor = 0): ipaddr.IPv4 {
+  const bytes = ip.toByteArray();
+  const at = from / 8;
+  return new ipaddr.IPv4(bytes.slice(at, at + 4).map((b) => b ^ xor));
+}
+
+/**
+ * IPv6 ranges that carry an IPv4 address (where it sits): the address is
+ * judged by its IPv4 too. IPv4-mapped (::ffff:0:0/96) never gets here
+ * (`parseIp` turns it into the IPv4 itself).
+ */
+function ipv4Inside(ip: ipaddr.IPv6): { how: string; v4: ipaddr.IPv4 } | undefined {
+  const parts = ip.parts;
+  switch (ip.range()) {
+    case 'rfc6145': // ::ffff:0:a.b.c.d (IPv4-translated)
+    case 'rfc6052': // 64:ff9b::a.b.c.d, 64:ff9b:1::/48 (NAT64)
+      return { how: ip.range() === 'rfc6145' ? 'IPv4-translated' : 'NAT64', v4: embeddedV4(ip, 96) };
+    case '6to4': // 2002:aabb:ccdd::/48
+      return { how: '6to4', v4: embeddedV4(ip, 16) };
+    case 'teredo': // 2001:0:<server>:<flags>:<port>:<client xor ffffffff>
+      return { how: 'Teredo', v4: embeddedV4(ip, 96, 0xff) };
+    default:
+      // ::a.b.c.d (IPv4-compatible, deprecated by RFC 4291) is 'unicast' for ipaddr.js.
+      if (ip.range() === 'unicast' && parts.slice(0, 6).every((p) => p === 0)) return { how: 'IPv4-compatible', v4: embeddedV4(ip, 96) };
+      return undefined;
+  }
+}
+
+/**
+ * The ipaddr.js range of an address ('unicast' = public), or 'invalid'.
+ * IPv6 forms that embed an IPv4 address (IPv4-compatible `::7f00:1`,
+ * IPv4-translated, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`, Teredo) are never
+ * 'unicast': they are named after the embedding and the IPv4 inside, e.g.
+ * `IPv4-compatible ::127.0.0.1 (loopback)`. The rest of `::/8` is reserved
+ * (RFC 4291) and refused as 'reserved'.
+ */
 export function addressRange(address: string): string {
   const ip = parseIp(address);
-  return ip ? ip.range() : 'invalid';
+  if (!ip) return 'invalid';
+  const range = ip.range();
+  if (ip.kind() !== 'ipv6') return range;
+  const v6 = ip as ipaddr.IPv6;
+  const inside = ipv4Inside(v6);
+  if (inside) return `${inside.how} ${inside.v4.toString()} (${inside.v4.range()})`;
+  if (range === 'unicast' && v6.parts[0]! < 0x100) return 'reserved';
+  return range;
 }
 
 /**
