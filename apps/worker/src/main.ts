@@ -4,7 +4,15 @@
  * lets running tasks finish (up to the grace time) and exits.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { connectionOptions, createLogger, loadHubConfig, loadTemporalConfig } from '@hub/runtime';
+import {
+  connectionOptions,
+  createLogger,
+  describePayloadEncryption,
+  hubDataConverter,
+  loadHubConfig,
+  loadPayloadCodec,
+  loadTemporalConfig,
+} from '@hub/runtime';
 import { createHubActivities, createHubWorker } from './worker';
 
 const HELP = `Usage: npm run worker
@@ -19,6 +27,10 @@ Environment:
   HUB_CONFIG            hub config file with mcpServers (default <repo>/hub.config.json)
   OPENAI_BASE_URL, OPENAI_API_KEY, HUB_MODEL   the OpenAI-compatible model endpoint
   HUB_WORKER_SHUTDOWN_GRACE_MS  how long shutdown waits for running activities (default 30000)
+  HUB_PAYLOAD_KEYS      payload encryption keys "k2:<base64 32 bytes>,k1:<...>" (first encrypts, all
+                        decrypt); unset: payloads are stored in Temporal unencrypted
+  HUB_WORKER_STICKY_TIMEOUT_MS  how long a session waits for this worker before any worker takes it
+                        (sticky queue schedule-to-start timeout, default 2000)
 `;
 
 async function main(): Promise<void> {
@@ -29,6 +41,8 @@ async function main(): Promise<void> {
   const log = createLogger('worker');
   const cfg = loadTemporalConfig();
   const hubConfig = loadHubConfig();
+  const codec = loadPayloadCodec(process.env);
+  const sticky = process.env.HUB_WORKER_STICKY_TIMEOUT_MS?.trim();
   const connection = await NativeConnection.connect(connectionOptions(cfg));
   const hub = createHubActivities({ hubConfig, taskQueue: cfg.taskQueue });
   const worker = await createHubWorker({
@@ -37,7 +51,11 @@ async function main(): Promise<void> {
     taskQueue: cfg.taskQueue,
     activities: hub.activities,
     shutdownGraceTime: Number(process.env.HUB_WORKER_SHUTDOWN_GRACE_MS ?? 30_000),
+    dataConverter: hubDataConverter(codec),
+    ...(sticky ? { stickyQueueScheduleToStartTimeout: Number(sticky) } : {}),
   });
+  if (codec) log.info('payload encryption on', { encryption: describePayloadEncryption(codec) });
+  else log.warn('payload encryption off', { encryption: describePayloadEncryption(codec) });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

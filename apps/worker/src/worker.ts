@@ -58,7 +58,21 @@ export interface HubWorkerOptions {
   /** How long shutdown waits for running activities before cancelling them. */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   maxConcurrentActivityTaskExecutions?: number;
+  /** Payload codecs etc. (see hubDataConverter of @hub/runtime); default: the SDK's. */
+  dataConverter?: WorkerOptions['dataConverter'];
+  /**
+   * How long a session's next workflow task waits on this worker's sticky queue before Temporal hands it
+   * to any worker (default {@link DEFAULT_STICKY_SCHEDULE_TO_START}; the SDK default is 10 s, which is how
+   * long a killed worker's sessions stalled).
+   */
+  stickyQueueScheduleToStartTimeout?: WorkerOptions['stickyQueueScheduleToStartTimeout'];
 }
+
+/**
+ * Sticky queue schedule-to-start timeout: a dead worker's sessions move to a live one after this. Short
+ * enough for a ~2-3 s failover; a busy but live worker that misses it only costs a history replay.
+ */
+export const DEFAULT_STICKY_SCHEDULE_TO_START = '2 seconds';
 
 export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -69,5 +83,7 @@ export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
     activities: opts.activities,
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 100,
+    stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeout ?? DEFAULT_STICKY_SCHEDULE_TO_START,
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
 }
