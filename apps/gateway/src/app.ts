@@ -9,11 +9,13 @@ import { handleErrors } from './http/error-handler';
 import type { GatewayApp, GatewayEnv } from './http/env';
 import { requireApiKey } from './http/auth';
 import { limitBody } from './http/body-limit';
+import { guardHostAndOrigin } from './http/host-guard';
+import { createOriginGuard } from './http/origin-guard';
 import { requestIds, requestLog } from './http/request-log';
 import { createRouter, security } from './http/router';
 import type { LlmInfo } from './llm-info';
 import type { Logger } from './log';
-import { mcpEndpointRoutes, type McpOptions } from './mcp-endpoint/routes';
+import { mcpEndpointRoutes, mcpRefusal, type McpOptions } from './mcp-endpoint/routes';
 import { mcpRegistryRoutes } from './mcp-registry/routes';
 import { opsRoutes } from './ops/routes';
 import { researchRoutes } from './research/routes';
@@ -34,7 +36,7 @@ export interface CreateAppOptions {
   sseKeepAliveMs?: number | undefined;
   /** Aborting it ends every open SSE stream (graceful shutdown). */
   shutdownSignal?: AbortSignal | undefined;
-  /** The MCP endpoint (`/mcp`): DNS-rebinding protection settings. */
+  /** DNS-rebinding protection of every route: the allowed hosts and origins (see http/host-guard.ts). */
   mcp?: McpOptions | undefined;
   /** Serve the built web app (apps/web/dist) at `/` (see web.ts); default: no web app. */
   web?: WebAssetsOptions | undefined;
@@ -50,6 +52,8 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
 
   app.use(requestIds());
   app.use(requestLog(log));
+  // Foreign Host (DNS rebinding) and cross-site state changes: refused on every route, the web app's included.
+  app.use(guardHostAndOrigin(createOriginGuard(opts.mcp), { render: mcpRefusal }));
   // The web app's static files (no auth; API paths pass through to the routes below).
   if (opts.web) app.use(serveWebApp(opts.web));
   app.use(requireApiKey(opts.apiKeys, PUBLIC_PATHS, log));
@@ -59,7 +63,7 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   // Mount order is the order of the paths in the OpenAPI document.
   app.route('/', opsRoutes(services.ops, { llm: opts.llm }));
   app.route('/', sessionRoutes(services.sessions, sse));
-  app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research, options: opts.mcp }));
+  app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research }));
   app.route('/', mcpRegistryRoutes(services.mcpRegistry));
   app.route('/', taskRoutes(services.tasks, sse));
   app.route('/', researchRoutes(services.research, sse));

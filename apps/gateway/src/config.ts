@@ -2,7 +2,7 @@
 import { DEFAULTS } from '@hub/contracts';
 import { parseApiKeys } from './http/auth';
 import { isLoopback } from './loopback';
-import { parseAllowedHosts, parseAllowedOrigins } from './mcp-endpoint/origin-guard';
+import { parseAllowedHosts, parseAllowedOrigins } from './http/origin-guard';
 
 export interface GatewayConfig {
   port: number;
@@ -12,9 +12,9 @@ export interface GatewayConfig {
   /** Options of new sessions. */
   sessionDefaults: { idleTimeoutMs: number; approvalTimeoutMs: number; maxTurnsPerRun: number };
   /**
-   * DNS-rebinding protection of `/mcp`: `Host` values accepted besides the loopback names
-   * (HUB_MCP_ALLOWED_HOSTS, plus HOST when it is a specific address) and browser origins accepted
-   * besides the hub's own (HUB_MCP_ALLOWED_ORIGINS).
+   * DNS-rebinding protection of every route: `Host` values accepted besides the loopback names
+   * (HUB_ALLOWED_HOSTS or HUB_MCP_ALLOWED_HOSTS, plus HOST when it is a specific address) and browser
+   * origins accepted besides the hub's own (HUB_ALLOWED_ORIGINS or HUB_MCP_ALLOWED_ORIGINS).
    */
   mcp: { allowedHosts: string[]; allowedOrigins: string[] };
 }
@@ -57,8 +57,10 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     approvalTimeoutMs: positiveInt(env, 'HUB_APPROVAL_TIMEOUT_MS', DEFAULTS.approvalTimeoutMs),
     maxTurnsPerRun: positiveInt(env, 'HUB_SESSION_MAX_TURNS_PER_RUN', DEFAULTS.maxTurnsPerRun),
   };
-  const allowedHosts = parseAllowedHosts(env['HUB_MCP_ALLOWED_HOSTS']);
+  // HUB_ALLOWED_* apply to every route; HUB_MCP_ALLOWED_* are their older names (both lists are merged).
+  const allowedHosts = [...parseAllowedHosts(env['HUB_ALLOWED_HOSTS'], 'HUB_ALLOWED_HOSTS'), ...parseAllowedHosts(env['HUB_MCP_ALLOWED_HOSTS'])];
   if (!WILDCARD_HOSTS.has(host) && !isLoopback(host)) allowedHosts.push(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
-  const mcp = { allowedHosts, allowedOrigins: parseAllowedOrigins(env['HUB_MCP_ALLOWED_ORIGINS']) };
+  const allowedOrigins = [...parseAllowedOrigins(env['HUB_ALLOWED_ORIGINS'], 'HUB_ALLOWED_ORIGINS'), ...parseAllowedOrigins(env['HUB_MCP_ALLOWED_ORIGINS'])];
+  const mcp = { allowedHosts, allowedOrigins };
   return { port, host, apiKeys, sessionDefaults, mcp };
 }

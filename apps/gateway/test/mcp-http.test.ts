@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '@hub/contracts';
 import { loadGatewayConfig } from '../src/config';
 import { parseApiKeys } from '../src/http/auth';
-import { createOriginGuard, parseAllowedHosts, parseAllowedOrigins } from '../src/mcp-endpoint/origin-guard';
+import { createOriginGuard, parseAllowedHosts, parseAllowedOrigins } from '../src/http/origin-guard';
 import { openApiDocument } from '../src/openapi';
 import { makeStubApp } from './helpers';
 import { INITIALIZE, MCP_HEADERS, bearer, rpcBody, serveApp, type ServedApp } from './mcp-helpers';

@@ -16,7 +16,7 @@ import { LIMITS } from '@hub/contracts';
 import type { Logger } from '../log';
 
 /** A JSON-RPC error response of the transport's kind (no request id). */
-export function jsonRpcError(status: 403 | 405, message: string, headers: Record<string, string> = {}): Response {
+export function jsonRpcError(status: 403 | 405 | 415, message: string, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }), {
     status,
     headers: { 'content-type': 'application/json', ...headers },

@@ -1,13 +1,14 @@
 /**
- * DNS-rebinding protection for the MCP endpoint: `Host` and `Origin` checks.
+ * DNS-rebinding protection for every route (REST, SSE, /mcp, the web app): `Host` and `Origin`
+ * checks (the middleware applying them: http/host-guard.ts).
  *
  * A DNS-rebinding attack makes a browser send requests for the attacker's
  * hostname to the hub (often bound to loopback). The browser always sends that
  * hostname in `Host`, so the hub accepts only hostnames it knows it is reached
- * by: the loopback names, and the ones listed in HUB_MCP_ALLOWED_HOSTS (plus the
+ * by: the loopback names, and the ones listed in HUB_ALLOWED_HOSTS (plus the
  * bind address when it is a specific one). A cross-site page also carries its
  * own `Origin`: when present it must be the hub's own host, or be listed in
- * HUB_MCP_ALLOWED_ORIGINS.
+ * HUB_ALLOWED_ORIGINS (HUB_MCP_ALLOWED_* are the older names of both lists).
  *
  * The SDK's transport options for this (`allowedHosts` / `allowedOrigins` /
  * `enableDnsRebindingProtection`) are deprecated in favour of middleware like
@@ -15,6 +16,9 @@
  * of tests and port mappings of containers make impractical.
  */
 import { isLoopback } from '../loopback';
+
+export const HOSTS_VAR = 'HUB_ALLOWED_HOSTS';
+export const ORIGINS_VAR = 'HUB_ALLOWED_ORIGINS';
 
 export interface HostRule {
   /** Lower-cased hostname; IPv6 in brackets, e.g. `[::1]`. */
@@ -26,6 +30,8 @@ export interface HostRule {
 export interface OriginGuard {
   /** Undefined when the request may proceed; otherwise the reason it may not (names the offending header). */
   check(host: string | undefined, origin: string | undefined): string | undefined;
+  /** Whether `origin` is listed in the allowed origins (a page of another site the operator trusts). */
+  listedOrigin(origin: string): boolean;
 }
 
 /** `name` or `name:port` (IPv6 as `[::1]` / `[::1]:8787`) → rule; undefined when it is not a host. */
@@ -99,10 +105,14 @@ export function createOriginGuard(opts: { allowedHosts?: string[] | undefined; a
     isLoopback(host.hostname) || hostRules.some((r) => r.hostname === host.hostname && (r.port === undefined || r.port === host.port));
 
   return {
+    listedOrigin(origin) {
+      const n = normalizeOrigin(origin);
+      return n !== undefined && origins.has(n);
+    },
     check(hostHeader, originHeader) {
       const host = hostHeader === undefined ? undefined : parseHost(hostHeader);
       if (!host || !hostAllowed(host)) {
-        return `Invalid Host header: ${JSON.stringify(hostHeader ?? '')} is not an allowed host for the MCP endpoint (see HUB_MCP_ALLOWED_HOSTS)`;
+        return `Invalid Host header: ${JSON.stringify(hostHeader ?? '')} is not an allowed host of the hub (see ${HOSTS_VAR})`;
       }
       if (originHeader === undefined) return undefined;
       const origin = normalizeOrigin(originHeader);
@@ -112,7 +122,7 @@ export function createOriginGuard(opts: { allowedHosts?: string[] | undefined; a
         const originHost = parseHost(new URL(origin).host);
         if (originHost && originHost.hostname === host.hostname && (originHost.port ?? '') === (host.port ?? '')) return undefined;
       }
-      return `Invalid Origin header: ${JSON.stringify(originHeader)} is not an allowed origin for the MCP endpoint (see HUB_MCP_ALLOWED_ORIGINS)`;
+      return `Invalid Origin header: ${JSON.stringify(originHeader)} is not an allowed origin of the hub (see ${ORIGINS_VAR})`;
     },
   };
 }
