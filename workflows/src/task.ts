@@ -9,8 +9,11 @@
  * - A step's compensation is registered (state and event) BEFORE the step
  *   runs, so a crash between the step and its bookkeeping can never lose it.
  * - A step fails when its tool reports an error (`ok: false`: a business
- *   failure, not retried), when its retries are exhausted, or when the task is
- *   cancelled while it runs. Then the compensations of the COMPLETED steps run
+ *   failure, not retried), when it runs out of time or retries, or when the
+ *   task is cancelled while it runs. Then the compensations of the COMPLETED
+ *   steps, and of the failed step when its outcome is unknown (no answer:
+ *   timed out, out of retries, cancelled mid-call — its effect may have
+ *   happened; see `KNOWN_NOT_RUN` in `./compensation-stack`), run
  *   in reverse order, each as its own `executeTool` activity with id
  *   `compensate/<index>` and its own retry policy, in a non-cancellable scope.
  *   A compensation that still fails is recorded and the next one runs anyway;
@@ -25,6 +28,7 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -50,8 +54,19 @@ export const taskCompensationActivityOptions: ActivityOptions = toolActivityOpti
 /** How long a finished task keeps answering stream polls before it closes. */
 export const TASK_STREAM_LINGER = '2 seconds';
 
-const stepActivity = (index: number) =>
-  proxyActivities<SessionActivities>({ ...taskStepActivityOptions, activityId: `step/${index}` }).executeTool;
+/**
+ * A step whose call failed without an answer has its compensation run (its effect may have happened).
+ * Histories from before this patch replay the old rule (such a step was `not_needed`).
+ */
+export const UNKNOWN_OUTCOME_PATCH = 'task-compensate-unknown-outcome';
+
+/** The step's activity: `timeoutMs` bounds the step, retries included (Temporal caps each attempt by it too). */
+const stepActivity = (index: number, timeoutMs: number | undefined) =>
+  proxyActivities<SessionActivities>({
+    ...taskStepActivityOptions,
+    ...(timeoutMs !== undefined ? { scheduleToCloseTimeout: timeoutMs } : {}),
+    activityId: `step/${index}`,
+  }).executeTool;
 
 interface StepCompensation extends Compensation {
   index: number;
@@ -105,7 +120,8 @@ export async function sagaTask(input: TaskWorkflowInput): Promise<TaskState> {
             index,
             tool: undo.tool,
             activityId: `compensate/${index}`,
-            request: (result) => call(undo.tool, resolveCompensationArgs(undo.args, { args: step.args, result })),
+            request: (result) =>
+              call(undo.tool, resolveCompensationArgs(undo.args, { args: step.args, result, key: `${workflowId}/step/${index}` })),
           })
         : undefined;
     if (registered) {
@@ -116,13 +132,17 @@ export async function sagaTask(input: TaskWorkflowInput): Promise<TaskState> {
     events.publish({ type: 'step.started', index, tool: step.tool });
     let result: ToolResult;
     try {
-      result = await stepActivity(index)(call(step.tool, step.args));
+      result = await stepActivity(index, step.timeoutMs)(call(step.tool, step.args));
     } catch (err) {
       cancelled = isCancellation(err);
       const error = cancelled ? 'cancelled' : describeFailure(err);
       st.status = 'failed';
       st.error = error;
-      if (st.compensation) st.compensation.status = 'not_needed';
+      // No answer: the effect may have happened (the server applied it, the answer got lost). Compensate it too.
+      if (registered && patched(UNKNOWN_OUTCOME_PATCH)) {
+        compensations.unknown(registered);
+        st.outcomeUnknown = true;
+      } else if (st.compensation) st.compensation.status = 'not_needed';
       events.publish({ type: 'step.failed', index, error });
       failure = cancelled ? 'cancelled' : `step ${index} (${step.tool}) failed: ${error}`;
       break;

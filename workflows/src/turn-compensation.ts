@@ -5,11 +5,16 @@
  * `./compensation-stack`:
  *
  * - the compensation is registered (and announced) BEFORE the tool runs;
- * - it becomes due only once the tool call completed successfully;
+ * - it becomes due once the tool call completed successfully, and when the
+ *   call failed without an answer (`outcomeUnknown`: timed out, out of
+ *   retries, cancelled mid-call — its effect may have happened); a call that
+ *   answered an error is known not to have run (`KNOWN_NOT_RUN` in
+ *   `./compensation-stack`);
  * - on rollback, due compensations run in reverse order, each as its own
  *   `executeTool` activity with id `<turnId>/compensate/<toolCallId>` and the
  *   tool retry policy; one that still fails is reported, never dropped.
  */
+import { patched, workflowInfo } from '@temporalio/workflow';
 import type { WorkflowTopicHandle } from '@temporalio/workflow-streams/workflow';
 import { resolveCompensationArgs } from '@hub/contracts/task/wire';
 import type { SessionEvent, ToolCall, ToolSpec } from '@hub/contracts';
@@ -22,6 +27,12 @@ interface TurnCompensation extends Compensation {
   /** The tool whose call it undoes. */
   tool: string;
 }
+
+/**
+ * A tool call that failed without an answer has its compensation run. Histories from before this
+ * patch replay the old rule (nothing was due).
+ */
+export const TURN_UNKNOWN_OUTCOME_PATCH = 'turn-compensate-unknown-outcome';
 
 /** A registered compensation, to mark its call completed. */
 export type TurnCompensationEntry = StackEntry<TurnCompensation>;
@@ -50,6 +61,8 @@ export class TurnCompensations {
     } catch {
       // The tool will refuse the arguments; nothing will be due.
     }
+    // The idempotency key of the call (`<workflowId>/<activityId>`; the agent loop's tool activity id is `<turnId>/tool/<callId>`).
+    const key = `${workflowInfo().workflowId}/${turnId}/tool/${call.id}`;
     const entry = this.stack.push({
       activityId: `${turnId}/compensate/${call.id}`,
       turnId,
@@ -57,7 +70,7 @@ export class TurnCompensations {
       tool: call.name,
       request: (result) => ({
         name: compensation.tool,
-        arguments: JSON.stringify(resolveCompensationArgs(compensation.args, { args, result })),
+        arguments: JSON.stringify(resolveCompensationArgs(compensation.args, { args, result, key })),
         sessionId: this.sessionId,
         turnId,
         toolCallId: call.id,
@@ -72,7 +85,15 @@ export class TurnCompensations {
     this.stack.done(entry, result);
   }
 
-  /** Undo the completed calls of the turn, last first. */
+  /**
+   * After a call that threw (no answer: timed out, out of retries, cancelled mid-call): its effect may
+   * have happened, so its compensation is due, without a result (`$key` and `$args` resolve, `$result` does not).
+   */
+  outcomeUnknown(entry: TurnCompensationEntry): void {
+    if (patched(TURN_UNKNOWN_OUTCOME_PATCH)) this.stack.unknown(entry);
+  }
+
+  /** Undo the completed calls of the turn (and those whose outcome is unknown), last first. */
   async rollback(): Promise<RollbackOutcome> {
     const outcome: RollbackOutcome = { undone: 0, failed: [] };
     await this.stack.unwind({

@@ -7,12 +7,13 @@
  * connection manager restarts the server when its config changes.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import OpenAI from 'openai';
 import { createLlmActivities } from '@hub/agents';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
@@ -123,6 +124,21 @@ export async function startCompensationHarness(): Promise<CompensationHarness> {
       await llm.close();
     },
   };
+}
+
+/**
+ * With HUB_RECORD_HISTORIES=1, writes the workflow's history as the replay fixture `histories/<name>.json`
+ * (and its id into `histories/workflow-ids.map`), in the format infra/e2e's recorder writes.
+ */
+export async function recordHistory(client: Client, workflowId: string, name: string): Promise<void> {
+  if (process.env.HUB_RECORD_HISTORIES !== '1') return;
+  const dir = fileURLToPath(new URL('./histories/', import.meta.url));
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  writeFileSync(`${dir}${name}.json`, historyToJSON(history) + '\n');
+  const idsFile = `${dir}workflow-ids.map`;
+  const ids = JSON.parse(readFileSync(idsFile, 'utf8')) as Record<string, string>;
+  ids[name] = workflowId;
+  writeFileSync(idsFile, JSON.stringify(Object.fromEntries(Object.entries(ids).sort()), null, 2) + '\n');
 }
 
 export { eventually } from './harness';

@@ -19,15 +19,15 @@ afterAll(async () => {
 });
 beforeEach(() => h.setBookingsEnv({}));
 
-/** n booking steps on fresh resources, each compensated by cancelling its booking. */
-function bookingSteps(n: number, opts: { delayMsAt?: number } = {}): { steps: TaskStep[]; resources: string[] } {
+/** n booking steps on fresh resources, each compensated by cancelling its booking (by the id it answered, or by its call's idempotency key). */
+function bookingSteps(n: number, opts: { delayMsAt?: number; by?: 'result' | 'key' } = {}): { steps: TaskStep[]; resources: string[] } {
   const tag = randomUUID().slice(0, 8);
   const resources = Array.from({ length: n }, (_, i) => `room-${i}-${tag}`);
   const steps = resources.map(
     (resource, i): TaskStep => ({
       tool: 'bookings/create_booking',
       args: { resource, slot: 'mon 10:00', ...(opts.delayMsAt === i ? { delayMs: 60_000 } : {}) },
-      compensate: { tool: 'bookings/cancel_booking', args: { bookingId: '$result.bookingId' } },
+      compensate: { tool: 'bookings/cancel_booking', args: opts.by === 'key' ? { key: '$key' } : { bookingId: '$result.bookingId' } },
     }),
   );
   return { steps, resources };
@@ -114,8 +114,8 @@ describe('saga task workflow', () => {
     for (const i of [0, 1, 2]) expect(order.indexOf(`compensation.registered:${i}`)).toBeLessThan(order.indexOf(`step.started:${i}`));
   });
 
-  it('cancelling the task mid-step compensates the completed steps and ends compensated', async () => {
-    const { steps, resources } = bookingSteps(3, { delayMsAt: 2 });
+  it('cancelling the task mid-step compensates the completed steps and the interrupted one (outcome unknown), and ends compensated', async () => {
+    const { steps, resources } = bookingSteps(3, { delayMsAt: 2, by: 'key' });
     const { workflowId, handle } = await h.startTask(steps);
     await eventually(async () => (await h.state(workflowId)).steps[2]?.status === 'running');
     // Let the slow call reach the server before cancelling.
@@ -130,7 +130,10 @@ describe('saga task workflow', () => {
     expect(s.cancelled).toBe(true);
     expect(s.steps.map((x) => x.status)).toEqual(['completed', 'completed', 'failed']);
     expect(s.steps[2]?.error).toBe('cancelled');
-    expect(s.steps.map((x) => x.compensation?.status)).toEqual(['completed', 'completed', 'not_needed']);
+    // The interrupted call may have booked (its answer never came): it is compensated too; here it had booked nothing.
+    expect(s.steps[2]?.outcomeUnknown).toBe(true);
+    expect(s.steps.map((x) => x.compensation?.status)).toEqual(['completed', 'completed', 'completed']);
+    expect(JSON.parse(s.steps[2]!.compensation!.result!)).toMatchObject({ status: 'nothing_booked' });
     expect(effectSummary(workflowId)).toEqual([
       `create:${resources[0]}:step/0`,
       `create:${resources[1]}:step/1`,

@@ -37,6 +37,11 @@ interface Store {
   effects: Effect[];
   /** Idempotency key → the result text the first call with that key returned. */
   results: Record<string, string>;
+  /**
+   * Idempotency keys of create calls cancelled (by key) before they were applied: a create that
+   * arrives later with one of these books nothing.
+   */
+  voided: string[];
 }
 
 const FILE = resolve(process.env.BOOKINGS_FILE ?? 'bookings.json');
@@ -54,9 +59,9 @@ const log = (msg: string): void => {
 async function load(): Promise<Store> {
   try {
     const data = JSON.parse(await readFile(FILE, 'utf8')) as Partial<Store>;
-    return { bookings: data.bookings ?? [], effects: data.effects ?? [], results: data.results ?? {} };
+    return { bookings: data.bookings ?? [], effects: data.effects ?? [], results: data.results ?? {}, voided: data.voided ?? [] };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { bookings: [], effects: [], results: {} };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { bookings: [], effects: [], results: {}, voided: [] };
     throw err;
   }
 }
@@ -145,10 +150,17 @@ server.registerTool(
       resource: z.string().min(1).max(200).describe('What to book (a room, a car, …)'),
       slot: z.string().min(1).max(200).describe('When (free text, e.g. 2030-01-01T10:00/11:00)'),
       delayMs: z.number().int().min(0).max(600_000).optional().describe('Demo/test hook: wait this long before booking (cancellable)'),
+      answerDelayMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(600_000)
+        .optional()
+        .describe('Test hook: book first, then wait this long before answering, on every call (a slow answer: the caller may time out after the effect)'),
     },
     annotations: { idempotentHint: true, destructiveHint: false },
   },
-  async ({ resource, slot, delayMs }, extra) => {
+  async ({ resource, slot, delayMs, answerDelayMs }, extra) => {
     const key = idempotencyKey(extra._meta);
     if (delayMs !== undefined && delayMs > 0) {
       await delay(delayMs, extra.signal).catch((err: unknown) => {
@@ -157,6 +169,7 @@ server.registerTool(
       });
     }
     const out = await once(key, (store) => {
+      if (key !== undefined && store.voided.includes(key)) return { error: `booking request ${key} was cancelled before it was applied; nothing booked` };
       if (FAIL_RESOURCE !== undefined && resource === FAIL_RESOURCE) return { error: `${resource} is not available` };
       const clash = store.bookings.find((b) => b.status === 'active' && b.resource === resource && b.slot === slot);
       if (clash) return { error: `${resource} is already booked for ${slot} (${clash.bookingId})` };
@@ -168,6 +181,8 @@ server.registerTool(
         effect: { op: 'create', bookingId: booking.bookingId, resource, slot },
       };
     });
+    // Not cancellable: the booking is made; only the answer is late.
+    if (answerDelayMs !== undefined && answerDelayMs > 0) await new Promise((r) => setTimeout(r, answerDelayMs));
     return 'error' in out ? failure(out.error) : text(out.result);
   },
 );
@@ -175,14 +190,31 @@ server.registerTool(
 server.registerTool(
   'cancel_booking',
   {
-    description: 'Cancels a booking. Returns JSON {bookingId, status}. Idempotent: cancelling a cancelled booking changes nothing.',
-    inputSchema: { bookingId: z.string().min(1).max(100).describe('The id create_booking returned') },
+    description:
+      'Cancels a booking, named by its id or by the idempotency key of the create_booking call that made it (for a call whose answer never ' +
+      'arrived). Returns JSON {bookingId, status}. Idempotent: cancelling a cancelled booking changes nothing; cancelling by a key that booked ' +
+      'nothing yet answers {"status": "nothing_booked"} and makes a later create_booking with that key book nothing.',
+    inputSchema: {
+      bookingId: z.string().min(1).max(100).optional().describe('The id create_booking returned'),
+      key: z.string().min(1).max(300).optional().describe('The idempotency key of the create_booking call (instead of bookingId)'),
+    },
     annotations: { idempotentHint: true, destructiveHint: true },
   },
-  async ({ bookingId }, extra) => {
+  async ({ bookingId: givenId, key: createKey }, extra) => {
     const key = idempotencyKey(extra._meta);
-    if (CANCEL_FAIL) return failure(`cancelling ${bookingId} is refused (BOOKINGS_CANCEL_FAIL)`);
+    if ((givenId === undefined) === (createKey === undefined)) return failure('give exactly one of bookingId and key');
+    if (CANCEL_FAIL) return failure(`cancelling ${givenId ?? createKey} is refused (BOOKINGS_CANCEL_FAIL)`);
     const out = await once(key, (store) => {
+      let bookingId = givenId;
+      if (createKey !== undefined) {
+        const created = store.results[createKey];
+        if (created === undefined) {
+          if (!store.voided.includes(createKey)) store.voided.push(createKey);
+          log(`cancel_booking: nothing booked under key ${createKey}; a later create with it books nothing`);
+          return { result: JSON.stringify({ key: createKey, status: 'nothing_booked' }) };
+        }
+        bookingId = (JSON.parse(created) as { bookingId: string }).bookingId;
+      }
       const booking = store.bookings.find((b) => b.bookingId === bookingId);
       if (!booking) return { error: `no booking ${bookingId}` };
       if (booking.status === 'cancelled') return { result: JSON.stringify({ bookingId, status: 'cancelled' }) };

@@ -8,7 +8,10 @@
 import { z } from 'zod';
 import type { Expect, Same } from '../common/schemas';
 import {
+  DEFAULT_STEP_TIMEOUT_MS,
+  MAX_STEP_TIMEOUT_MS,
   MAX_TASK_STEPS,
+  MIN_STEP_TIMEOUT_MS,
   taskToolName,
   type TaskCompensationStatus,
   type TaskState,
@@ -41,7 +44,10 @@ export const TaskCompensationSchema = z
     tool: TaskToolNameSchema,
     args: ToolArgsSchema.describe(
       'Arguments of the compensating call. String values may reference the step: "$args" / "$args.<path>" (the step\'s arguments), ' +
-        '"$result" (the step\'s result text) or "$result.<path>" (a field of the result when it is JSON). A leading "$$" stands for a literal "$".',
+        '"$result" (the step\'s result text) or "$result.<path>" (a field of the result when it is JSON), "$key" (the idempotency key the step\'s call carried). ' +
+        'A step whose outcome is unknown (it timed out or ran out of retries: its effect may have happened) is compensated too, without a result: ' +
+        'a compensation that must undo such a step refers to "$key" or "$args" (one that needs "$result" then fails, and the task ends compensation_failed). ' +
+        'A leading "$$" stands for a literal "$".',
     ),
   })
   .strict();
@@ -51,7 +57,18 @@ export const TaskStepSchema = z
   .object({
     tool: TaskToolNameSchema,
     args: ToolArgsSchema,
-    compensate: TaskCompensationSchema.optional().describe('Undoes this step when a later step fails or the task is cancelled'),
+    compensate: TaskCompensationSchema.optional().describe(
+      'Undoes this step when it or a later step fails or the task is cancelled, unless the step is known not to have run',
+    ),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(MIN_STEP_TIMEOUT_MS)
+      .max(MAX_STEP_TIMEOUT_MS)
+      .optional()
+      .describe(
+        `How long the step may take, retries included (ms; default ${DEFAULT_STEP_TIMEOUT_MS}). A step that runs out of time has an unknown outcome and is compensated.`,
+      ),
   })
   .strict();
 export type TaskStep = z.infer<typeof TaskStepSchema>;
@@ -81,7 +98,10 @@ export const TaskStepStatusSchema = z.enum(['pending', 'running', 'completed', '
 
 export const TaskCompensationStatusSchema = z
   .enum(['not_needed', 'registered', 'running', 'completed', 'failed'])
-  .describe('not_needed: the step did not complete, nothing to undo; registered: will run if the task fails');
+  .describe(
+    'not_needed: the step is known not to have run (it answered an error, was refused before it was sent, was denied, or never started); ' +
+      'registered: will run if the task fails (also when the step\'s outcome is unknown: it timed out, ran out of retries or was cancelled mid-call)',
+  );
 
 export const TaskStepStateSchema = z.object({
   index: z.number().int().nonnegative(),
@@ -90,6 +110,8 @@ export const TaskStepStateSchema = z.object({
   /** The tool's result text (completed steps). */
   result: z.string().optional(),
   error: z.string().optional(),
+  /** True when the step's call failed without an answer: its effect may have happened, so its compensation is due. */
+  outcomeUnknown: z.boolean().optional(),
   compensation: z
     .object({
       tool: z.string(),

@@ -27,6 +27,11 @@ export const TASK_EVENTS_TOPIC = 'events';
 /** Most steps in one task. */
 export const MAX_TASK_STEPS = 50;
 
+/** A step's time budget, retries included (`timeoutMs` of a step): default (the tool activity's), least and most. */
+export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60 * 1000;
+export const MIN_STEP_TIMEOUT_MS = 500;
+export const MAX_STEP_TIMEOUT_MS = 60 * 60 * 1000;
+
 // ---- a task's state ----------------------------------------------------------------
 
 /**
@@ -36,7 +41,11 @@ export const MAX_TASK_STEPS = 50;
  */
 export type TaskStatus = 'running' | 'completed' | 'failed' | 'compensating' | 'compensated' | 'compensation_failed';
 export type TaskStepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
-/** not_needed: the step did not complete, nothing to undo; registered: will run if the task fails. */
+/**
+ * not_needed: the step is known not to have run (it answered an error, was refused before it was sent, was denied,
+ * or never started): nothing to undo; registered: will run if the task fails (also for a step whose outcome is
+ * unknown: it timed out, ran out of retries or was cancelled mid-call, so its effect may have happened).
+ */
 export type TaskCompensationStatus = 'not_needed' | 'registered' | 'running' | 'completed' | 'failed';
 
 export interface TaskStepState {
@@ -46,6 +55,11 @@ export interface TaskStepState {
   /** The tool's result text (completed steps). */
   result?: string;
   error?: string;
+  /**
+   * True when the step's call failed without an answer (it timed out, ran out of retries, or was cancelled
+   * mid-call): its effect may have happened, so its compensation is due as if it had completed.
+   */
+  outcomeUnknown?: boolean;
   compensation?: { tool: string; status: TaskCompensationStatus; result?: string; error?: string };
 }
 
@@ -91,15 +105,35 @@ function lookup(root: unknown, path: string, what: string): unknown {
   return cur;
 }
 
-function resolveString(s: string, step: { args: Record<string, unknown>; result: string }): unknown {
+/** What a compensation's arguments may refer to: the step's arguments, its result (when it answered) and its idempotency key. */
+export interface CompensationStepContext {
+  args: Record<string, unknown>;
+  /** The step's result text; undefined when the step's outcome is unknown (no answer arrived). */
+  result?: string | undefined;
+  /** The idempotency key the step's call carried (`<workflowId>/<activityId>`). */
+  key?: string | undefined;
+}
+
+function resolveString(s: string, step: CompensationStepContext): unknown {
   if (s.startsWith('$$')) return s.slice(1);
   if (s === '$args') return step.args;
   if (s.startsWith('$args.')) return lookup(step.args, s.slice('$args.'.length), s);
+  if (s === '$key') {
+    if (step.key === undefined) throw new CompensationMappingError('"$key": the step has no idempotency key');
+    return step.key;
+  }
+  if (s === '$result' || s.startsWith('$result.')) {
+    if (step.result === undefined) {
+      throw new CompensationMappingError(
+        `"${s}": the step's outcome is unknown (no answer arrived), so it has no result; a compensation that must also undo such a step can use "$key" or "$args"`,
+      );
+    }
+  }
   if (s === '$result') return step.result;
   if (s.startsWith('$result.')) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(step.result);
+      parsed = JSON.parse(step.result!);
     } catch {
       throw new CompensationMappingError(`"${s}": the step's result is not JSON`);
     }
@@ -116,7 +150,10 @@ function resolveString(s: string, step: { args: Record<string, unknown>; result:
  * - `"$args"`: the step's arguments; `"$args.<path>"`: one of them;
  * - `"$result"`: the step's result text; `"$result.<path>"`: a field of the
  *   result parsed as JSON (`<path>` is dot-separated keys; array indices are
- *   keys too: `$result.items.0.id`).
+ *   keys too: `$result.items.0.id`). A step whose outcome is unknown (no
+ *   answer arrived) has no result: these then throw;
+ * - `"$key"`: the idempotency key the step's call carried, with which an
+ *   idempotent server can undo "whatever that call did" without its answer.
  *
  * Strings that merely contain a reference are left alone (no interpolation);
  * `"$$..."` stands for the literal `"$..."`. Nested objects and arrays are
@@ -125,7 +162,7 @@ function resolveString(s: string, step: { args: Record<string, unknown>; result:
  */
 export function resolveCompensationArgs(
   template: Record<string, unknown>,
-  step: { args: Record<string, unknown>; result: string },
+  step: CompensationStepContext,
 ): Record<string, unknown> {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return resolveString(v, step);
