@@ -19,6 +19,10 @@ export {
   DeltaCoalescer,
   MAX_RETRY_AFTER_MS,
   SUMMARY_SYSTEM_PROMPT,
+  DEFAULT_MAX_TOKENS,
+  DEFAULT_MAX_REPLY_BYTES,
+  DEFAULT_MAX_RESULT_BYTES,
   type LlmActivityDeps,
   type LlmActivities,
+  type UnavailableToolServer,
 } from './llm';

@@ -11,9 +11,17 @@
  * `ApplicationFailure`s by `classifyLlmError` (non-retryable for rejected
  * requests, retryable — honouring Retry-After — for unavailability).
  *
- * The activity heartbeats for the whole duration of a request so that a
- * cancellation from the workflow reaches it, and aborts the HTTP request when
- * it is cancelled (rethrowing a `CancelledFailure`).
+ * The activity heartbeats from its first moment to its last (tool listing
+ * included) so that a cancellation from the workflow reaches it and a dead
+ * worker's attempt is retried within the heartbeat timeout, and aborts the
+ * HTTP request when it is cancelled (rethrowing a `CancelledFailure`).
+ *
+ * Sizes: every request carries `max_tokens` (default `DEFAULT_MAX_TOKENS`),
+ * a reply's text is cut to `maxReplyBytes` with a marker, and a result still
+ * too large for a Temporal payload fails with a non-retryable
+ * `PayloadsTooLarge`. An MCP server whose tool list is slow or failing is
+ * left out of the turn (or served from its last catalogue) and a
+ * `tool.server_unavailable` event says so.
  */
 import { Context, type Info } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -23,6 +31,7 @@ import {
   type LlmRequest,
   type LlmResponse,
   type SessionActivities,
+  type SessionEvent,
   type SummarizeRequest,
   type TokenUsage,
   type ToolSpec,
@@ -32,6 +41,7 @@ import {
 import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventPublisherFactory } from '@hub/runtime/streams';
 import { classifyLlmError } from './classify';
 import { DeltaCoalescer } from './coalescer';
+import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_RESULT_BYTES, DEFAULT_MAX_TOKENS, assertResultFits, capText } from './reply-limits';
 import { ChunkAccumulator, fromCompletion, toOpenAIMessages, toOpenAIResponseFormat, toOpenAITools } from './openai-mapping';
 import { SUMMARY_SYSTEM_PROMPT, summaryUserPrompt } from './summary-prompt';
 
@@ -51,14 +61,30 @@ export interface LlmActivityDeps {
   defaultModel: string;
   /** Coalescing window for streamed token events (ms). Default 100. */
   streamBatchMs?: number;
-  /** The worker's tool catalogue, for requests with `toolAllow` (e.g. `createToolActivities().listTools`). */
-  listTools?: (req: ListToolsRequest) => Promise<ToolSpec[]>;
+  /**
+   * The worker's tool catalogue, for requests with `toolAllow` (e.g. `createToolActivities().listTools`);
+   * `onUnavailable` hears of every server left out (or served from cache) because its listing was slow or failed.
+   */
+  listTools?: (req: ListToolsRequest, opts?: { onUnavailable?: (u: UnavailableToolServer) => void }) => Promise<ToolSpec[]>;
   /** Where token events go. Default: the calling workflow's durable stream. */
   publisher?: SessionEventPublisherFactory;
   /** Heartbeat period while a request is in flight (ms). Default: derived from the heartbeat timeout, at most 5 s. */
   heartbeatIntervalMs?: number;
   /** A stream that delivers nothing for this long is aborted and retried (ms). Default: the OpenAI client's timeout. */
   streamIdleTimeoutMs?: number;
+  /** `max_tokens` of every request (default `DEFAULT_MAX_TOKENS`; 0 sends none). */
+  maxTokens?: number;
+  /** A reply's text is cut to this many UTF-8 bytes, with a marker (default `DEFAULT_MAX_REPLY_BYTES`); token events stop there too. */
+  maxReplyBytes?: number;
+  /** A result larger than this (JSON bytes) fails with a non-retryable `PayloadsTooLarge` (default `DEFAULT_MAX_RESULT_BYTES`). */
+  maxResultBytes?: number;
+}
+
+/** A tool server left out of a turn (`cached: false`) or offered from its last catalogue (`cached: true`). */
+export interface UnavailableToolServer {
+  server: string;
+  error: string;
+  cached: boolean;
 }
 
 export type LlmActivities = Pick<SessionActivities, 'llmComplete' | 'summarizeConversation'>;
@@ -68,6 +94,44 @@ class StreamStalledError extends Error {
   constructor(ms: number) {
     super(`LLM stream stalled: no data for ${ms} ms`);
     this.name = 'StreamStalledError';
+  }
+}
+
+/** The calling workflow's event stream, opened on first use; publishing is best effort. */
+class EventSink {
+  #publisher: SessionEventPublisher | undefined;
+  constructor(
+    private readonly ctx: Context,
+    private readonly factory: SessionEventPublisherFactory,
+  ) {}
+
+  publish(ev: SessionEvent): void {
+    this.#publisher ??= this.#open();
+    try {
+      this.#publisher.publish(ev);
+    } catch (err) {
+      this.ctx.log.warn(`Failed to publish a ${ev.type} event`, { error: String(err) });
+    }
+  }
+
+  #open(): SessionEventPublisher {
+    try {
+      return this.factory(this.ctx);
+    } catch (err) {
+      // E.g. a worker without a Temporal client: answer without live events rather than fail the turn.
+      this.ctx.log.warn('Event streaming unavailable; continuing without publishing events', { error: String(err) });
+      return { publish: () => undefined, close: async () => undefined };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#publisher) return;
+    try {
+      await this.#publisher.close();
+    } catch (err) {
+      // The event stream is best effort; the activity result is authoritative.
+      this.ctx.log.warn('Failed to flush events to the workflow stream', { error: String(err) });
+    }
   }
 }
 
@@ -82,6 +146,9 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
   const streamBatchMs = deps.streamBatchMs ?? 100;
   const publisherFactory = deps.publisher ?? workflowStreamPublisher;
   const idleTimeoutMs = deps.streamIdleTimeoutMs ?? openai.timeout;
+  const maxTokens = deps.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const maxReplyBytes = deps.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+  const maxResultBytes = deps.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
 
   function heartbeatInterval(info: Info): number {
     if (deps.heartbeatIntervalMs !== undefined) return deps.heartbeatIntervalMs;
@@ -89,17 +156,35 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
     return hbt ? Math.min(5_000, Math.max(50, Math.floor(hbt / 3))) : 5_000;
   }
 
+  /** Runs `fn` in the current activity, heartbeating from its start to its end, with its event sink. */
+  async function activity<T>(fn: (ctx: Context, events: EventSink) => Promise<T>): Promise<T> {
+    const ctx = Context.current();
+    if (ctx.cancellationSignal.aborted) throw cancellationOf(ctx);
+    ctx.heartbeat();
+    const hb = setInterval(() => ctx.heartbeat(), heartbeatInterval(ctx.info));
+    hb.unref();
+    const events = new EventSink(ctx, publisherFactory);
+    try {
+      return await fn(ctx, events);
+    } finally {
+      clearInterval(hb);
+      await events.close();
+    }
+  }
+
   /**
    * Runs one chat completion in the current activity context: idempotency key,
-   * heartbeats, cancellation, optional streaming with token events.
+   * cancellation, optional streaming with token events.
    */
   async function complete(
+    ctx: Context,
+    events: EventSink,
     params: ChatCompletionCreateParamsBase,
     stream: LlmRequest['stream'],
   ): Promise<LlmResponse> {
-    const ctx = Context.current();
     const info = ctx.info;
     if (ctx.cancellationSignal.aborted) throw cancellationOf(ctx);
+    if (maxTokens > 0 && params.max_tokens === undefined) params = { ...params, max_tokens: maxTokens };
 
     const local = new AbortController();
     const signal = AbortSignal.any([ctx.cancellationSignal, local.signal]);
@@ -108,11 +193,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       signal,
     };
 
-    ctx.heartbeat();
-    const hb = setInterval(() => ctx.heartbeat(), heartbeatInterval(info));
-    hb.unref();
     let idle: NodeJS.Timeout | undefined;
-    let publisher: SessionEventPublisher | undefined;
     let coalescer: DeltaCoalescer | undefined;
     try {
       if (!stream) {
@@ -125,25 +206,9 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       // first batch waits a full window: a reply that is complete within it
       // costs no signal at all and reaches clients in `turn.completed`.
       const attempt = info.attempt;
-      const openPublisher = (): SessionEventPublisher => {
-        try {
-          return publisherFactory(ctx);
-        } catch (err) {
-          // E.g. a worker without a Temporal client: answer without live tokens rather than fail the turn.
-          ctx.log.warn('Token streaming unavailable; continuing without publishing token events', { error: String(err) });
-          return { publish: () => undefined, close: async () => undefined };
-        }
-      };
       const tokens = new DeltaCoalescer(
         streamBatchMs,
-        (delta) => {
-          publisher ??= openPublisher();
-          try {
-            publisher.publish({ type: 'token', turnId: stream.turnId, delta, round: stream.round, attempt });
-          } catch (err) {
-            ctx.log.warn('Failed to publish token event', { error: String(err) });
-          }
-        },
+        (delta) => events.publish({ type: 'token', turnId: stream.turnId, delta, round: stream.round, attempt }),
         Date.now,
         { quietStart: true },
       );
@@ -156,7 +221,12 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       idle = setTimeout(() => local.abort(new StreamStalledError(idleTimeoutMs)), idleTimeoutMs);
       idle.unref();
 
-      const acc = new ChunkAccumulator((delta) => tokens.push(delta));
+      let streamedBytes = 0; // token events stop where the reply will be cut
+      const acc = new ChunkAccumulator((delta) => {
+        if (streamedBytes >= maxReplyBytes) return;
+        streamedBytes += Buffer.byteLength(delta, 'utf8');
+        tokens.push(delta);
+      });
       for await (const chunk of chunks) {
         idle.refresh(); // heartbeats come from the interval timer (cheaper than one per token)
         acc.add(chunk);
@@ -179,58 +249,70 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       }
       throw classifyLlmError(err);
     } finally {
-      clearInterval(hb);
       if (idle) clearTimeout(idle);
-      coalescer?.discard();
-      if (publisher) {
-        if (coalescer?.emitted) coalescer.flush();
-        try {
-          await publisher.close();
-        } catch (err) {
-          // The token stream is best effort; the activity result is authoritative.
-          ctx.log.warn('Failed to flush token events to the workflow stream', { error: String(err) });
-        }
-      }
+      coalescer?.discard(); // the sink is closed (flushed) by the caller
     }
   }
 
-  async function llmComplete(req: LlmRequest): Promise<LlmResponse> {
-    const params: ChatCompletionCreateParamsBase = {
-      model: req.model || defaultModel,
-      temperature: req.temperature,
-      messages: toOpenAIMessages(req.systemPrompt, req.messages),
-    };
-    let offered = req.tools;
-    if (req.toolAllow) {
-      if (!deps.listTools) {
-        throw ApplicationFailure.create({ type: 'LlmRequestRejected', nonRetryable: true, message: 'this worker has no tool catalogue (createLlmActivities without listTools)' });
-      }
-      const seen = new Set(offered.map((t) => t.name));
-      offered = [...offered, ...(await deps.listTools(req.toolAllow)).filter((t) => !seen.has(t.name))];
-    }
-    if (offered.length > 0) params.tools = toOpenAITools(offered);
-    if (req.toolAllow) return { ...(await complete(params, req.stream)), offeredTools: offered };
-    if (req.responseFormat) params.response_format = toOpenAIResponseFormat(req.responseFormat);
-    return complete(params, req.stream);
+  /** The response with its text capped, checked to fit in an activity result. */
+  function limited<T extends LlmResponse>(res: T): T {
+    const capped = capText(res.content, maxReplyBytes);
+    const out = capped.truncated ? { ...res, content: capped.text } : res;
+    assertResultFits(out, maxResultBytes, 'The LLM response');
+    return out;
   }
 
-  async function summarizeConversation(req: SummarizeRequest): Promise<{ text: string; usage: TokenUsage }> {
-    const res = await complete(
-      {
+  function llmComplete(req: LlmRequest): Promise<LlmResponse> {
+    return activity(async (ctx, events) => {
+      const params: ChatCompletionCreateParamsBase = {
         model: req.model || defaultModel,
-        temperature: 0,
-        messages: [
-          { role: 'system', content: SUMMARY_SYSTEM_PROMPT },
-          { role: 'user', content: summaryUserPrompt(req) },
-        ],
-      },
-      undefined,
-    );
-    const text = res.content.trim();
-    if (!text) {
-      throw ApplicationFailure.create({ type: 'LlmUnavailable', message: 'LLM returned an empty summary' });
-    }
-    return { text, usage: res.usage };
+        temperature: req.temperature,
+        messages: toOpenAIMessages(req.systemPrompt, req.messages),
+      };
+      let offered = req.tools;
+      if (req.toolAllow) {
+        if (!deps.listTools) {
+          throw ApplicationFailure.create({ type: 'LlmRequestRejected', nonRetryable: true, message: 'this worker has no tool catalogue (createLlmActivities without listTools)' });
+        }
+        const seen = new Set(offered.map((t) => t.name));
+        const listed = await deps.listTools(req.toolAllow, {
+          onUnavailable: (u) => {
+            ctx.log.warn('MCP server unavailable for this turn', { server: u.server, error: u.error, cached: u.cached });
+            if (req.stream) events.publish({ type: 'tool.server_unavailable', turnId: req.stream.turnId, ...u });
+          },
+        });
+        offered = [...offered, ...listed.filter((t) => !seen.has(t.name))];
+      }
+      if (offered.length > 0) params.tools = toOpenAITools(offered);
+      if (req.toolAllow) return limited({ ...(await complete(ctx, events, params, req.stream)), offeredTools: offered });
+      if (req.responseFormat) params.response_format = toOpenAIResponseFormat(req.responseFormat);
+      return limited(await complete(ctx, events, params, req.stream));
+    });
+  }
+
+  function summarizeConversation(req: SummarizeRequest): Promise<{ text: string; usage: TokenUsage }> {
+    return activity(async (ctx, events) => {
+      const res = await complete(
+        ctx,
+        events,
+        {
+          model: req.model || defaultModel,
+          temperature: 0,
+          messages: [
+            { role: 'system', content: SUMMARY_SYSTEM_PROMPT },
+            { role: 'user', content: summaryUserPrompt(req) },
+          ],
+        },
+        undefined,
+      );
+      const text = res.content.trim();
+      if (!text) {
+        throw ApplicationFailure.create({ type: 'LlmUnavailable', message: 'LLM returned an empty summary' });
+      }
+      const out = { text: capText(text, maxReplyBytes).text, usage: res.usage };
+      assertResultFits(out, maxResultBytes, 'The summary');
+      return out;
+    });
   }
 
   return { llmComplete, summarizeConversation };

@@ -63,6 +63,13 @@ function causeCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** Temporal's and gRPC's ways of saying a payload or message is over its size limit. */
+const TOO_LARGE = /payloads? (is |are )?too large|PayloadsTooLarge|blob (data )?size (exceeds|limit)|exceeds size limit|message larger than max/i;
+
+function tooLarge(message: string, cause: Error): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'PayloadsTooLarge', nonRetryable: true, message, cause });
+}
+
 function unavailable(message: string, cause: Error | undefined, nextRetryDelay?: number): ApplicationFailure {
   return ApplicationFailure.create({ type: 'LlmUnavailable', message, nextRetryDelay, cause });
 }
@@ -70,6 +77,7 @@ function unavailable(message: string, cause: Error | undefined, nextRetryDelay?:
 /**
  * Maps an error from an LLM call to the ApplicationFailure the activity throws.
  *
+ * - HTTP 413, and Temporal's "payload/blob too large" errors → non-retryable `PayloadsTooLarge`
  * - HTTP 400/401/403/404/422 (and other 4xx not listed below) → non-retryable `LlmRequestRejected`
  * - HTTP 408/409/429/5xx → retryable `LlmUnavailable`, `nextRetryDelay` from Retry-After when present
  * - connection errors, timeouts, aborts, errors inside an SSE stream → retryable `LlmUnavailable`
@@ -80,6 +88,12 @@ function unavailable(message: string, cause: Error | undefined, nextRetryDelay?:
  */
 export function classifyLlmError(err: unknown, now: number = Date.now()): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof APIError && err.status === 413) {
+    return tooLarge(`LLM request too large (HTTP 413): ${serverMessage(err)}; retrying cannot help`, err);
+  }
+  if (err instanceof Error && !(err instanceof APIError) && TOO_LARGE.test(err.message)) {
+    return tooLarge(`Payload too large: ${err.message}; retrying cannot help`, err);
+  }
   if (err instanceof APIUserAbortError) return unavailable('LLM request aborted', err);
   if (err instanceof APIConnectionTimeoutError) return unavailable('LLM request timed out', err);
   if (err instanceof APIConnectionError) {

@@ -1,4 +1,5 @@
-export { createLlmActivities, idempotencyKeyFor, type LlmActivityDeps, type LlmActivities } from './activities';
+export { createLlmActivities, idempotencyKeyFor, type LlmActivityDeps, type LlmActivities, type UnavailableToolServer } from './activities';
+export { DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_RESULT_BYTES, DEFAULT_MAX_TOKENS, capText, truncationMarker } from './reply-limits';
 export { classifyLlmError, parseRetryAfterMs, MAX_RETRY_AFTER_MS } from './classify';
 export { DeltaCoalescer } from './coalescer';
 export { toOpenAIMessages, toOpenAITools } from './openai-mapping';

@@ -163,6 +163,15 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     total: z.number().optional(),
     message: z.string().optional(),
   }),
+  z.object({
+    type: z.literal('tool.server_unavailable'),
+    turnId: z.string(),
+    /** An MCP server whose tool list was slow or failed while the turn's model call was prepared. */
+    server: z.string(),
+    error: z.string(),
+    /** True: its last known tools were offered anyway; false: the server was left out of the turn. */
+    cached: z.boolean(),
+  }),
   z.object({ type: z.literal('approval.requested'), approval: PendingApprovalSchema }),
   z.object({
     type: z.literal('approval.resolved'),
