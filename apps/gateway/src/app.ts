@@ -5,6 +5,7 @@
  * declared with `createRoute`, so `/openapi.json` is the public contract) and the document.
  */
 import { createLogger } from '@hub/runtime';
+import { codecRoutes } from './codec/routes';
 import { handleErrors } from './http/error-handler';
 import type { GatewayApp, GatewayEnv } from './http/env';
 import { requireApiKey } from './http/auth';
@@ -67,6 +68,7 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   app.route('/', mcpRegistryRoutes(services.mcpRegistry));
   app.route('/', taskRoutes(services.tasks, sse));
   app.route('/', researchRoutes(services.research, sse));
+  app.route('/', codecRoutes()); // S7: /codec/{encode,decode}, Temporal's remote codec protocol
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
