@@ -8,15 +8,17 @@ import { createLogger } from '@hub/runtime';
 import { codecRoutes } from './codec/routes';
 import { handleErrors } from './http/error-handler';
 import type { GatewayApp, GatewayEnv } from './http/env';
-import { requireApiKey } from './http/auth';
+import { holdsKey, requireApiKey } from './http/auth';
 import { limitBody } from './http/body-limit';
 import { guardHostAndOrigin } from './http/host-guard';
 import { createOriginGuard } from './http/origin-guard';
+import { limitJsonDepth } from './http/json-depth';
 import { requestIds, requestLog } from './http/request-log';
+import { securityHeaders } from './http/security-headers';
 import { createRouter, security } from './http/router';
 import type { LlmInfo } from './llm-info';
 import type { Logger } from './log';
-import { mcpEndpointRoutes, mcpRefusal, type McpOptions } from './mcp-endpoint/routes';
+import { MCP_PATH, mcpEndpointRoutes, mcpRefusal, type McpOptions } from './mcp-endpoint/routes';
 import { mcpRegistryRoutes } from './mcp-registry/routes';
 import { opsRoutes } from './ops/routes';
 import { researchRoutes } from './research/routes';
@@ -53,16 +55,18 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
 
   app.use(requestIds());
   app.use(requestLog(log));
+  app.use(securityHeaders());
   // Foreign Host (DNS rebinding) and cross-site state changes: refused on every route, the web app's included.
   app.use(guardHostAndOrigin(createOriginGuard(opts.mcp), { render: mcpRefusal }));
   // The web app's static files (no auth; API paths pass through to the routes below).
   if (opts.web) app.use(serveWebApp(opts.web));
   app.use(requireApiKey(opts.apiKeys, PUBLIC_PATHS, log));
   app.use(limitBody());
+  app.use(limitJsonDepth({ skip: (path) => path === MCP_PATH }));
   handleErrors(app, { log, temporalReachable: services.ops.temporalReachable });
 
   // Mount order is the order of the paths in the OpenAPI document.
-  app.route('/', opsRoutes(services.ops, { llm: opts.llm }));
+  app.route('/', opsRoutes(services.ops, { llm: opts.llm, showDetails: holdsKey(opts.apiKeys) }));
   app.route('/', sessionRoutes(services.sessions, sse));
   app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research }));
   app.route('/', mcpRegistryRoutes(services.mcpRegistry));

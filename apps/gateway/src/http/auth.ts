@@ -83,3 +83,16 @@ export function requireApiKey(apiKeys: Map<string, string> | undefined, publicPa
     return next();
   };
 }
+
+/**
+ * Whether a request holds a valid key (for the public routes that say more to a key holder, such as
+ * /readyz's details): always true with auth off (loopback only).
+ */
+export function holdsKey(apiKeys: Map<string, string> | undefined): (authorization: string | undefined) => boolean {
+  if (!apiKeys || apiKeys.size === 0) return () => true;
+  const verify = makeKeyVerifier(apiKeys);
+  return (authorization) => {
+    const token = bearerToken(authorization);
+    return token !== undefined && verify(token) !== undefined;
+  };
+}

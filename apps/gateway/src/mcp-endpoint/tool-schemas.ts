@@ -57,4 +57,8 @@ export const startResearchInput = {
   minSuccessRatio: z.number().min(0).max(1).optional().describe('Share of agents that must succeed (default 0.5)'),
   deadline: z.string().optional().describe('Time the agents have, e.g. "10m"'),
 };
-export const getResearchInput = { id: z.string().min(1).max(128).describe('Research job id (from `start_research`)') };
+/** A research job id as the REST route takes it: no `/`, so no other workflow of the tenant (an agent of a job) is reachable by it. */
+export const RESEARCH_ID_RE = /^[a-zA-Z0-9_-]{1,128}$/;
+export const getResearchInput = {
+  id: z.string().regex(RESEARCH_ID_RE, 'a research job id has 1-128 letters, digits, _ and - (from `start_research`)').describe('Research job id (from `start_research`)'),
+};

@@ -50,6 +50,22 @@ function describeFailure(err: unknown, log: Logger, sessionId: string | undefine
   }
 }
 
+/** A failed research call as a tool error: not found, Temporal down or slow, or (logged) the error's message and code. */
+function describeResearchFailure(err: unknown, log: Logger, id: string): string {
+  const e = toApiError(err);
+  switch (e.code) {
+    case 'research_not_found':
+      return `no research job ${id} (not found: ids come from start_research, and each tenant sees its own only)`;
+    case 'upstream_timeout':
+      return 'the hub did not answer in time (is a worker running?)';
+    case 'temporal_unavailable':
+      return 'the hub is unavailable (Temporal unreachable); try again later';
+    default:
+      log.error('mcp tool call failed', { err, code: e.code, researchId: id });
+      return `${e.message} (${e.code})`;
+  }
+}
+
 /** The MCP server of one request, its tools bound to the caller's tenant. */
 export function createHubMcpServer(sessions: SessionService, research: ResearchService, ctx: SessionContext): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, { instructions: INSTRUCTIONS });
@@ -188,7 +204,7 @@ export function createHubMcpServer(sessions: SessionService, research: ResearchS
           };
           return { content: text(lines.join('\n')), structuredContent: structured };
         } catch (err) {
-          return toolError(toApiError(err).message);
+          return toolError(describeResearchFailure(err, log, id));
         }
       }),
   );
