@@ -17,6 +17,26 @@ const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_CANCELLED = 1;
 const GRPC_FAILED_PRECONDITION = 9;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+
+/** Seconds a client should wait before retrying a call Temporal refused as RESOURCE_EXHAUSTED. */
+export const RESOURCE_EXHAUSTED_RETRY_AFTER_S = 1;
+
+/**
+ * Temporal refused the call for lack of a resource (e.g. the per-workflow limit of in-flight updates,
+ * or a namespace's RPS limit): the request was not performed and may be retried after
+ * `retryAfterSeconds` (the error handler sends it as `Retry-After`). Never a 500.
+ */
+export class TemporalBusyError extends ApiError {
+  override name = 'TemporalBusyError';
+  constructor(
+    readonly retryAfterSeconds: number,
+    details: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(503, 'temporal_unavailable', `Temporal is busy (resource exhausted${details ? `: ${details}` : ''}); retry after ${retryAfterSeconds} s`, undefined, options);
+  }
+}
 
 /** The first gRPC service error in the error's cause chain. */
 function grpcError(err: unknown): { code: number; details: string } | undefined {
@@ -52,6 +72,9 @@ export function temporalApiError(err: unknown): ApiError | undefined {
   if (grpc?.code === GRPC_DEADLINE_EXCEEDED || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || grpc?.code === GRPC_CANCELLED) {
     return new ApiError(504, 'upstream_timeout', 'Temporal did not answer in time (is a worker running?)', undefined, cause);
   }
+  if (grpc?.code === GRPC_RESOURCE_EXHAUSTED) {
+    return new TemporalBusyError(RESOURCE_EXHAUSTED_RETRY_AFTER_S, grpc.details || undefined, cause);
+  }
   if (grpc?.code === GRPC_FAILED_PRECONDITION) {
     // e.g. querying a workflow that ended before any worker ran it.
     const details = grpc.details || undefined;
@@ -72,12 +95,19 @@ function isAsyncGenerator(v: unknown): v is AsyncGenerator<unknown, unknown, unk
   return typeof v === 'object' && v !== null && typeof (v as AsyncGenerator).next === 'function' && Symbol.asyncIterator in v;
 }
 
-async function* mappedGenerator<T>(gen: AsyncGenerator<T, void, unknown>): AsyncGenerator<T, void, unknown> {
-  try {
-    yield* gen;
-  } catch (err) {
-    rethrow(err);
-  }
+/**
+ * The stream with its failures mapped. Not an `async function*` wrapper: `return()` must reach the
+ * underlying stream at once (an SSE client that leaves detaches from its shared subscription even
+ * while a poll is pending), where a generator would queue it behind the pending `next()`.
+ */
+function mappedGenerator<T>(gen: AsyncGenerator<T, void, unknown>): AsyncGenerator<T, void, unknown> {
+  const mapped: AsyncGenerator<T, void, unknown> = {
+    next: (...args) => gen.next(...args).catch(rethrow),
+    return: (value) => gen.return(value).catch(rethrow),
+    throw: (err) => gen.throw(err).catch(rethrow),
+    [Symbol.asyncIterator]: () => mapped,
+  };
+  return mapped;
 }
 
 /**

@@ -1,16 +1,28 @@
 /** A workflow's durable event stream (workflow-streams), read by the services' `events()` for the SSE routes. */
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
+import { createStreamHub, type OpenStream, type StreamHub } from './stream-hub';
 
-export interface StreamItem {
-  topic: string;
-  data: unknown;
-  offset: number;
+export type { OpenStream, StreamItem } from './stream-hub';
+
+/** One subscription of its own (a long-polling update parked in the workflow): what the stream hub shares. */
+export function subscribeStream(client: Client): OpenStream {
+  return (workflowId, fromOffset) => WorkflowStreamClient.create(client, workflowId).subscribe<unknown>([], fromOffset, { resultType: true });
 }
 
-/** Opens a subscription to a workflow's stream from `fromOffset` (all topics: their offsets are contiguous). */
-export type OpenStream = (workflowId: string, fromOffset: number) => AsyncGenerator<StreamItem, void, unknown>;
+const hubs = new WeakMap<Client, StreamHub>();
 
+/** The client's stream hub: one upstream subscription per workflow, fanned out to every reader (see stream-hub.ts). */
+export function streamHub(client: Client): StreamHub {
+  let hub = hubs.get(client);
+  if (!hub) {
+    hub = createStreamHub({ subscribe: subscribeStream(client) });
+    hubs.set(client, hub);
+  }
+  return hub;
+}
+
+/** The services' default: subscriptions through the client's shared {@link streamHub}. */
 export function defaultOpenStream(client: Client): OpenStream {
-  return (workflowId, fromOffset) => WorkflowStreamClient.create(client, workflowId).subscribe<unknown>([], fromOffset, { resultType: true });
+  return streamHub(client).open;
 }

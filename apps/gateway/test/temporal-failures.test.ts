@@ -1,0 +1,48 @@
+/** Temporal failures as ApiErrors (unit): RESOURCE_EXHAUSTED is a retryable 503 with Retry-After, never a 500. */
+import { ServiceError } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../src/http/errors';
+import { temporalApiError, TemporalBusyError, withApiErrors } from '../src/temporal/failures';
+
+/** A gRPC service error as @grpc/grpc-js raises it. */
+function grpcError(code: number, details: string): Error {
+  return Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+}
+
+const inFlightLimit = () =>
+  new ServiceError('Failed to start update', {
+    cause: grpcError(8, 'limit on number of concurrent in-flight updates has been reached (10)'),
+  });
+
+describe('temporalApiError', () => {
+  it('answers RESOURCE_EXHAUSTED (the in-flight update limit) with 503 and a retry delay', () => {
+    const err = temporalApiError(inFlightLimit());
+    expect(err).toBeInstanceOf(TemporalBusyError);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 503, code: 'temporal_unavailable', retryAfterSeconds: 1 });
+    expect(err!.message).toMatch(/busy.*in-flight updates.*retry after 1 s/);
+  });
+
+  it('maps failing services and streams alike, and a stream return() reaches the stream at once', async () => {
+    let returned = false;
+    const stream: AsyncGenerator<number, void, unknown> = {
+      next: () => new Promise(() => {}),
+      return: async () => ((returned = true), { done: true, value: undefined }),
+      throw: async (e) => Promise.reject(e),
+      [Symbol.asyncIterator]: () => stream,
+    };
+    const failing: AsyncGenerator<number, void, unknown> = {
+      next: () => Promise.reject(inFlightLimit()),
+      return: async () => ({ done: true, value: undefined }),
+      throw: async (e) => Promise.reject(e),
+      [Symbol.asyncIterator]: () => failing,
+    };
+    const svc = withApiErrors({ call: async () => Promise.reject(inFlightLimit()), events: () => stream, failing: () => failing });
+    await expect(svc.call()).rejects.toMatchObject({ status: 503, retryAfterSeconds: 1 });
+    await expect(svc.failing().next()).rejects.toMatchObject({ status: 503, retryAfterSeconds: 1 });
+    const events = svc.events();
+    void events.next();
+    await events.return(undefined);
+    expect(returned).toBe(true);
+  });
+});
