@@ -8,6 +8,14 @@
  * registrations, tool pins and flags), read with a query and cached briefly.
  * What a listing sees is reported back to the registry with a signal, so new
  * tools get pinned and changed ones flagged.
+ *
+ * Runtime stdio servers are checked against the operator's allowlist again
+ * here, before anything is spawned (the registry may hold a registration
+ * made under an older config). And a runtime server deleted from the
+ * registry loses its connection (its process) on this worker too: every
+ * read of a tenant's registry closes the connections of servers it no
+ * longer lists, and a sweep re-reads the registry of every tenant with open
+ * runtime connections every `reconcileMs`.
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -20,9 +28,17 @@ import {
   type HubConfig,
   type McpActivities,
   type McpObservation,
+  type McpServerConfig,
   type McpServerState,
 } from '@hub/contracts';
-import { McpConnectionManager, McpToolProvider, assertStdioAllowed, toDefinition, type ResolvedMcpServer } from '@hub/tools';
+import {
+  McpConnectionManager,
+  McpToolProvider,
+  assertStdioInvocationAllowed,
+  connectionConfigHash,
+  toDefinition,
+  type ResolvedMcpServer,
+} from '@hub/tools';
 
 export interface McpIntegrationOptions {
   hubConfig: HubConfig;
@@ -32,6 +48,10 @@ export interface McpIntegrationOptions {
   client?: () => Client;
   /** How long a tenant's registry state is reused (ms): registrations reach agents within this time. */
   registryCacheMs?: number;
+  /** How often the registries of tenants with open runtime connections are re-read, closing removed servers (ms; default 2 s). */
+  reconcileMs?: number;
+  /** A runtime server the allowlist refuses now (it is left out of the tenant's tools). */
+  onRefused?: (tenant: string, server: string, reason: string) => void;
 }
 
 export interface McpIntegration {
@@ -46,11 +66,44 @@ const DEFAULT_TENANT = 'default';
 export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegration {
   const { hubConfig, taskQueue } = opts;
   const manager = opts.manager ?? new McpConnectionManager();
-  const client = opts.client ?? (() => Context.current().client);
+  // The sweep runs outside any activity: it uses the client the last activity had.
+  let lastClient: Client | undefined;
+  const client =
+    opts.client ??
+    ((): Client => {
+      try {
+        lastClient = Context.current().client;
+      } catch (err) {
+        if (!lastClient) throw err;
+      }
+      return lastClient;
+    });
   const cacheMs = opts.registryCacheMs ?? 1_000;
   const cache = new Map<string, { at: number; servers: Promise<McpServerState[]> }>();
   const allowPrivateHosts = hubConfig.security.allowPrivateHosts;
   const scopeOf = (tenant: string, source: 'config' | 'api') => (source === 'api' ? `tenant:${tenant}` : undefined);
+
+  /** Runtime servers this worker may have a connection to, by tenant: name -> connection config hash. */
+  const opened = new Map<string, Map<string, string>>();
+  const remember = (tenant: string, name: string, config: McpServerConfig) => {
+    if (!opened.has(tenant)) opened.set(tenant, new Map());
+    opened.get(tenant)!.set(name, connectionConfigHash(config, allowPrivateHosts));
+  };
+  /** Closes this worker's connections to runtime servers the registry no longer has (or has with another config). */
+  const reconcile = async (tenant: string, stored: McpServerState[]): Promise<void> => {
+    const mine = opened.get(tenant);
+    if (!mine) return;
+    const now = new Map(stored.filter((s) => s.source === 'api').map((s) => [s.name, connectionConfigHash(s.config, allowPrivateHosts)]));
+    for (const [name, hash] of [...mine]) {
+      if (now.get(name) === hash) continue;
+      mine.delete(name);
+      await manager.close(name, scopeOf(tenant, 'api')).catch(() => undefined);
+    }
+    if (mine.size === 0) opened.delete(tenant);
+  };
+  const checkRuntime = (config: McpServerConfig) => {
+    if (isStdioServer(config)) assertStdioInvocationAllowed(config, hubConfig.security, { resolveLinks: true });
+  };
 
   /** The tenant's registry, read at most once per `cacheMs` however many activities ask at once (a fan-out asks hundreds). */
   function registryServers(tenant: string): Promise<McpServerState[]> {
@@ -60,9 +113,15 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
       .workflow.getHandle(mcpRegistryWorkflowId(tenant))
       .query(mcpRegistryStateQuery)
       .then(
-        (state) => state.servers,
-        (err: unknown) => {
-          if (err instanceof WorkflowNotFoundError) return [];
+        async (state) => {
+          await reconcile(tenant, state.servers);
+          return state.servers;
+        },
+        async (err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) {
+            await reconcile(tenant, []);
+            return [];
+          }
           cache.delete(tenant); // a failed read is not cached
           throw err;
         },
@@ -85,7 +144,21 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
     const stored = await registryServers(tenant);
     const byName = new Map(stored.map((s) => [s.name, s]));
     const fromConfig = Object.entries(hubConfig.mcpServers).map(([name, config]) => resolve({ name, source: 'config', config }, byName.get(name)));
-    const fromApi = stored.filter((s) => s.source === 'api' && !hubConfig.mcpServers[s.name]).map((s) => resolve(s, s));
+    const fromApi = stored
+      .filter((s) => s.source === 'api' && !hubConfig.mcpServers[s.name])
+      .filter((s) => {
+        try {
+          checkRuntime(s.config);
+          return true;
+        } catch (err) {
+          opts.onRefused?.(tenant, s.name, err instanceof Error ? err.message : String(err));
+          return false;
+        }
+      })
+      .map((s) => {
+        remember(tenant, s.name, s.config);
+        return resolve(s, s);
+      });
     return [...fromConfig, ...fromApi];
   }
 
@@ -105,7 +178,7 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
     manager,
     servers,
     onObserved,
-    stdioCommandAllowlist: hubConfig.security.stdioCommandAllowlist,
+    stdioCommandAllowlist: hubConfig.security.stdioCommandAllowlist.map((e) => (typeof e === 'string' ? e : e.command)),
   });
 
   const activities: McpActivities = {
@@ -113,7 +186,10 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
       const checkedAt = new Date().toISOString();
       try {
         // Defence in depth: the gateway checks this at registration too.
-        if (source === 'api' && isStdioServer(config)) assertStdioAllowed(config.command, hubConfig.security.stdioCommandAllowlist);
+        if (source === 'api') {
+          checkRuntime(config);
+          remember(tenant, server, config);
+        }
         const conn = await manager.get(server, config, { allowPrivateHosts, scope: scopeOf(tenant, source) });
         const tools = await conn.listTools();
         return { server, source, config, status: { state: 'connected', checkedAt }, tools: tools.map(toDefinition) };
@@ -123,6 +199,22 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
     },
   };
 
-  return { manager, provider, activities, close: () => manager.closeAll() };
+  const sweep = setInterval(() => {
+    for (const tenant of opened.keys()) {
+      cache.delete(tenant);
+      registryServers(tenant).catch(() => undefined); // Temporal unreachable: try again next time
+    }
+  }, opts.reconcileMs ?? 2_000);
+  sweep.unref();
+
+  return {
+    manager,
+    provider,
+    activities,
+    close: () => {
+      clearInterval(sweep);
+      return manager.closeAll();
+    },
+  };
 }
 

@@ -1,6 +1,7 @@
 export * from './naming';
 export * from './pinning';
 export * from './safety';
+export * from './stdio-policy';
 export * from './connection';
 export { McpUnavailableError } from './failures';
 export * from './connection-manager';

@@ -34,15 +34,17 @@ export function isMcpSafetyError(err: unknown): err is McpSafetyError {
 }
 
 /**
- * Refuses a stdio `command` that is not exactly one of `allowlist`
- * (`HubConfig.security.stdioCommandAllowlist`). Exact match: `npx` does not
- * allow `/usr/bin/npx`.
+ * Refuses a stdio `command` that no entry of `allowlist`
+ * (`HubConfig.security.stdioCommandAllowlist`) names. Exact match: `npx`
+ * does not allow `/usr/bin/npx`. The command only: the full check of a
+ * registration (arguments, environment, cwd) is
+ * `assertStdioInvocationAllowed` (./stdio-policy).
  */
-export function assertStdioAllowed(command: string, allowlist: readonly string[]): void {
-  if (allowlist.includes(command)) return;
+export function assertStdioAllowed(command: string, allowlist: readonly (string | { command: string })[]): void {
+  if (allowlist.some((e) => (typeof e === 'string' ? e : e.command) === command)) return;
   throw new McpSafetyError(
     `stdio command "${command}" is not allowed for MCP servers registered at runtime; ` +
-      `to allow it, add "${command}" to security.stdioCommandAllowlist in hub.config.json (exact match)`,
+      `to allow it, add an entry for "${command}" to security.stdioCommandAllowlist in hub.config.json (exact match)`,
   );
 }
 

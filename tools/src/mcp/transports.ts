@@ -1,7 +1,7 @@
 /**
  * Transport selection for MCP connections: which transport a server's config
- * asks for and how it is created — a stdio child process (with the SDK's
- * default environment plus the config's `env`), Streamable HTTP through the
+ * asks for and how it is created — a stdio child process (with a minimal
+ * environment, see `stdioEnvironment`), Streamable HTTP through the
  * private-host-guarded fetch, falling back to the legacy HTTP+SSE transport
  * when the server rejects the initialize POST with a 4xx — and how a failure
  * to connect is worded.
@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Stream } from 'node:stream';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isStdioServer, type McpServerConfig } from '@hub/contracts';
@@ -43,6 +43,22 @@ export function transportKind(transport: Transport): McpTransportKind {
 /** The process id of a running stdio server; undefined for other transports. */
 export function transportPid(transport: Transport): number | undefined {
   return transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined;
+}
+
+/**
+ * The environment of a stdio server: `PATH` and `HOME` of the worker plus
+ * the entry's own `env`, never the rest of the worker's environment (API
+ * keys, `HUB_*`, `OPENAI_API_KEY`, Temporal credentials). The SDK adds its
+ * sudo-like defaults (`HOME`, `LOGNAME`, `PATH`, `SHELL`, `TERM`, `USER`)
+ * under these; none of them is a secret.
+ */
+export function stdioEnvironment(config: { env?: Record<string, string> | undefined }, parent: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME']) {
+    const value = parent[key];
+    if (value !== undefined && !value.startsWith('()')) env[key] = value;
+  }
+  return { ...env, ...(config.env ?? {}) };
 }
 
 const STDERR_TAIL = 4_000;
@@ -114,7 +130,7 @@ export async function openTransport(o: OpenTransportOptions): Promise<Client> {
     const transport = new StdioClientTransport({
       command: config.command,
       args: config.args ?? [],
-      env: { ...getDefaultEnvironment(), ...(config.env ?? {}) },
+      env: stdioEnvironment(config),
       ...(config.cwd !== undefined ? { cwd: config.cwd } : {}),
       stderr: 'pipe',
     });

@@ -5,10 +5,13 @@
  * `./wire`, checked below).
  */
 import { z } from 'zod';
+import { LimitsSchema } from '../common/limits';
 import type { Expect, Same } from '../common/schemas';
 import { TaskCompensationSchema, TaskToolNameSchema } from '../task/schemas';
 import {
+  isNormalAbsolutePath,
   mcpServerSchemas,
+  type StdioAllowEntry,
   type McpRegistryState,
   type McpServerState,
   type McpServerStatus,
@@ -25,14 +28,34 @@ export const McpServerConfigSchema = servers.config;
 /** Body of `POST /v1/mcp/servers`. */
 export const McpServerRegistrationSchema = servers.registration;
 
+/** A full `security.stdioCommandAllowlist` entry (see `StdioAllowEntry`). */
+export const StdioAllowEntrySchema = z
+  .object({
+    command: z.string().min(1),
+    args: z.array(z.string().min(1)).optional(),
+    env: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+export * from '../common/limits';
+
 /** `hub.config.json` (path: HUB_CONFIG, default `<repo>/hub.config.json`). */
 export const HubConfigSchema = z
   .object({
     mcpServers: z.record(McpServerNameSchema, McpServerConfigSchema).default({}),
     security: z
       .object({
-        /** Commands that runtime-registered stdio servers may run (exact `command` values). */
-        stdioCommandAllowlist: z.array(z.string().min(1)).default([]),
+        /**
+         * The stdio invocations that runtime-registered servers may run: a plain string is that exact
+         * command with no arguments; `{command, args, env}` adds argument patterns and the environment
+         * variables a registration may set (see `StdioAllowEntry`).
+         */
+        stdioCommandAllowlist: z.array(z.union([z.string().min(1), StdioAllowEntrySchema])).default([]),
+        /** Absolute directory that a runtime stdio server's `cwd` must lie in; without it, `cwd` is refused. */
+        stdioCwdRoot: z
+          .string()
+          .refine(isNormalAbsolutePath, { error: 'stdioCwdRoot must be an absolute path without "." or ".." segments' })
+          .optional(),
         /** Hosts or addresses (exact, or CIDR ranges) that HTTP servers may use even though they are private/loopback. */
         allowPrivateHosts: z.array(z.string().min(1)).default([]),
       })
@@ -44,6 +67,8 @@ export const HubConfigSchema = z
      * mapped from the call's args and result (`$args.<path>`, `$result.<path>`, as in saga tasks).
      */
     compensations: z.record(TaskToolNameSchema, TaskCompensationSchema).default({}),
+    /** Per-tenant quotas and rate limits (common/limits.ts). */
+    limits: LimitsSchema.default({ defaults: {}, tenants: {} }),
   })
   .strict();
 export type HubConfig = z.infer<typeof HubConfigSchema>;
@@ -86,6 +111,7 @@ export const McpRegistryStateSchema = z.object({
 });
 
 type _Proofs = [
+  Expect<Same<z.infer<typeof StdioAllowEntrySchema>, StdioAllowEntry>>,
   Expect<Same<z.infer<typeof McpToolDefinitionSchema>, McpToolDefinition>>,
   Expect<Same<z.infer<typeof McpToolStateSchema>, McpToolState>>,
   Expect<Same<z.infer<typeof McpServerStatusSchema>, McpServerStatus>>,

@@ -25,6 +25,57 @@ export function mcpRegistryWorkflowId(tenant: string): string {
 // ---- how a server is declared ------------------------------------------------------
 
 /**
+ * Environment variables a runtime-registered stdio server may never set
+ * (case-insensitive): loader and interpreter hooks that run code of the
+ * caller's choosing in any child (`NODE_OPTIONS=--require …`, `LD_PRELOAD`,
+ * `PYTHONSTARTUP`, `BASH_ENV`, …), package-manager settings that make
+ * `npx`/`uvx`/`pip` fetch code from elsewhere (`npm_config_registry`,
+ * `PIP_INDEX_URL`, `UV_INDEX_URL`), and the variables the worker itself
+ * provides (`PATH`, `HOME`, `XDG_*`: where commands and dotfiles come from).
+ * Servers of the config file (written by the operator) are not limited.
+ */
+export const RUNTIME_STDIO_ENV_DENYLIST: readonly RegExp[] = [
+  /^NODE_/i, /^ELECTRON_/i, /^TS_NODE_/i, /^TSX_/i, /^DENO_/i, /^BUN_/i,
+  /^(npm|yarn|pnpm|corepack)_/i,
+  /^LD_/i, /^DYLD_/i, /^GCONV_PATH$/i, /^GLIBC_TUNABLES$/i, /^MALLOC_/i, /^LOCPATH$/i, /^NLSPATH$/i, /^HOSTALIASES$/i,
+  /^PYTHON/i, /^PIP_/i, /^UV_/i, /^VIRTUAL_ENV$/i, /^CONDA/i,
+  /^PERL5/i, /^PERLLIB$/i, /^PERLIO/i, /^PERL_/i,
+  /^RUBY/i, /^GEM_/i, /^BUNDLE_/i,
+  /^LUA_/i, /^PHPRC$/i, /^PHP_INI_SCAN_DIR$/i, /^R_PROFILE/i, /^R_ENVIRON/i, /^TCL/i,
+  /^JAVA_TOOL_OPTIONS$/i, /^_JAVA_OPTIONS$/i, /^JDK_JAVA_OPTIONS$/i, /^JAVA_OPTS$/i, /^CLASSPATH$/i, /^DOTNET_/i, /^CORECLR_/i, /^COMPlus_/i,
+  /^BASH_ENV$/i, /^ENV$/i, /^BASH_FUNC_/i, /^SHELLOPTS$/i, /^BASHOPTS$/i, /^PS4$/i, /^PROMPT_COMMAND$/i, /^IFS$/i, /^CDPATH$/i, /^SHELL$/i,
+  /^GIT_/i, /^SSH_/i, /^EDITOR$/i, /^VISUAL$/i, /^PAGER$/i,
+  /^PATH$/i, /^HOME$/i, /^XDG_/i, /^TMPDIR$/i,
+];
+
+/** Whether a runtime stdio registration may set the environment variable `name` (see `RUNTIME_STDIO_ENV_DENYLIST`). */
+export const isDeniedRuntimeEnv = (name: string): boolean => RUNTIME_STDIO_ENV_DENYLIST.some((re) => re.test(name));
+
+/** An absolute, normalised POSIX path: starts with `/`, no `.`/`..`/empty segments, no NUL. */
+export const isNormalAbsolutePath = (p: string): boolean =>
+  p.startsWith('/') && !p.includes('\u0000') && (p === '/' || p.slice(1).split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..'));
+
+/**
+ * One `security.stdioCommandAllowlist` entry in its full form: a whole
+ * invocation that tenants may register at runtime. A plain string entry
+ * `"npx"` means `{ "command": "npx" }`: that command with no arguments.
+ */
+export interface StdioAllowEntry {
+  /** The exact `command` (no PATH lookup equivalence: `npx` does not allow `/usr/bin/npx`). */
+  command: string;
+  /**
+   * One pattern per argument: a registration must pass exactly this many
+   * arguments, each equal to its pattern or matching it as a glob
+   * (picomatch: `*` within a path segment, `**` across segments, `{a,b}`,
+   * `?`). A glob never matches an argument that starts with `-` (unless the
+   * pattern does too) nor one with a `..` path segment. Default: none.
+   */
+  args?: string[];
+  /** Names (exact or globs) of environment variables a registration may set. Default: none. */
+  env?: string[];
+}
+
+/**
  * How an MCP server is declared, built with the zod the caller passes: the
  * `mcpServers` entry shape (Claude Desktop / Cursor) plus hub options, and the
  * runtime registration body (`POST /v1/mcp/servers`).
@@ -48,6 +99,11 @@ export function mcpServerSchemas(zod: ZodBuilders) {
       .optional(),
     /** Keep the entry but offer none of its tools. */
     disabled: zod.boolean().optional(),
+    /**
+     * Tools that appear on this server after its first listing are enabled at
+     * once (pinned as first seen). Default: they are flagged until approved.
+     */
+    trustNewTools: zod.boolean().optional(),
   };
 
   const stdio = zod
@@ -73,8 +129,28 @@ export function mcpServerSchemas(zod: ZodBuilders) {
     error: () => 'a server needs either `command` (stdio) or `url` (Streamable HTTP / SSE)',
   });
 
+  /**
+   * A runtime registration's stdio fields: no loader/interpreter variable in
+   * `env` (the refusal names it), `cwd` absolute and normalised (the worker
+   * also confines it to `security.stdioCwdRoot`).
+   */
+  const deniedIn = (env: unknown): string[] => Object.keys((env ?? {}) as Record<string, string>).filter(isDeniedRuntimeEnv);
+  const runtimeEnv = zod.record(zod.string(), zod.string()).refine((env) => deniedIn(env).length === 0, {
+    error: (issue) =>
+      `environment variable ${deniedIn(issue.input).join(', ')} is not allowed for runtime-registered servers ` +
+      `(loader, interpreter, package-manager or hub-provided variable)`,
+  });
+  const runtimeStdio = stdio.extend({
+    env: runtimeEnv.optional(),
+    cwd: zod
+      .string()
+      .min(1)
+      .refine(isNormalAbsolutePath, { error: 'cwd must be an absolute path without "." or ".." segments' })
+      .optional(),
+  });
+
   /** Body of `POST /v1/mcp/servers`. */
-  const registration = zod.union([stdio.extend({ name }), http.extend({ name })]);
+  const registration = zod.union([runtimeStdio.extend({ name }), http.extend({ name })]);
 
   return { name, stdio, http, config, registration };
 }
