@@ -29,9 +29,9 @@ export const IdempotencyKeySchema = z
   .string()
   .regex(IDEMPOTENCY_KEY_RE, KEY_RULE)
   .openapi({
-    param: { name: IDEMPOTENCY_KEY_HEADER, in: 'header' },
+    param: { name: 'idempotency-key', in: 'header' },
     description:
-      'Makes the request safe to retry: a repeat with the same key (same tenant, same route, same body) answers ' +
+      '`Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers ' +
       "the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409.",
     example: '8e0f7c1e-2b9a-4d57-a3f4-5d1b2c3e4f60',
   });

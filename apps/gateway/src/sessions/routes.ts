@@ -2,6 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from '../http/errors';
 import { errorResponses } from '../http/error-responses';
+import { IdempotencyHeaders, idempotencyKeyOf } from '../http/idempotency';
 import { requestContext, type GatewayApp } from '../http/env';
 import { LIST_LIMIT_DEFAULT } from '../http/list-query';
 import { createRouter, jsonBody, security } from '../http/router';
@@ -33,10 +34,16 @@ const createSessionRoute = createRoute({
   tags,
   summary: 'Start a session (optionally with a first message)',
   security,
-  request: { body: jsonBody(CreateSessionBody, 'Session options and an optional first message (may be omitted)', false) },
+  description:
+    'With a first message, answers when its turn ends (`reply`), or as soon as the turn waits for a tool approval (`pendingTurn`). ' +
+    'Safe to retry with an `Idempotency-Key` (or a client-chosen `id`): a repeat answers the same session and never runs the message twice.',
+  request: {
+    headers: IdempotencyHeaders,
+    body: jsonBody(CreateSessionBody, 'Session options and an optional first message (may be omitted)', false),
+  },
   responses: {
     201: {
-      description: 'Session created; `reply` is the first turn when a message was given',
+      description: 'Session created (or, for a repeat, the session the first request created); `reply` is the first turn when a message was given',
       content: { 'application/json': { schema: CreateSessionResponse } },
     },
     ...errorResponses({ body: true }),
@@ -75,7 +82,7 @@ const sendMessageRoute = createRoute({
   tags,
   summary: 'Send a message; waits for the turn unless wait=false',
   security,
-  request: { params: SessionIdParams, query: SendMessageQuery, body: jsonBody(SendMessageBody, 'The user message') },
+  request: { params: SessionIdParams, query: SendMessageQuery, headers: IdempotencyHeaders, body: jsonBody(SendMessageBody, 'The user message') },
   responses: {
     200: { description: 'The finished turn', content: { 'application/json': { schema: TurnResultResponse } } },
     202: { description: 'Accepted (wait=false); follow /events for progress', content: { 'application/json': { schema: MessageAcceptedResponse } } },
@@ -108,7 +115,7 @@ const approvalRoute = createRoute({
   tags,
   summary: 'Approve or deny a pending tool call',
   security,
-  request: { params: ApprovalParams, body: jsonBody(ApprovalBody, 'The decision') },
+  request: { params: ApprovalParams, headers: IdempotencyHeaders, body: jsonBody(ApprovalBody, 'The decision') },
   responses: {
     200: { description: 'Decision recorded', content: { 'application/json': { schema: ApprovalResponse } } },
     ...errorResponses({ ...oneSession, body: true }),
@@ -121,7 +128,7 @@ const closeSessionRoute = createRoute({
   tags,
   summary: 'Close a session',
   security,
-  request: { params: SessionIdParams },
+  request: { params: SessionIdParams, headers: IdempotencyHeaders },
   responses: {
     200: { description: 'Final state', content: { 'application/json': { schema: SessionStateResponse } } },
     ...errorResponses(oneSession),
@@ -132,7 +139,8 @@ export function sessionRoutes(sessions: SessionService, sse: SseSettings): Gatew
   const app = createRouter();
 
   app.openapi(createSessionRoute, async (c) => {
-    const created = await sessions.create(requestContext(c), c.req.valid('json'));
+    const body = c.req.valid('json') ?? {};
+    const created = await sessions.create(requestContext(c), { ...body, idempotencyKey: idempotencyKeyOf(c), returnOnApproval: true });
     return c.json(created, 201);
   });
 
@@ -151,10 +159,10 @@ export function sessionRoutes(sessions: SessionService, sse: SseSettings): Gatew
     const { wait } = c.req.valid('query');
     const body = c.req.valid('json');
     if (wait === 'false') {
-      await sessions.sendNoWait(requestContext(c), id, body);
+      await sessions.sendNoWait(requestContext(c), id, body, idempotencyKeyOf(c));
       return c.json({ accepted: true as const, sessionId: id }, 202);
     }
-    return c.json(await sessions.send(requestContext(c), id, body), 200);
+    return c.json(await sessions.send(requestContext(c), id, body, idempotencyKeyOf(c)), 200);
   });
 
   app.openapi(eventsRoute, async (c) => {
@@ -171,13 +179,13 @@ export function sessionRoutes(sessions: SessionService, sse: SseSettings): Gatew
   app.openapi(approvalRoute, async (c) => {
     const { id, approvalId } = c.req.valid('param');
     const body = c.req.valid('json');
-    await sessions.approve(requestContext(c), id, { approvalId, ...body });
+    await sessions.approve(requestContext(c), id, { approvalId, ...body }, idempotencyKeyOf(c));
     return c.json({ accepted: true as const }, 200);
   });
 
   app.openapi(closeSessionRoute, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await sessions.close(requestContext(c), id, 'closed by user'), 200);
+    return c.json(await sessions.close(requestContext(c), id, 'closed by user', idempotencyKeyOf(c)), 200);
   });
 
   return app;

@@ -7,6 +7,7 @@ import {
   ApprovalDecisionSchema,
   DEFAULTS,
   MessageTextSchema,
+  PendingApprovalSchema,
   SESSION_ID_RE,
   SessionStateSchema,
   TurnResultSchema,
@@ -24,6 +25,14 @@ export const TurnResultResponse = TurnResultSchema.meta({ id: 'TurnResult' });
 
 export const CreateSessionBody = z
   .object({
+    id: z
+      .string()
+      .regex(SESSION_ID_RE, 'session id may contain letters, digits, _ and - (1-128 characters)')
+      .optional()
+      .openapi({
+        description:
+          'Client-chosen session id (default: derived from the Idempotency-Key, else random). A repeat with the same id and body answers the same session; another body answers 409.',
+      }),
     message: MessageTextSchema.optional().openapi({ description: 'First user message; its turn result is returned as `reply`' }),
     agent: z
       .string()
@@ -47,11 +56,23 @@ export const CreateSessionBody = z
   .strict()
   .openapi('CreateSessionRequest');
 
+export const PendingTurnSchema = z
+  .object({
+    turnId: z.string(),
+    status: z.literal('awaiting_approval'),
+    approvals: z.array(PendingApprovalSchema),
+  })
+  .openapi('PendingTurn', {
+    description:
+      'The first turn waits for a tool approval: approve or deny it (POST /v1/sessions/{id}/approvals/{approvalId}) and follow /events for the reply',
+  });
+
 export const CreateSessionResponse = z
   .object({
     id: z.string(),
     session: SessionStateResponse,
     reply: TurnResultResponse.optional(),
+    pendingTurn: PendingTurnSchema.optional(),
   })
   .openapi('CreateSessionResponse');
 

@@ -1,0 +1,55 @@
+/**
+ * A real worker running the hub's workflows (the real session workflow, the real LLM and tool
+ * activities) against the scripted LLM fixture, for gateway tests whose defect needs the whole
+ * path: gateway → Temporal → worker → LLM.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { createLlmActivities } from '@hub/agents';
+import { createToolActivities } from '@hub/tools';
+import { testTemporalAddress } from '@hub/testing';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+
+const require = createRequire(import.meta.url);
+const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+
+export interface SessionWorker {
+  taskQueue: string;
+  llm: ScriptedLlmServer;
+  notesFile: string;
+  close(): Promise<void>;
+}
+
+export async function startSessionWorker(): Promise<SessionWorker> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const llm = await startScriptedLlmServer();
+  const notesFile = join(mkdtempSync(join(tmpdir(), 'hub-gw-notes-')), 'notes.jsonl');
+  process.env.HUB_NOTES_FILE = notesFile;
+  const taskQueue = `gateway-sessions-${randomUUID()}`;
+  const connection = await NativeConnection.connect({ address: testTemporalAddress() });
+  const openai = new OpenAI({ baseURL: llm.url, apiKey: 'test', maxRetries: 0, timeout: 30_000 });
+  const tools = createToolActivities();
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), logger: silent }),
+    activities: { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools },
+  });
+  const running = worker.run();
+  return {
+    taskQueue,
+    llm,
+    notesFile,
+    async close() {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+      await llm.close();
+    },
+  };
+}
