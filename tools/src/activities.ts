@@ -16,9 +16,39 @@ import { createBuiltinProvider } from './builtin';
 import { isToolError } from './errors';
 import { ToolRegistry, matchesAllowlist } from './registry';
 import { truncateResult } from './truncate';
-import type { ToolContext, ToolProgress } from './types';
+import type { ToolContext, ToolProgress, ToolSourceUnavailable } from './types';
 
-export type ToolActivities = Pick<SessionActivities, 'listTools' | 'executeTool'>;
+export interface ListToolsOptions {
+  /** Told of every MCP server left out of the listing (or served from cache) because it was slow or failed. */
+  onUnavailable?: (u: ToolSourceUnavailable) => void;
+}
+
+export type ToolActivities = Pick<SessionActivities, 'executeTool'> & {
+  /** The `listTools` activity; callers in the same process (the LLM activity) may pass `opts`. */
+  listTools(req: ListToolsRequest, opts?: ListToolsOptions): Promise<ToolSpec[]>;
+};
+
+/**
+ * Heartbeats the current activity (if there is one) from now on, at a third
+ * of its heartbeat timeout (at most every second), until the returned
+ * function is called: an attempt that waits on something slow (a server's
+ * tool list, a connection) is never taken for a dead worker's, and a dead
+ * worker's attempt is retried as soon as its heartbeat timeout passes.
+ */
+export function startHeartbeats(): () => void {
+  let actx: Context;
+  try {
+    actx = Context.current();
+  } catch {
+    return () => undefined; // not in an activity (a direct call)
+  }
+  const timeout = actx.info.heartbeatTimeoutMs;
+  const every = timeout ? Math.min(1_000, Math.max(50, Math.floor(timeout / 3))) : 1_000;
+  // First beat after `every` (an activity that is done by then costs none), well within the timeout.
+  const timer = setInterval(() => actx.heartbeat(), every);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 export interface ToolActivitiesDeps {
   /** Default: a registry with the built-in tools only. */
@@ -71,8 +101,17 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
     Object.entries(deps.compensations ?? {}).map(([tool, c]) => [taskToolName(tool), { tool: taskToolName(c.tool), args: c.args }]),
   );
 
-  async function listTools(req: ListToolsRequest): Promise<ToolSpec[]> {
-    const listed = await registry.listTools(req.allow, req.tenant !== undefined ? { tenant: req.tenant } : {});
+  async function listTools(req: ListToolsRequest, opts: ListToolsOptions = {}): Promise<ToolSpec[]> {
+    const stop = startHeartbeats();
+    let listed: ToolSpec[];
+    try {
+      listed = await registry.listTools(req.allow, {
+        ...(req.tenant !== undefined ? { tenant: req.tenant } : {}),
+        ...(opts.onUnavailable ? { onUnavailable: opts.onUnavailable } : {}),
+      });
+    } finally {
+      stop();
+    }
     const also = req.alsoAllow;
     const tools = also ? listed.filter((t) => matchesAllowlist(t.name, also)) : listed;
     if (compensations.size === 0) return tools;
@@ -83,6 +122,15 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
   }
 
   async function executeTool(req: ToolRequest): Promise<ToolResult> {
+    const stop = startHeartbeats(); // from the start: finding the tool's provider lists the MCP servers
+    try {
+      return await execute(req);
+    } finally {
+      stop();
+    }
+  }
+
+  async function execute(req: ToolRequest): Promise<ToolResult> {
     const actx = Context.current();
     const { name } = req;
     const info = actx.info;

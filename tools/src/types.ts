@@ -33,6 +33,15 @@ export interface ToolProgress {
 /** What `listTools` may depend on: whose tools (MCP servers registered at runtime are per tenant). */
 export interface ToolListContext {
   tenant?: string;
+  /** Told of every tool source (an MCP server) that was slow or failed in this listing. */
+  onUnavailable?: (u: ToolSourceUnavailable) => void;
+}
+
+/** A tool source left out of a listing (`cached: false`) or served from its last good catalogue (`cached: true`). */
+export interface ToolSourceUnavailable {
+  server: string;
+  error: string;
+  cached: boolean;
 }
 
 /**

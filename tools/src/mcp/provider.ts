@@ -49,14 +49,18 @@ export interface McpToolProviderOptions {
   defaultCallTimeoutMs?: number;
   /** Re-report unchanged observations after this long (default 5 min; 0 = report every listing). */
   observeRepeatMs?: number;
-  /** Longest wait for one server's tool list in `listTools` (default 10 s); a slower server is skipped (status error) that time. */
+  /**
+   * Longest wait for one server's tool list in `listTools` (default 2.5 s; servers are listed concurrently). A
+   * slower or failing server is served from its last good catalogue, or left out of that listing, and
+   * `ToolListContext.onUnavailable` is told either way; its listing goes on in the background.
+   */
   listTimeoutMs?: number;
 }
 
 const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 /** Heartbeat interval while a call runs (shorter when the server's `timeouts.heartbeatMs` needs it); Temporal throttles them. */
 const HEARTBEAT_EVERY_MS = 1_000;
-const DEFAULT_LIST_TIMEOUT_MS = 10_000;
+const DEFAULT_LIST_TIMEOUT_MS = 2_500;
 
 function sanitizedPrefix(server: string): string {
   return `${server}${MCP_TOOL_SEPARATOR}`.replace(/[^a-zA-Z0-9_-]/g, '_');
@@ -134,6 +138,8 @@ export class McpToolProvider implements ToolProvider {
   readonly id = 'mcp';
   readonly #opts: McpToolProviderOptions;
   readonly #observed = new Map<string, { fingerprint: string; at: number }>();
+  /** Last good tool list per server (and scope), with the config it was listed under. */
+  readonly #catalogue = new Map<string, { config: string; tools: McpTool[] }>();
 
   constructor(opts: McpToolProviderOptions) {
     this.#opts = opts;
@@ -220,26 +226,42 @@ export class McpToolProvider implements ToolProvider {
   }
 
   async #listServer(server: ResolvedMcpServer, ctx: ToolListContext): Promise<ToolSpec[]> {
+    const key = `${this.#scope(server, ctx) ?? ''}\u0000${server.name}`;
+    const config = canonicalJson(server.config);
+    const listing = this.#connection(server, ctx).then((conn) => conn.listTools());
+    // A listing that lands after the deadline still refreshes the catalogue for the next turn.
+    listing.then((listed) => this.#catalogue.set(key, { config, tools: listed }), () => undefined);
     let tools: McpTool[];
     let timer: NodeJS.Timeout | undefined;
     try {
-      const listing = this.#connection(server, ctx).then((conn) => conn.listTools());
       const limit = this.#opts.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
-      // A slow server (e.g. a stdio server still starting) is skipped this time; its connection goes on in the background.
+      // A slow server (e.g. a stdio server still starting, a host that does not answer) does not hold up the turn.
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`listing the tools of MCP server "${server.name}" took longer than ${limit} ms`)), limit);
       });
-      listing.catch(() => undefined);
       tools = await Promise.race([listing, timeout]);
     } catch (err) {
-      await this.#observe(server, ctx, { state: 'error', error: errorMessage(err), checkedAt: new Date().toISOString() });
-      return [];
+      const error = errorMessage(err);
+      await this.#observe(server, ctx, { state: 'error', error, checkedAt: new Date().toISOString() });
+      const cached = this.#catalogue.get(key);
+      const usable = cached?.config === config ? cached.tools : undefined;
+      try {
+        ctx.onUnavailable?.({ server: server.name, error, cached: usable !== undefined });
+      } catch {
+        // the listener's problem is not the listing's
+      }
+      return usable ? this.#specs(server, usable) : [];
     } finally {
       clearTimeout(timer);
     }
     const defs = tools.map((t) => toDefinition(t));
     await this.#observe(server, ctx, { state: 'connected', checkedAt: new Date().toISOString() }, defs);
+    return this.#specs(server, tools);
+  }
 
+  /** The specs of a server's listed tools that are offered (pins checked; task-only tools left out). */
+  #specs(server: ResolvedMcpServer, tools: McpTool[]): ToolSpec[] {
+    const defs = tools.map((t) => toDefinition(t));
     const byName = new Map(defs.map((d) => [d.name, d]));
     // Tools that only run as MCP tasks (call-now, fetch-later) cannot be called by this provider.
     const taskOnly = new Set(tools.filter((t) => t.execution?.taskSupport === 'required').map((t) => t.name));
@@ -306,7 +328,7 @@ export class McpToolProvider implements ToolProvider {
     const obs: McpObservation = { server: server.name, source: server.source, config: server.config, status };
     if (tools) obs.tools = tools;
     try {
-      await onObserved(obs, ctx);
+      await onObserved(obs, ctx.tenant !== undefined ? { tenant: ctx.tenant } : {});
       this.#observed.set(key, { fingerprint, at: Date.now() });
     } catch {
       // Reported again on the next listing.
