@@ -4,6 +4,7 @@
  * body limit), the error handler, one sub-app per resource (each `<resource>/routes.ts`,
  * declared with `createRoute`, so `/openapi.json` is the public contract) and the document.
  */
+import type { Limits } from '@hub/contracts';
 import { createLogger } from '@hub/runtime';
 import { codecRoutes } from './codec/routes';
 import { handleErrors } from './http/error-handler';
@@ -22,6 +23,10 @@ import { MCP_PATH, mcpEndpointRoutes, mcpRefusal, type McpOptions } from './mcp-
 import { mcpRegistryRoutes } from './mcp-registry/routes';
 import { opsRoutes } from './ops/routes';
 import { researchRoutes } from './research/routes';
+import { createAdmission } from './quotas/admission';
+import { enforceQuotas } from './quotas/middleware';
+import { createRateLimiter } from './quotas/rate-limit';
+import type { QuotaService } from './quotas/service';
 import type { GatewayServices } from './services';
 import { sessionRoutes } from './sessions/routes';
 import { taskRoutes } from './tasks/routes';
@@ -41,6 +46,12 @@ export interface CreateAppOptions {
   shutdownSignal?: AbortSignal | undefined;
   /** DNS-rebinding protection of every route: the allowed hosts and origins (see http/host-guard.ts). */
   mcp?: McpOptions | undefined;
+  /**
+   * Per-tenant quotas and rate limits (hub.config.json `limits`; quotas/): given, every API request
+   * counts against the tenant's rate and the create routes against its counts (from `counts`,
+   * Temporal visibility, when given). Unset: no limits.
+   */
+  quotas?: { limits?: Limits | undefined; counts?: QuotaService | undefined } | undefined;
   /** Serve the built web app (apps/web/dist) at `/` (see web.ts); default: no web app. */
   web?: WebAssetsOptions | undefined;
 }
@@ -63,12 +74,17 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   app.use(requireApiKey(opts.apiKeys, PUBLIC_PATHS, log));
   app.use(limitBody());
   app.use(limitJsonDepth({ skip: (path) => path === MCP_PATH }));
+  const admission = opts.quotas ? createAdmission(opts.quotas.limits, opts.quotas.counts) : undefined;
+  if (admission) {
+    const rate = createRateLimiter((tenant) => admission.limits(tenant));
+    app.use(enforceQuotas({ admission, rate, mcpRegistry: services.mcpRegistry, publicPaths: PUBLIC_PATHS }));
+  }
   handleErrors(app, { log, temporalReachable: services.ops.temporalReachable });
 
   // Mount order is the order of the paths in the OpenAPI document.
   app.route('/', opsRoutes(services.ops, { llm: opts.llm, showDetails: holdsKey(opts.apiKeys) }));
   app.route('/', sessionRoutes(services.sessions, sse));
-  app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research }));
+  app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research, admission }));
   app.route('/', mcpRegistryRoutes(services.mcpRegistry));
   app.route('/', taskRoutes(services.tasks, sse));
   app.route('/', researchRoutes(services.research, sse));

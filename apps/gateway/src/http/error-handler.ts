@@ -47,6 +47,9 @@ export function handleErrors(app: GatewayApp, opts: ErrorHandlingOptions): void 
     }
     // The failure a service mapped to an ApiError is what the log wants to see.
     const original = err instanceof ApiError && err.cause !== undefined ? err.cause : err;
+    // 429s say when to come back (details.retryAfterSec of the rate limiter or the quota).
+    const retryAfter = (apiErr.details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec;
+    if (apiErr.status === 429 && typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
     const log = c.get('log') ?? opts.log;
     if (apiErr.status >= 500) log.error('request failed', { err: original, code: apiErr.code, status: apiErr.status });
     else if (!(original instanceof ApiError)) log.debug('request rejected', { code: apiErr.code, message: apiErr.message });

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'conflict',
   'payload_too_large',
   'unsupported_media_type',
+  'rate_limited',
+  'quota_exceeded',
   'temporal_unavailable',
   'upstream_timeout',
   'internal',

@@ -12,6 +12,7 @@ import type { Context } from 'hono';
 import type { GatewayApp, GatewayEnv } from '../http/env';
 import { requestContext } from '../http/env';
 import { createRouter } from '../http/router';
+import type { Admission } from '../quotas/admission';
 import type { ResearchService } from '../research/service';
 import type { SessionService } from '../sessions/service';
 import { MCP_PATH, mcpRoute } from './openapi';
@@ -34,11 +35,13 @@ export interface McpOptions {
 export interface McpEndpointDeps {
   sessions: SessionService;
   research: ResearchService;
+  /** The tenant's limits, asked before `chat` starts a session and before `start_research` (unset: none). */
+  admission?: Admission | undefined;
 }
 
 /** `/mcp` (mounted after the app's auth and body-limit middleware), documented in the OpenAPI document. */
 export function mcpEndpointRoutes(deps: McpEndpointDeps): GatewayApp {
-  const { sessions, research } = deps;
+  const { sessions, research, admission } = deps;
   const app = createRouter();
 
   /** Hands a web Response to Hono so the headers set by middleware (X-Request-Id) are added. */
@@ -48,7 +51,7 @@ export function mcpEndpointRoutes(deps: McpEndpointDeps): GatewayApp {
 
   app.post(MCP_PATH, async (c) => {
     const ctx = requestContext(c);
-    return respond(c, await serveMcpRequest(createHubMcpServer(sessions, research, ctx), c.req.raw, ctx.log));
+    return respond(c, await serveMcpRequest(createHubMcpServer(sessions, research, ctx, admission), c.req.raw, ctx.log));
   });
 
   // Stateless: no standalone SSE stream (GET) and no session to end (DELETE).

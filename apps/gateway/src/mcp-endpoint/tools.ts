@@ -9,6 +9,7 @@ import { CreateResearchBodySchema, formatIssues, type TurnResult } from '@hub/co
 import { toApiError } from '../http/error-handler';
 import { LIST_LIMIT_DEFAULT } from '../http/list-query';
 import type { Logger } from '../log';
+import type { Admission } from '../quotas/admission';
 import type { ResearchService } from '../research/service';
 import type { SessionContext, SessionService } from '../sessions/service';
 import { chatInput, chatOutput, getResearchInput, listSessionsInput, listSessionsOutput, startResearchInput } from './tool-schemas';
@@ -44,6 +45,8 @@ function describeFailure(err: unknown, log: Logger, sessionId: string | undefine
       return 'the hub did not answer in time (is a worker running?)';
     case 'temporal_unavailable':
       return 'the hub is unavailable (Temporal unreachable); try again later';
+    case 'quota_exceeded':
+      return `${e.message}; try again later`;
     default:
       log.error('mcp tool call failed', { err, code: e.code });
       return `${e.message} (${e.code})`;
@@ -67,7 +70,7 @@ function describeResearchFailure(err: unknown, log: Logger, id: string): string 
 }
 
 /** The MCP server of one request, its tools bound to the caller's tenant. */
-export function createHubMcpServer(sessions: SessionService, research: ResearchService, ctx: SessionContext): McpServer {
+export function createHubMcpServer(sessions: SessionService, research: ResearchService, ctx: SessionContext, admission?: Admission): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, { instructions: INSTRUCTIONS });
   const log = ctx.log;
 
@@ -103,6 +106,7 @@ export function createHubMcpServer(sessions: SessionService, research: ResearchS
         let turn: TurnResult;
         try {
           if (id === undefined) {
+            await admission?.session(ctx.tenant);
             const started = await sessions.start(callCtx, { message, agent });
             id = started.id;
             turn = started.reply!;
@@ -167,6 +171,7 @@ export function createHubMcpServer(sessions: SessionService, research: ResearchS
         });
         if (!body.success) return toolError(formatIssues(body.error.issues));
         try {
+          await admission?.research(ctx.tenant, body.data);
           const { id } = await research.start(ctx.tenant, body.data);
           const structured = { id, status: 'planning' };
           return { content: text(`Research job ${id} started; call get_research with this id for progress and the report.`), structuredContent: structured };
