@@ -18,6 +18,9 @@
  *   `compensate/<index>` and its own retry policy, in a non-cancellable scope.
  *   A compensation that still fails is recorded and the next one runs anyway;
  *   the task then ends `compensation_failed`.
+ * - A step whose tool requires approval (the sessions' policy, see
+ *   `./task-approvals`) waits for a human first (`awaiting_approval`); a
+ *   denial (or no decision in time) fails it as not run.
  * - Cancelling the workflow compensates, ends `compensated` (or
  *   `compensation_failed`), and the workflow closes as cancelled.
  */
@@ -40,6 +43,7 @@ import { resolveCompensationArgs, TASK_EVENTS_TOPIC, taskStateQuery, taskToolNam
 import type { SessionActivities, TaskEvent, TaskState, TaskStatus, TaskWorkflowInput, ToolResult } from '@hub/contracts';
 import { toolActivityOptions } from './activity-options';
 import { CompensationStack, type Compensation } from './compensation-stack';
+import { TASK_APPROVALS_PATCH, TaskApprovals, describeDenial, toolsNeedingApproval } from './task-approvals';
 import { describeFailure } from './util';
 
 /** Steps: the session's tool policy; wait for a cancelled call to settle so a step that completed anyway is compensated. */
@@ -103,15 +107,49 @@ export async function sagaTask(input: TaskWorkflowInput): Promise<TaskState> {
     sessionId: workflowId,
   });
 
-  // ---- forward: the steps ----
+  const approvals = new TaskApprovals(state, events, setStatus, input);
   let failure: string | undefined;
   let cancelled = false;
+
+  // ---- which steps need approval (fail closed: no catalogue, no step runs) ----
+  let needsApproval = new Set<string>();
+  if (patched(TASK_APPROVALS_PATCH)) {
+    try {
+      needsApproval = await toolsNeedingApproval(input);
+    } catch (err) {
+      cancelled = isCancellation(err);
+      failure = cancelled ? 'cancelled' : `could not read which steps need approval: ${describeFailure(err)}`;
+    }
+  }
+
+  // ---- forward: the steps ----
   for (const [index, step] of input.steps.entries()) {
+    if (failure !== undefined) break;
     const st = state.steps[index]!;
     if (CancellationScope.current().consideredCancelled) {
       cancelled = true;
       failure = 'cancelled';
       break;
+    }
+    if (needsApproval.has(step.tool)) {
+      let decision: Awaited<ReturnType<TaskApprovals['ask']>>;
+      try {
+        decision = await approvals.ask(index, step.tool, step.args);
+      } catch (err) {
+        if (!isCancellation(err)) throw err;
+        decision = { approved: false, timedOut: false };
+        cancelled = true;
+      }
+      if (!decision.approved) {
+        // Never sent: nothing to undo for this step.
+        const error = cancelled ? 'cancelled' : describeDenial(decision);
+        st.status = 'failed';
+        st.error = error;
+        events.publish({ type: 'step.failed', index, error });
+        failure = cancelled ? 'cancelled' : `step ${index} (${step.tool}) ${error}`;
+        break;
+      }
+      setStatus('running');
     }
     const undo = step.compensate;
     const registered =

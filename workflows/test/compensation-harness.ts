@@ -20,7 +20,7 @@ import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scr
 import { workflowBundle } from './harness';
 import { McpConnectionManager, McpToolProvider, createDefaultRegistry, createToolActivities, type ResolvedMcpServer } from '@hub/tools';
 import { testTemporalAddress } from '@hub/testing';
-import { WORKFLOW_TYPES, taskStateQuery, taskWorkflowId, type TaskState, type TaskStep } from '@hub/contracts';
+import { WORKFLOW_TYPES, taskStateQuery, taskWorkflowId, type TaskState, type TaskStep, type TaskWorkflowInput } from '@hub/contracts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BOOKINGS_MAIN = fileURLToPath(new URL('../../tools/servers/bookings/src/main.ts', import.meta.url));
@@ -47,8 +47,10 @@ export interface CompensationHarness {
   llm: ScriptedLlmServer;
   /** Extra environment of the bookings server (e.g. BOOKINGS_FAIL_RESOURCE); takes effect on the next call (the server restarts). */
   setBookingsEnv(env: Record<string, string>): void;
+  /** The bookings server's `requiresApproval` config (undefined: none); takes effect on the next call. */
+  setBookingsApproval(requiresApproval: boolean | string[] | undefined): void;
   /** Start a `sagaTask` workflow for tenant `test`. */
-  startTask(steps: TaskStep[]): Promise<{ workflowId: string; handle: WorkflowHandle }>;
+  startTask(steps: TaskStep[], extra?: Pick<TaskWorkflowInput, 'approvalTimeoutMs'>): Promise<{ workflowId: string; handle: WorkflowHandle }>;
   state(workflowId: string): Promise<TaskState>;
   /** Effects the bookings server applied for this workflow (by idempotency key prefix), in order. */
   effects(workflowId: string): BookingEffect[];
@@ -56,11 +58,21 @@ export interface CompensationHarness {
 }
 
 /** The bookings server as a config-file MCP server. */
-export function bookingsServer(bookingsFile: string, env: Record<string, string> = {}): ResolvedMcpServer {
+export function bookingsServer(
+  bookingsFile: string,
+  env: Record<string, string> = {},
+  requiresApproval?: boolean | string[],
+): ResolvedMcpServer {
   return {
     name: 'bookings',
     source: 'config',
-    config: { command: process.execPath, args: ['--import', 'tsx', BOOKINGS_MAIN], cwd: REPO_ROOT, env: { BOOKINGS_FILE: bookingsFile, ...env } },
+    config: {
+      command: process.execPath,
+      args: ['--import', 'tsx', BOOKINGS_MAIN],
+      cwd: REPO_ROOT,
+      env: { BOOKINGS_FILE: bookingsFile, ...env },
+      ...(requiresApproval !== undefined ? { requiresApproval } : {}),
+    },
     allowPrivateHosts: [],
     pins: {},
     flagged: new Set(),
@@ -72,8 +84,9 @@ export async function startCompensationHarness(): Promise<CompensationHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bookings-'));
   const bookingsFile = join(dir, 'bookings.json');
   let extraEnv: Record<string, string> = {};
+  let approval: boolean | string[] | undefined;
   const manager = new McpConnectionManager();
-  const mcpProvider = new McpToolProvider({ manager, servers: async () => [bookingsServer(bookingsFile, extraEnv)] });
+  const mcpProvider = new McpToolProvider({ manager, servers: async () => [bookingsServer(bookingsFile, extraEnv, approval)] });
   const taskQueue = `saga-test-${randomUUID()}`;
   const llm = await startScriptedLlmServer();
   const nativeConnection = await NativeConnection.connect({ address });
@@ -99,13 +112,16 @@ export async function startCompensationHarness(): Promise<CompensationHarness> {
     setBookingsEnv(env) {
       extraEnv = env;
     },
-    async startTask(steps) {
+    setBookingsApproval(requiresApproval) {
+      approval = requiresApproval;
+    },
+    async startTask(steps, extra = {}) {
       const id = randomUUID();
       const workflowId = taskWorkflowId('test', id);
       const handle = await client.workflow.start(WORKFLOW_TYPES.task, {
         workflowId,
         taskQueue,
-        args: [{ id, tenant: 'test', steps }],
+        args: [{ id, tenant: 'test', steps, ...extra }],
       });
       return { workflowId, handle };
     },

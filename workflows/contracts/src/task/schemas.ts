@@ -14,6 +14,7 @@ import {
   MIN_STEP_TIMEOUT_MS,
   taskToolName,
   type TaskCompensationStatus,
+  type TaskPendingApproval,
   type TaskState,
   type TaskStatus,
   type TaskStepState,
@@ -83,18 +84,33 @@ export const CreateTaskBodySchema = z
   .strict();
 export type CreateTaskBody = z.infer<typeof CreateTaskBodySchema>;
 
-export const TaskWorkflowInputSchema = CreateTaskBodySchema.extend({ id: z.string(), tenant: z.string() });
+export const TaskWorkflowInputSchema = CreateTaskBodySchema.extend({
+  id: z.string(),
+  tenant: z.string(),
+  /** Time an approval may wait before it counts as denied (ms; default: the sessions' default). */
+  approvalTimeoutMs: z.number().int().positive().optional(),
+});
 export type TaskWorkflowInput = z.infer<typeof TaskWorkflowInputSchema>;
 
 export const TaskStatusSchema = z
-  .enum(['running', 'completed', 'failed', 'compensating', 'compensated', 'compensation_failed'])
+  .enum(['running', 'awaiting_approval', 'completed', 'failed', 'compensating', 'compensated', 'compensation_failed'])
   .describe(
-    'running: steps are running; completed: every step succeeded; failed: a step failed and there was nothing to undo; ' +
+    'running: steps are running; awaiting_approval: the next step needs a human\'s approval (POST /v1/tasks/{id}/approvals/{approvalId}); ' +
+      'completed: every step succeeded; failed: a step failed and there was nothing to undo; ' +
       'compensating: undoing completed steps; compensated: every needed compensation succeeded; ' +
       'compensation_failed: at least one compensation still failed after its retries (needs a human)',
   );
 
-export const TaskStepStatusSchema = z.enum(['pending', 'running', 'completed', 'failed', 'skipped']);
+export const TaskStepStatusSchema = z.enum(['pending', 'awaiting_approval', 'running', 'completed', 'failed', 'skipped']);
+
+export const TaskPendingApprovalSchema = z.object({
+  approvalId: z.string().describe('step-<index>'),
+  index: z.number().int().nonnegative(),
+  tool: z.string(),
+  arguments: z.string().describe('JSON-encoded arguments the step will call the tool with'),
+  requestedAt: z.string().describe('ISO time'),
+  expiresAt: z.string().describe('ISO time; no decision by then counts as a denial'),
+});
 
 export const TaskCompensationStatusSchema = z
   .enum(['not_needed', 'registered', 'running', 'completed', 'failed'])
@@ -131,6 +147,8 @@ export const TaskStateSchema = z.object({
   error: z.string().optional(),
   /** Whether the task was cancelled (`POST /v1/tasks/:id/cancel`). */
   cancelled: z.boolean().optional(),
+  /** Steps waiting for an approval (at most one: steps run in order). */
+  pendingApprovals: z.array(TaskPendingApprovalSchema).optional(),
 });
 
 /** Events on the task's durable stream (topic `TASK_EVENTS_TOPIC`). */
@@ -143,6 +161,15 @@ export const TaskEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('compensation.started'), index: z.number().int(), tool: z.string() }),
   z.object({ type: z.literal('compensation.completed'), index: z.number().int(), result: z.string() }),
   z.object({ type: z.literal('compensation.failed'), index: z.number().int(), error: z.string() }),
+  z.object({ type: z.literal('approval.requested'), approval: TaskPendingApprovalSchema }),
+  z.object({
+    type: z.literal('approval.resolved'),
+    approvalId: z.string(),
+    index: z.number().int(),
+    approved: z.boolean(),
+    reason: z.string().optional(),
+    timedOut: z.boolean(),
+  }),
   z.object({ type: z.literal('task.status'), status: TaskStatusSchema, error: z.string().optional() }),
 ]);
 export type TaskEvent = z.infer<typeof TaskEventSchema>;
@@ -152,5 +179,6 @@ type _Proofs = [
   Expect<Same<z.infer<typeof TaskStepStatusSchema>, TaskStepStatus>>,
   Expect<Same<z.infer<typeof TaskCompensationStatusSchema>, TaskCompensationStatus>>,
   Expect<Same<z.infer<typeof TaskStepStateSchema>, TaskStepState>>,
+  Expect<Same<z.infer<typeof TaskPendingApprovalSchema>, TaskPendingApproval>>,
   Expect<Same<z.infer<typeof TaskStateSchema>, TaskState>>,
 ];

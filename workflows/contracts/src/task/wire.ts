@@ -5,8 +5,9 @@
  * the turn compensations of sessions) and the plain types of a task's state.
  * Workflow code imports this at runtime; the API schemas are in `./schemas`.
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { MCP_TOOL_SEPARATOR } from '../mcp/wire';
+import type { ApprovalUpdateInput } from '../session/wire';
 
 /**
  * The hub's name of a task tool: `"server/tool"` → `server__tool` (every
@@ -35,12 +36,27 @@ export const MAX_STEP_TIMEOUT_MS = 60 * 60 * 1000;
 // ---- a task's state ----------------------------------------------------------------
 
 /**
- * running: steps are running; completed: every step succeeded; failed: a step failed and there was nothing to undo;
- * compensating: undoing completed steps; compensated: every needed compensation succeeded;
- * compensation_failed: at least one compensation still failed after its retries (needs a human).
+ * running: steps are running; awaiting_approval: the next step needs a human's approval; completed: every step
+ * succeeded; failed: a step failed and there was nothing to undo; compensating: undoing completed steps;
+ * compensated: every needed compensation succeeded; compensation_failed: at least one compensation still failed
+ * after its retries (needs a human).
  */
-export type TaskStatus = 'running' | 'completed' | 'failed' | 'compensating' | 'compensated' | 'compensation_failed';
-export type TaskStepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+export type TaskStatus = 'running' | 'awaiting_approval' | 'completed' | 'failed' | 'compensating' | 'compensated' | 'compensation_failed';
+export type TaskStepStatus = 'pending' | 'awaiting_approval' | 'running' | 'completed' | 'failed' | 'skipped';
+
+/** A step waiting for a human (its tool requires approval, by the same policy as session tool calls). */
+export interface TaskPendingApproval {
+  /** `step-<index>`. */
+  approvalId: string;
+  index: number;
+  tool: string;
+  /** JSON-encoded arguments the step will call the tool with. */
+  arguments: string;
+  /** ISO time. */
+  requestedAt: string;
+  /** ISO time; no decision by then counts as a denial. */
+  expiresAt: string;
+}
 /**
  * not_needed: the step is known not to have run (it answered an error, was refused before it was sent, was denied,
  * or never started): nothing to undo; registered: will run if the task fails (also for a step whose outcome is
@@ -72,9 +88,17 @@ export interface TaskState {
   error?: string;
   /** Whether the task was cancelled (`POST /v1/tasks/:id/cancel`). */
   cancelled?: boolean;
+  /** Steps waiting for an approval (at most one: steps run in order). */
+  pendingApprovals?: TaskPendingApproval[];
 }
 
 export const taskStateQuery = defineQuery<TaskState>('taskState');
+
+/** Approves or denies a pending step (`POST /v1/tasks/:id/approvals/:approvalId`); rejected (`ApprovalNotFound`) unless that approval is pending. */
+export const approveTaskStepUpdate = defineUpdate<{ accepted: true }, [ApprovalUpdateInput]>('approveTaskStep');
+
+/** The approval id of a task step. */
+export const taskApprovalId = (index: number): string => `step-${index}`;
 
 /** Task workflow ids embed the tenant, like session ids. */
 export function taskWorkflowId(tenant: string, id: string): string {
