@@ -12,13 +12,18 @@
  *
  * Tool pinning: the first definition seen of a tool is pinned by hash. A later
  * listing with another hash (a changed description or schema) flags the tool
- * and it is offered to no model until re-approved.
+ * and it is offered to no model until re-approved. Pins outlive a listing
+ * that lacks the tool (it is marked `missing`), so a tool cannot vanish and
+ * come back changed to be pinned afresh; and a tool that appears on a
+ * server after its first listing waits for approval, unless the server
+ * sets `trustNewTools`.
  */
 import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -48,16 +53,48 @@ const { inspectMcpServer } = proxyActivities<McpActivities>({
   retry: { initialInterval: '1 second', maximumAttempts: 2 },
 });
 
+export interface ApplyObservationOptions {
+  /**
+   * Issue 11 #5 (two-step rug pull), behind the `mcp-keep-vanished-pins`
+   * patch: keep the pins of tools a listing does not have (marked
+   * `missing`), and flag a tool that first appears on a server whose first
+   * listing was already pinned, unless the server sets `trustNewTools`.
+   * Without it (histories from before): tools missing from a listing are
+   * dropped and every new tool is pinned as seen.
+   */
+  keepVanishedPins: boolean;
+}
+
 /** Applies a listing to a server's state: pin new tools, flag changed ones. Pure; exported for tests. */
-export function applyObservation(current: McpServerState | undefined, obs: McpObservation, at: string): McpServerState {
+export function applyObservation(
+  current: McpServerState | undefined,
+  obs: McpObservation,
+  at: string,
+  opts: ApplyObservationOptions = { keepVanishedPins: true },
+): McpServerState {
   const server: McpServerState = current
     ? { ...current, config: obs.config, status: obs.status }
     : { name: obs.server, source: obs.source, config: obs.config, status: obs.status, tools: [] };
   if (!obs.tools) return server;
   const before = new Map(server.tools.map((t) => [t.name, t]));
-  server.tools = obs.tools.map((def): McpToolState => {
+  // A server whose first listing is pinned (older states: one that has tools) holds its new tools for approval.
+  const established = opts.keepVanishedPins && (server.pinnedAt !== undefined || server.tools.length > 0);
+  const holdNew = established && obs.config.trustNewTools !== true;
+  const listed = obs.tools.map((def): McpToolState => {
     const known = before.get(def.name);
-    if (!known) return { ...def, pinnedHash: def.hash, status: 'enabled' };
+    if (!known) {
+      if (!holdNew) return { ...def, pinnedHash: def.hash, status: 'enabled' };
+      return {
+        ...def,
+        pinnedHash: def.hash,
+        status: 'flagged',
+        flaggedReason: `new tool, first listed at ${at} on an already-registered server; approve to enable (or set trustNewTools on the server)`,
+      };
+    }
+    // A new tool held for approval stays held until approved (its pin is the hash it was first seen with).
+    if (known.status === 'flagged' && known.flaggedReason?.startsWith('new tool') && def.hash === known.pinnedHash) {
+      return { ...def, pinnedHash: known.pinnedHash, status: 'flagged', flaggedReason: known.flaggedReason };
+    }
     // Back at (or still at) the approved definition: enabled.
     if (def.hash === known.pinnedHash) return { ...def, pinnedHash: known.pinnedHash, status: 'enabled' };
     return {
@@ -67,6 +104,14 @@ export function applyObservation(current: McpServerState | undefined, obs: McpOb
       flaggedReason: `definition changed at ${at} (description or input schema differs from the approved one); re-approve to enable`,
     };
   });
+  if (!opts.keepVanishedPins) {
+    server.tools = listed;
+    return server;
+  }
+  const names = new Set(listed.map((t) => t.name));
+  const vanished = server.tools.filter((t) => !names.has(t.name)).map((t): McpToolState => ({ ...t, missing: true }));
+  server.tools = [...listed, ...vanished];
+  if (server.pinnedAt === undefined) server.pinnedAt = at;
   return server;
 }
 
@@ -76,7 +121,8 @@ export async function mcpRegistry(input: McpRegistryInput): Promise<void> {
 
   const state = (): McpRegistryState => ({ tenant: input.tenant, servers: [...servers.values()] });
   const observe = (obs: McpObservation) => {
-    servers.set(obs.server, applyObservation(servers.get(obs.server), obs, nowIso()));
+    const keepVanishedPins = patched('mcp-keep-vanished-pins');
+    servers.set(obs.server, applyObservation(servers.get(obs.server), obs, nowIso(), { keepVanishedPins }));
     changes++;
   };
   const inspect = async (name: string): Promise<McpServerState> => {

@@ -63,6 +63,19 @@ export interface McpIntegration {
 
 const DEFAULT_TENANT = 'default';
 
+/** The flagged tools of a server, counting every tool without a pin as flagged too (new tools wait for approval). */
+class FlaggedUnlessPinned extends Set<string> {
+  constructor(
+    flagged: Iterable<string>,
+    private readonly pins: Record<string, string>,
+  ) {
+    super(flagged);
+  }
+  override has(name: string): boolean {
+    return super.has(name) || !Object.hasOwn(this.pins, name);
+  }
+}
+
 export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegration {
   const { hubConfig, taskQueue } = opts;
   const manager = opts.manager ?? new McpConnectionManager();
@@ -130,14 +143,22 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
     return servers;
   }
 
-  const resolve = (s: { name: string; source: 'config' | 'api'; config: ResolvedMcpServer['config'] }, stored?: McpServerState): ResolvedMcpServer => ({
-    name: s.name,
-    source: s.source,
-    config: s.config,
-    allowPrivateHosts,
-    pins: Object.fromEntries((stored?.tools ?? []).map((t) => [t.name, t.pinnedHash])),
-    flagged: new Set((stored?.tools ?? []).filter((t) => t.status === 'flagged').map((t) => t.name)),
-  });
+  const resolve = (s: { name: string; source: 'config' | 'api'; config: ResolvedMcpServer['config'] }, stored?: McpServerState): ResolvedMcpServer => {
+    const pins = Object.fromEntries((stored?.tools ?? []).map((t) => [t.name, t.pinnedHash]));
+    const flagged = (stored?.tools ?? []).filter((t) => t.status === 'flagged').map((t) => t.name);
+    // A server whose first listing is pinned offers no tool it has no pin for (a new tool waits for the registry,
+    // which holds it for approval), unless it trusts new tools.
+    const established = stored !== undefined && (stored.pinnedAt !== undefined || stored.tools.length > 0);
+    const holdUnpinned = established && s.config.trustNewTools !== true;
+    return {
+      name: s.name,
+      source: s.source,
+      config: s.config,
+      allowPrivateHosts,
+      pins,
+      flagged: holdUnpinned ? new FlaggedUnlessPinned(flagged, pins) : new Set(flagged),
+    };
+  };
 
   async function servers(ctx: { tenant?: string }): Promise<ResolvedMcpServer[]> {
     const tenant = ctx.tenant ?? DEFAULT_TENANT;

@@ -86,8 +86,10 @@ export const McpToolStateSchema = McpToolDefinitionSchema.extend({
   /** The hash approved when first seen (or re-approved). */
   pinnedHash: z.string(),
   status: z.enum(['enabled', 'flagged']),
-  /** Why it is flagged (definition changed since it was pinned). */
+  /** Why it is flagged (definition changed since it was pinned, or a new tool on a known server). */
   flaggedReason: z.string().optional(),
+  /** The latest listing did not have it; its pin is kept (a tool that comes back changed is flagged). */
+  missing: z.boolean().optional(),
 });
 
 export const McpServerStatusSchema = z.object({
@@ -102,6 +104,8 @@ export const McpServerStateSchema = z.object({
   config: McpServerConfigSchema,
   status: McpServerStatusSchema,
   tools: z.array(McpToolStateSchema),
+  /** When the first listing was pinned; tools that appear later wait for approval unless `trustNewTools`. */
+  pinnedAt: z.string().optional(),
 });
 
 /** State of a tenant's registry workflow. Config-file servers appear with `source: 'config'` once observed. */

@@ -177,8 +177,13 @@ export interface McpToolState extends McpToolDefinition {
   /** The hash approved when first seen (or re-approved). */
   pinnedHash: string;
   status: 'enabled' | 'flagged';
-  /** Why it is flagged (definition changed since it was pinned). */
+  /** Why it is flagged (definition changed since it was pinned, or a new tool on a known server). */
   flaggedReason?: string;
+  /**
+   * The server's latest listing did not have it. Its pin is kept, so a tool
+   * that vanishes and comes back changed is flagged, not pinned afresh.
+   */
+  missing?: boolean;
 }
 
 export interface McpServerStatus {
@@ -193,6 +198,11 @@ export interface McpServerState {
   config: McpServerConfig;
   status: McpServerStatus;
   tools: McpToolState[];
+  /**
+   * When the server's first listing was pinned. Tools that appear after it
+   * wait for approval (flagged) unless the server sets `trustNewTools`.
+   */
+  pinnedAt?: string;
 }
 
 /** State of a tenant's registry workflow. Config-file servers appear with `source: 'config'` once observed. */
