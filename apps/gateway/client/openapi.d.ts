@@ -29,6 +29,15 @@ export interface paths {
                         "application/json": components["schemas"]["Health"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -46,7 +55,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: Temporal reachable (no auth) */
+        /** Readiness: Temporal reachable (no auth; details only for a key holder when keys are configured) */
         get: {
             parameters: {
                 query?: never;
@@ -63,6 +72,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Readiness"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description Not ready */
@@ -131,6 +149,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Temporal is unreachable (`temporal_unavailable`) */
                 503: {
                     headers: {
@@ -152,11 +190,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Start a session (optionally with a first message) */
+        /**
+         * Start a session (optionally with a first message)
+         * @description With a first message, answers when its turn ends (`reply`), or as soon as the turn waits for a tool approval (`pendingTurn`). Safe to retry with an `Idempotency-Key` (or a client-chosen `id`): a repeat answers the same session and never runs the message twice.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -167,7 +211,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Session created; `reply` is the first turn when a message was given */
+                /** @description Session created (or, for a repeat, the session the first request created); `reply` is the first turn when a message was given */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -194,6 +238,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Request body too large (`payload_too_large`) */
                 413: {
                     headers: {
@@ -206,6 +259,17 @@ export interface paths {
                 /** @description Request body is not JSON (`unsupported_media_type`) */
                 415: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -284,6 +348,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Session (or approval) not found */
                 404: {
                     headers: {
@@ -296,6 +369,17 @@ export interface paths {
                 /** @description The session is closed (`session_closed`) */
                 409: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -328,7 +412,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -363,6 +450,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Session (or approval) not found */
                 404: {
                     headers: {
@@ -375,6 +471,17 @@ export interface paths {
                 /** @description The session is closed (`session_closed`) */
                 409: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -422,7 +529,10 @@ export interface paths {
                     /** @description false: return 202 as soon as the session accepted the message instead of waiting for the turn */
                     wait?: "true" | "false";
                 };
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -471,6 +581,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Session (or approval) not found */
                 404: {
                     headers: {
@@ -501,6 +620,17 @@ export interface paths {
                 /** @description Request body is not JSON (`unsupported_media_type`) */
                 415: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -587,6 +717,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Session (or approval) not found */
                 404: {
                     headers: {
@@ -599,6 +738,17 @@ export interface paths {
                 /** @description The session is closed (`session_closed`) */
                 409: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -646,7 +796,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                     approvalId: string;
@@ -680,6 +833,15 @@ export interface paths {
                 };
                 /** @description Missing or wrong API key (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -723,6 +885,17 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Temporal is unreachable (`temporal_unavailable`) */
                 503: {
                     headers: {
@@ -760,7 +933,7 @@ export interface paths {
         put?: never;
         /**
          * Model Context Protocol endpoint (Streamable HTTP, stateless)
-         * @description The hub as an MCP server, for MCP clients (MCP Inspector, Cursor, Claude Desktop via mcp-remote). The body is one JSON-RPC 2.0 message of the MCP protocol (`initialize`, `tools/list`, `tools/call`, notifications). Tools: `chat` {message, sessionId?, agent?} (starts or continues a session and returns the reply), `list_sessions` {limit?}, `start_research` {question, maxAgents?} and `get_research` {id} (progress and report of a job). Stateless: no `Mcp-Session-Id`; GET and DELETE answer 405. Requests answer as `text/event-stream` (one JSON-RPC response, keep-alive comments while a turn runs) and notifications as 202. The API key selects the tenant as for the REST API. `Host` must be a loopback name or listed in HUB_MCP_ALLOWED_HOSTS, and `Origin`, when sent, the hub itself or listed in HUB_MCP_ALLOWED_ORIGINS (403 otherwise).
+         * @description The hub as an MCP server, for MCP clients (MCP Inspector, Cursor, Claude Desktop via mcp-remote). The body is one JSON-RPC 2.0 message of the MCP protocol (`initialize`, `tools/list`, `tools/call`, notifications). Tools: `chat` {message, sessionId?, agent?} (starts or continues a session and returns the reply), `list_sessions` {limit?}, `start_research` {question, maxAgents?} and `get_research` {id} (progress and report of a job). Stateless: no `Mcp-Session-Id`; GET and DELETE answer 405. Requests answer as `text/event-stream` (one JSON-RPC response, keep-alive comments while a turn runs) and notifications as 202. The API key selects the tenant as for the REST API. `Host` must be a loopback name or listed in HUB_ALLOWED_HOSTS, and `Origin`, when sent, the hub itself or listed in HUB_ALLOWED_ORIGINS (403 otherwise, as on every route).
          */
         post: {
             parameters: {
@@ -850,6 +1023,17 @@ export interface paths {
                         "application/json": components["schemas"]["JsonRpcError"];
                     };
                 };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -887,6 +1071,26 @@ export interface paths {
                 /** @description Missing or wrong API key (`unauthorized`) */
                 401: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -955,7 +1159,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Refused by a safety rule */
+                /** @description Refused by a safety rule; or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -994,6 +1198,17 @@ export interface paths {
                 /** @description Request body is not JSON (`unsupported_media_type`) */
                 415: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1072,7 +1287,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Refused by a safety rule */
+                /** @description Refused by a safety rule; or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1093,6 +1308,17 @@ export interface paths {
                 /** @description Conflict */
                 409: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1176,7 +1402,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Refused by a safety rule */
+                /** @description Refused by a safety rule; or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1197,6 +1423,17 @@ export interface paths {
                 /** @description Conflict */
                 409: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1277,7 +1514,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Refused by a safety rule */
+                /** @description Refused by a safety rule; or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1298,6 +1535,17 @@ export interface paths {
                 /** @description Conflict */
                 409: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1339,11 +1587,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a saga task: steps run in order; on failure or cancel the completed steps are compensated in reverse order */
+        /**
+         * Start a saga task: steps run in order; on failure or cancel the completed steps are compensated in reverse order
+         * @description A step whose tool requires approval (save_note, tools of servers marked requiresApproval: the same policy as session tool calls) pauses the task (status awaiting_approval) until POST /v1/tasks/{id}/approvals/{approvalId}; no decision within the approval timeout counts as a denial. A step whose call failed without an answer (timed out, out of retries, cancelled mid-call) is compensated too, since its effect may have happened. Safe to retry with an `Idempotency-Key`: a repeat answers the original result and does not do the work again. The task id is derived from the key.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1353,7 +1607,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Started */
+                /** @description Started (or, for a repeat with the same Idempotency-Key, the task it started) */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -1380,8 +1634,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown task */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for a different request (`conflict`) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1401,6 +1673,17 @@ export interface paths {
                 /** @description Request body is not JSON (`unsupported_media_type`) */
                 415: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1479,9 +1762,29 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown task */
                 404: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1525,7 +1828,7 @@ export interface paths {
         };
         /**
          * Task events as Server-Sent Events (resumable with Last-Event-ID)
-         * @description Events: step.started, step.completed, step.failed, step.skipped, compensation.registered, compensation.started, compensation.completed, compensation.failed, task.status. Each is sent as `id: <offset>`, `event: <type>`, `data: <JSON>`; resume with `Last-Event-ID` (or `?from=`). When the task has already finished, one `task.status` event (without id) carries its final status, then `stream.end`.
+         * @description Events: step.started, step.completed, step.failed, step.skipped, approval.requested, approval.resolved, compensation.registered, compensation.started, compensation.completed, compensation.failed, task.status. Each is sent as `id: <offset>`, `event: <type>`, `data: <JSON>`; resume with `Last-Event-ID` (or `?from=`). When the task has already finished, one `task.status` event (without id) carries its final status, then `stream.end`.
          */
         get: {
             parameters: {
@@ -1570,9 +1873,29 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown task */
                 404: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1616,11 +1939,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a task: the running step is cancelled and the completed steps are compensated */
+        /**
+         * Cancel a task: the running step is cancelled and the completed steps are compensated
+         * @description Safe to retry with an `Idempotency-Key`: a repeat answers the original result and does not do the work again.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1655,9 +1984,163 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Unknown task */
                 404: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/approvals/{approvalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or deny a task step that waits for approval (the same decision body as session approvals)
+         * @description A denied step fails without running; the completed steps before it are compensated. Safe to retry with an `Idempotency-Key`: a repeat answers the original result and does not do the work again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                    /** @description step-<index> (see the task's pendingApprovals) */
+                    approvalId: string;
+                };
+                cookie?: never;
+            };
+            /** @description The decision */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ApprovalDecision"];
+                };
+            };
+            responses: {
+                /** @description Decision recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalAccepted"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown task, or no such approval pending (`approval_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1737,6 +2220,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Temporal is unreachable (`temporal_unavailable`) */
                 503: {
                     headers: {
@@ -1799,6 +2302,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Request body too large (`payload_too_large`) */
                 413: {
                     headers: {
@@ -1811,6 +2323,17 @@ export interface paths {
                 /** @description Request body is not JSON (`unsupported_media_type`) */
                 415: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1889,9 +2412,29 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such research job (`research_not_found`) */
                 404: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1980,9 +2523,29 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such research job (`research_not_found`) */
                 404: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -2065,6 +2628,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such research job (`research_not_found`) */
                 404: {
                     headers: {
@@ -2077,6 +2649,17 @@ export interface paths {
                 /** @description The job has already finished (`research_finished`) */
                 409: {
                     headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -2109,6 +2692,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Encrypt payloads with the hub payload codec (Temporal remote codec server) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Sent by the Temporal UI/CLI; one codec serves every namespace */
+                    "x-namespace"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Payloads in protobuf JSON (Temporal remote codec protocol) */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            responses: {
+                /** @description The payloads, encoded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CodecPayloads"];
+                    };
+                };
+                /** @description Not payloads, or a payload that cannot be decoded (unknown key id, tampered) (`invalid_request`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decrypt payloads with the hub payload codec (Temporal remote codec server) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Sent by the Temporal UI/CLI; one codec serves every namespace */
+                    "x-namespace"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Payloads in protobuf JSON (Temporal remote codec protocol) */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            responses: {
+                /** @description The payloads, decoded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CodecPayloads"];
+                    };
+                };
+                /** @description Not payloads, or a payload that cannot be decoded (unknown key id, tampered) (`invalid_request`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2117,8 +2900,17 @@ export interface components {
             /** @enum {boolean} */
             ok: true;
         };
+        Error: {
+            error: {
+                /** @enum {string} */
+                code: "invalid_request" | "unauthorized" | "not_found" | "session_not_found" | "approval_not_found" | "mcp_server_not_found" | "mcp_tool_not_found" | "research_not_found" | "research_finished" | "forbidden" | "method_not_allowed" | "session_closed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "quota_exceeded" | "temporal_unavailable" | "upstream_timeout" | "internal";
+                message: string;
+                details?: unknown;
+            };
+        };
         Readiness: {
             ok: boolean;
+            /** @description `temporal` (ok | unreachable); with a valid key (or auth off) also namespace, latencyMs, error and llm */
             details: {
                 [key: string]: unknown;
             };
@@ -2127,6 +2919,7 @@ export interface components {
             id: string;
             session: components["schemas"]["SessionState"];
             reply?: components["schemas"]["TurnResult"];
+            pendingTurn?: components["schemas"]["PendingTurn"];
         };
         SessionState: {
             sessionId: string;
@@ -2202,15 +2995,27 @@ export interface components {
                 totalTokens: number;
             };
         };
-        Error: {
-            error: {
-                /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "not_found" | "session_not_found" | "approval_not_found" | "mcp_server_not_found" | "mcp_tool_not_found" | "research_not_found" | "research_finished" | "forbidden" | "method_not_allowed" | "session_closed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "temporal_unavailable" | "upstream_timeout" | "internal";
-                message: string;
-                details?: unknown;
-            };
+        /** @description The first turn waits for a tool approval: approve or deny it (POST /v1/sessions/{id}/approvals/{approvalId}) and follow /events for the reply */
+        PendingTurn: {
+            turnId: string;
+            /** @enum {string} */
+            status: "awaiting_approval";
+            approvals: {
+                approvalId: string;
+                turnId: string;
+                toolCallId: string;
+                tool: string;
+                /** @description JSON-encoded arguments the model wants to call the tool with */
+                arguments: string;
+                /** @description ISO time */
+                requestedAt: string;
+                /** @description ISO time; no decision by then counts as a denial */
+                expiresAt: string;
+            }[];
         };
         CreateSessionRequest: {
+            /** @description Client-chosen session id (default: derived from the Idempotency-Key, else random). A repeat with the same id and body answers the same session; another body answers 409. */
+            id?: string;
             /** @description First user message; its turn result is returned as `reply` */
             message?: string;
             /**
@@ -2305,6 +3110,7 @@ export interface components {
                     heartbeatMs?: number;
                 };
                 disabled?: boolean;
+                trustNewTools?: boolean;
             } | {
                 /** Format: uri */
                 url: string;
@@ -2317,6 +3123,7 @@ export interface components {
                     heartbeatMs?: number;
                 };
                 disabled?: boolean;
+                trustNewTools?: boolean;
             };
             status: {
                 /** @enum {string} */
@@ -2335,7 +3142,9 @@ export interface components {
                 /** @enum {string} */
                 status: "enabled" | "flagged";
                 flaggedReason?: string;
+                missing?: boolean;
             }[];
+            pinnedAt?: string;
         };
         McpServerRegistration: {
             command: string;
@@ -2350,6 +3159,7 @@ export interface components {
                 heartbeatMs?: number;
             };
             disabled?: boolean;
+            trustNewTools?: boolean;
             name: string;
         } | {
             /** Format: uri */
@@ -2363,6 +3173,7 @@ export interface components {
                 heartbeatMs?: number;
             };
             disabled?: boolean;
+            trustNewTools?: boolean;
             name: string;
         };
         McpServerList: {
@@ -2378,36 +3189,39 @@ export interface components {
                 args: {
                     [key: string]: unknown;
                 };
-                /** @description Undoes this step when a later step fails or the task is cancelled */
+                /** @description Undoes this step when it or a later step fails or the task is cancelled, unless the step is known not to have run */
                 compensate?: {
                     /** @description "server/tool" for a tool of an MCP server, or the name of a built-in tool */
                     tool: string;
-                    /** @description Arguments of the compensating call. String values may reference the step: "$args" / "$args.<path>" (the step's arguments), "$result" (the step's result text) or "$result.<path>" (a field of the result when it is JSON). A leading "$$" stands for a literal "$". */
+                    /** @description Arguments of the compensating call. String values may reference the step: "$args" / "$args.<path>" (the step's arguments), "$result" (the step's result text) or "$result.<path>" (a field of the result when it is JSON), "$key" (the idempotency key the step's call carried). A step whose outcome is unknown (it timed out or ran out of retries: its effect may have happened) is compensated too, without a result: a compensation that must undo such a step refers to "$key" or "$args" (one that needs "$result" then fails, and the task ends compensation_failed). A leading "$$" stands for a literal "$". */
                     args: {
                         [key: string]: unknown;
                     };
                 };
+                /** @description How long the step may take, retries included (ms; default 600000). A step that runs out of time has an unknown outcome and is compensated. */
+                timeoutMs?: number;
             }[];
         };
         Task: {
             id: string;
             tenant: string;
             /**
-             * @description running: steps are running; completed: every step succeeded; failed: a step failed and there was nothing to undo; compensating: undoing completed steps; compensated: every needed compensation succeeded; compensation_failed: at least one compensation still failed after its retries (needs a human)
+             * @description running: steps are running; awaiting_approval: the next step needs a human's approval (POST /v1/tasks/{id}/approvals/{approvalId}); completed: every step succeeded; failed: a step failed and there was nothing to undo; compensating: undoing completed steps; compensated: every needed compensation succeeded; compensation_failed: at least one compensation still failed after its retries (needs a human)
              * @enum {string}
              */
-            status: "running" | "completed" | "failed" | "compensating" | "compensated" | "compensation_failed";
+            status: "running" | "awaiting_approval" | "completed" | "failed" | "compensating" | "compensated" | "compensation_failed";
             steps: {
                 index: number;
                 tool: string;
                 /** @enum {string} */
-                status: "pending" | "running" | "completed" | "failed" | "skipped";
+                status: "pending" | "awaiting_approval" | "running" | "completed" | "failed" | "skipped";
                 result?: string;
                 error?: string;
+                outcomeUnknown?: boolean;
                 compensation?: {
                     tool: string;
                     /**
-                     * @description not_needed: the step did not complete, nothing to undo; registered: will run if the task fails
+                     * @description not_needed: the step is known not to have run (it answered an error, was refused before it was sent, was denied, or never started); registered: will run if the task fails (also when the step's outcome is unknown: it timed out, ran out of retries or was cancelled mid-call)
                      * @enum {string}
                      */
                     status: "not_needed" | "registered" | "running" | "completed" | "failed";
@@ -2417,6 +3231,18 @@ export interface components {
             }[];
             error?: string;
             cancelled?: boolean;
+            pendingApprovals?: {
+                /** @description step-<index> */
+                approvalId: string;
+                index: number;
+                tool: string;
+                /** @description JSON-encoded arguments the step will call the tool with */
+                arguments: string;
+                /** @description ISO time */
+                requestedAt: string;
+                /** @description ISO time; no decision by then counts as a denial */
+                expiresAt: string;
+            }[];
         };
         TaskCancelAccepted: {
             /** @enum {boolean} */
@@ -2571,6 +3397,17 @@ export interface components {
             /** @enum {boolean} */
             accepted: true;
             id: string;
+        };
+        CodecPayloads: {
+            payloads: components["schemas"]["CodecPayload"][];
+        };
+        CodecPayload: {
+            /** @description Metadata values, base64 */
+            metadata?: {
+                [key: string]: string;
+            };
+            /** @description Payload bytes, base64 */
+            data?: string;
         };
     };
     responses: never;
