@@ -88,6 +88,8 @@ describe('pinboard MCP server', () => {
       servers: async () => [resolved(env, { pins: { ...pins } })],
       onObserved: (o) => void observed.push(o),
       observeRepeatMs: 0,
+      // Each description change starts a new tsx process: give its first listing more than the 2.5 s turn deadline.
+      listTimeoutMs: 30_000,
     });
     expect((await provider.listTools()).map((t) => t.name)).toContain('pinboard__describe_me');
     // the registry pins what it saw first
