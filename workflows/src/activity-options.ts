@@ -1,41 +1,57 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 
 /**
- * Timeouts and retry classes of the session's activities. Non-retryable
- * failure types are thrown by the activities (see `@hub/agents`,
- * `@hub/tools`); everything else is retried with backoff, and a
- * `nextRetryDelay` set by the activity (e.g. from `Retry-After`) wins.
+ * Timeouts and retry classes of the hub's activities. Non-retryable failure
+ * types are thrown by the activities (see `@hub/agents`, `@hub/tools`);
+ * everything else is retried with backoff, and a `nextRetryDelay` set by the
+ * activity (e.g. from `Retry-After`) wins.
+ *
+ * Every activity here is idempotent (LLM requests and tool calls carry a
+ * stable idempotency key, listings and summaries are reads), so retries are
+ * bounded by time (`scheduleToCloseTimeout`), never by a small attempt count:
+ * a worker crash costs an attempt, and chaos must not turn into failed turns
+ * or saga steps. Heartbeat timeouts are short (`ACTIVITY_HEARTBEAT_TIMEOUT`)
+ * so the attempt of a dead worker is retried within seconds; the activities
+ * heartbeat from their first moment at a third of it or more often.
  */
+
+/** How soon an attempt whose worker died (stopped heartbeating) is retried. */
+export const ACTIVITY_HEARTBEAT_TIMEOUT = '4 seconds';
+
 export const llmActivityOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: '15 minutes',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: ['LlmRequestRejected'],
+    nonRetryableErrorTypes: ['LlmRequestRejected', 'PayloadsTooLarge'],
   },
 };
 
 export const toolActivityOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
+  scheduleToCloseTimeout: '5 minutes',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '30 seconds',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: ['ToolRejected'],
+    nonRetryableErrorTypes: ['ToolRejected', 'PayloadsTooLarge'],
   },
 };
 
 export const listToolsActivityOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 5 },
+  scheduleToCloseTimeout: '2 minutes',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['PayloadsTooLarge'] },
 };
 
 export const summarizeActivityOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['LlmRequestRejected'] },
+  scheduleToCloseTimeout: '15 minutes',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', nonRetryableErrorTypes: ['LlmRequestRejected', 'PayloadsTooLarge'] },
 };
