@@ -1,4 +1,4 @@
-/** `hub tasks run | show`: saga tasks; `run` follows a task's events to its end. */
+/** `hub tasks run | show | approve | deny`: saga tasks; `run` follows a task's events to its end. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { HubClient, Schema } from '@hub/gateway/client';
@@ -23,6 +23,10 @@ export async function followTask(io: Io, hub: HubClient, id: string, asJson: boo
     for await (const msg of hub.events('/v1/tasks/{id}/events', id, { signal: stop.signal })) {
       if (msg.event === 'stream.end') break;
       if (!asJson) io.stderr.write(`${msg.event} ${msg.data}\n`);
+      if (!asJson && msg.event === 'approval.requested') {
+        const { approval } = JSON.parse(msg.data) as { approval: { approvalId: string } };
+        io.stderr.write(`Waiting for approval: hub tasks approve ${id} ${approval.approvalId}   (or: hub tasks deny ${id} ${approval.approvalId})\n`);
+      }
     }
   } catch (err) {
     if (!interrupted) throw (err as { status?: number }).status ? new CliError(`task ${id} events: ${(err as Error).message}`, EXIT.api) : unreachable(err);
@@ -43,7 +47,7 @@ export async function followTask(io: Io, hub: HubClient, id: string, asJson: boo
 }
 
 export function registerTasks(program: Command, { io, hub, run }: CommandContext): void {
-  const tasks = program.command('tasks').description('Saga tasks: run from a file, show');
+  const tasks = program.command('tasks').description('Saga tasks: run from a file, show, approve or deny a step');
   tasks
     .command('run')
     .description('Start a saga task from a JSON file ({"steps": [...]}, as POST /v1/tasks) and follow it to the end')
@@ -82,4 +86,25 @@ export function registerTasks(program: Command, { io, hub, run }: CommandContext
         return EXIT.ok;
       }),
     );
+  for (const approve of [true, false]) {
+    tasks
+      .command(approve ? 'approve' : 'deny')
+      .description(approve ? 'Approve a task step that waits for approval' : 'Deny a task step that waits for approval (the step fails, earlier steps are compensated)')
+      .argument('<id>', 'task id')
+      .argument('<approvalId>', 'the approval id (step-<index>; see hub tasks show)')
+      .option('--reason <text>', 'why (kept with the decision)')
+      .action(
+        run(async (id: string, approvalId: string, opts: { reason?: string }, cmd: Command) => {
+          await ok(
+            hub(cmd).POST('/v1/tasks/{id}/approvals/{approvalId}', {
+              params: { path: { id, approvalId } },
+              body: { approve, ...(opts.reason !== undefined ? { reason: opts.reason } : {}) },
+            }),
+            `approval ${approvalId} of task ${id}`,
+          );
+          print(io, `${approve ? 'Approved' : 'Denied'} ${approvalId} of task ${id}.`);
+          return EXIT.ok;
+        }),
+      );
+  }
 }

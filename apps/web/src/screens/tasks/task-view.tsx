@@ -1,4 +1,4 @@
-/** A saga task followed live: each step, its compensation and their status; cancel. */
+/** A saga task followed live: each step, its compensation and their status; approve or deny a step that waits; cancel. */
 import type { HubClient } from '@hub/gateway/client';
 import { messageOf, must } from '../../api';
 import { ErrorText } from '../../components/error-text';
@@ -28,6 +28,20 @@ export function TaskView({ client, id }: { client: HubClient; id: string }) {
     }
   };
 
+  const decide = async (approvalId: string, approve: boolean) => {
+    try {
+      must(
+        await client.POST('/v1/tasks/{id}/approvals/{approvalId}', {
+          params: { path: { id, approvalId } },
+          body: { approve, ...(approve ? {} : { reason: 'denied in the web UI' }) },
+        }),
+      );
+      void load();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+
   if (!task) {
     return error ? <ErrorText error={error} /> : <p class="muted">Loading…</p>;
   }
@@ -49,6 +63,20 @@ export function TaskView({ client, id }: { client: HubClient; id: string }) {
         {task.cancelled ? ' · cancelled' : ''}
       </p>
       <ErrorText error={task.error} />
+      {(task.pendingApprovals ?? []).map((a) => (
+        <div class="approval" key={a.approvalId} data-testid="task-approval">
+          <p>
+            Step {a.index + 1} wants to call <span class="mono">{a.tool}</span> (expires {new Date(a.expiresAt).toLocaleTimeString()}):
+          </p>
+          <pre class="small">{a.arguments}</pre>
+          <button type="button" onClick={() => void decide(a.approvalId, true)}>
+            Approve
+          </button>{' '}
+          <button type="button" class="danger" onClick={() => void decide(a.approvalId, false)}>
+            Deny
+          </button>
+        </div>
+      ))}
       <table class="steps">
         <caption class="visually-hidden">Steps and compensations</caption>
         <thead>
@@ -67,6 +95,7 @@ export function TaskView({ client, id }: { client: HubClient; id: string }) {
                 <span class="mono">{s.tool}</span>
                 {s.result && <pre class="small">{s.result}</pre>}
                 {s.error && <div class="error small">{s.error}</div>}
+                {s.outcomeUnknown && <div class="muted small">outcome unknown: compensated in case it took effect</div>}
               </td>
               <td>
                 <span class={`badge ${s.status}`}>{s.status}</span>
