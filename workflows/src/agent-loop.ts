@@ -173,3 +173,14 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
     }
   }
 }
+
+/** Every tool call the model made must be answered before the conversation can go on. */
+export function closeOpenToolCalls(messages: ChatMessage[], turnId: string, why: string): void {
+  const answered = new Set(messages.filter((m) => m.role === 'tool').map((m) => (m.role === 'tool' ? m.toolCallId : '')));
+  for (const m of messages) {
+    if (m.role !== 'assistant' || m.turnId !== turnId || !m.toolCalls) continue;
+    for (const call of m.toolCalls) {
+      if (!answered.has(call.id)) messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: why, turnId });
+    }
+  }
+}

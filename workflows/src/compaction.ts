@@ -9,6 +9,7 @@ import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { LIMITS } from '@hub/contracts/common/wire';
 import type { AgentProfile, ChatMessage, SessionActivities, Summary, TokenUsage } from '@hub/contracts';
 import { summarizeActivityOptions } from './activity-options';
+import { capMessages, jsonBytes } from './carry-budget';
 import { describeFailure } from './util';
 
 export interface CompactionInput {
@@ -17,6 +18,8 @@ export interface CompactionInput {
   summary?: Summary;
   maxCarriedChars?: number;
   keepRecentMessages?: number;
+  /** Bound the summary activity's input (bytes): contents cut, only the newest older messages that fit (the summary still covers all). */
+  maxInputBytes?: number;
   onUsage: (u: TokenUsage) => void;
 }
 
@@ -44,7 +47,7 @@ export async function compactConversation(input: CompactionInput): Promise<Compa
       ...summarizeActivityOptions,
       activityId: `compact/${workflowInfo().runId}`,
     });
-    const res = await summarizeConversation({ model: input.profile.model, previousSummary: summary?.text, messages: older });
+    const res = await summarizeConversation({ model: input.profile.model, previousSummary: summary?.text, messages: summaryInput(older, input.maxInputBytes) });
     input.onUsage(res.usage);
     return {
       messages: messages.slice(split),
@@ -55,4 +58,14 @@ export async function compactConversation(input: CompactionInput): Promise<Compa
     log.warn('could not summarise history; carrying it whole', { error: describeFailure(err) });
     return { messages, summary, summarizedMessages: 0 };
   }
+}
+
+/** The messages the summary activity reads: unbounded (older runs), or within `maxBytes`. */
+function summaryInput(older: ChatMessage[], maxBytes: number | undefined): ChatMessage[] {
+  if (maxBytes === undefined) return older;
+  const capped = capMessages(older, 8 * 1024, 'for the summary');
+  let total = 0;
+  let from = capped.length;
+  while (from > 0 && total + jsonBytes(capped[from - 1]) <= maxBytes) total += jsonBytes(capped[--from]);
+  return capped.slice(from);
 }

@@ -1,19 +1,14 @@
 /**
  * The agent session: one entity workflow per session.
  *
- * - `sendMessage` (Update) queues a user message and resolves when its turn
- *   ends. Messages that arrive while a turn runs are answered in arrival
- *   order; `interrupt: true` cancels the running turn and answers the new
- *   message next.
- * - `approveTool` (Update) decides a pending tool approval.
- * - `closeSession` (Update) / `closeSessionSignal` end the session.
- * - `sessionState` (Query) reads messages, status, approvals and usage.
+ * - `sendMessage` (Update) queues a user message and resolves when its turn ends (arrival
+ *   order; `interrupt: true` cancels the running turn and answers the new message next).
+ * - `approveTool` (Update) decides a pending tool approval; `closeSession` (Update) /
+ *   `closeSessionSignal` end the session; `sessionState` (Query) reads it.
  *
- * The turn itself (LLM calls, tool calls, approvals) lives in `./agent-loop`.
- * History stays bounded: the workflow continues-as-new after
- * `maxTurnsPerRun` turns or when Temporal suggests it, carrying the
- * conversation (compacted into a summary above a size budget) and the
- * event stream's state.
+ * The turn itself lives in `./agent-loop`. History stays bounded: the workflow continues-as-new
+ * after `maxTurnsPerRun` turns or when Temporal suggests it, carrying the conversation (compacted
+ * above a size budget), messages arriving meanwhile and the event stream (`./session-handover`).
  */
 import {
   ApplicationFailure,
@@ -21,8 +16,10 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   isCancellation,
   log,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -51,8 +48,9 @@ import type {
   TokenUsage,
   TurnResult,
 } from '@hub/contracts';
-import { runAgentTurn, type ApprovalGate, type TurnContext } from './agent-loop';
+import { closeOpenToolCalls, runAgentTurn, type ApprovalGate, type TurnContext } from './agent-loop';
 import { compactConversation } from './compaction';
+import { HANDOVER_PATCH, budgetCarried, handoverFailure, remember } from './session-handover';
 import { researchToolFor } from './research-tool';
 import { TurnCompensations, describeRollback } from './turn-compensation';
 import { describeFailure, nowIso } from './util';
@@ -63,6 +61,8 @@ const sendMessageInput = withZod((z) => sendMessageSchemas(z).sendMessageInput);
 interface QueuedMessage {
   turnId: string;
   text: string;
+  /** The `sendMessage` update that brought it (a resend with the same id answers the same turn). */
+  updateId?: string | undefined;
 }
 
 /** A tool call waiting for a human: what is shown, and the decision once it arrives. */
@@ -87,10 +87,17 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
   let status: SessionStatus = 'idle';
   let closeReason: string | undefined;
   let draining = false;
+  /** Hand-over that carries arriving messages into the next run (HANDOVER_PATCH) instead of refusing them. */
+  let carryOnHandover = false;
   let turnsThisRun = 0;
 
-  const queue: QueuedMessage[] = [];
+  const queue: QueuedMessage[] = [...(carried?.pending ?? [])];
+  /** Update ids of messages carried from the previous run: their resends wait for the turn here. */
+  const carriedUpdates = new Set(queue.map((q) => q.updateId).filter((id) => id !== undefined));
   const results = new Map<string, TurnResult>();
+  /** Results of recent `sendMessage` updates by update id (Temporal dedups within a run; this spans runs). */
+  const recent = new Map<string, TurnResult>((carried?.recent ?? []).map((r) => [r.updateId, r.result]));
+  const approvedUpdates = new Set<string>(carried?.approvals ?? []);
   const approvals = new Map<string, ApprovalSlot>();
   let running: { turnId: string; scope: CancellationScope } | undefined;
 
@@ -120,19 +127,27 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
   setHandler(
     sendMessageUpdate,
     async (msg) => {
+      const updateId = currentUpdateInfo()?.id;
+      if (updateId !== undefined && (recent.has(updateId) || carriedUpdates.has(updateId))) {
+        // A resend: the same turn's result (it was answered, or it came with the previous run's hand-over).
+        await condition(() => recent.has(updateId));
+        return recent.get(updateId)!;
+      }
       turnSeq += 1;
       const turnId = `turn-${turnSeq}`;
       lastActivityAt = nowIso();
       if (msg.interrupt && running) {
-        queue.unshift({ turnId, text: msg.text });
+        queue.unshift({ turnId, text: msg.text, updateId });
         log.info('interrupting running turn', { interrupted: running.turnId, by: turnId });
         running.scope.cancel();
       } else {
-        queue.push({ turnId, text: msg.text });
+        queue.push({ turnId, text: msg.text, updateId });
       }
       if (running || queue.length > 1) {
         events.publish({ type: 'message.queued', turnId, text: msg.text, position: queue.findIndex((q) => q.turnId === turnId) });
       }
+      // Handing over: the message goes to the next run with the queue; the resend of this update id answers it there.
+      if (draining) throw handoverFailure(turnId);
       await condition(() => results.has(turnId));
       const result = results.get(turnId)!;
       results.delete(turnId);
@@ -142,7 +157,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
       validator: (msg) => {
         const checked = check(sendMessageInput(), msg, 'input');
         if (!checked.ok) throw ApplicationFailure.create({ type: 'InvalidInput', message: checked.error, nonRetryable: true });
-        rejectIfUnavailable();
+        rejectIfUnavailable(carryOnHandover);
       },
     },
   );
@@ -150,13 +165,20 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
   setHandler(
     approveToolUpdate,
     (decision) => {
-      const slot = approvals.get(decision.approvalId)!;
-      slot.decided = { approve: decision.approve, reason: decision.reason };
-      lastActivityAt = nowIso();
+      const updateId = currentUpdateInfo()?.id;
+      const slot = approvals.get(decision.approvalId);
+      if (slot && !slot.decided) {
+        slot.decided = { approve: decision.approve, reason: decision.reason };
+        lastActivityAt = nowIso();
+      }
+      if (updateId !== undefined) approvedUpdates.add(updateId);
       return { accepted: true as const };
     },
     {
       validator: (decision) => {
+        // A resend of a decision already taken (e.g. in the previous run) is answered, not refused.
+        const updateId = currentUpdateInfo()?.id;
+        if (updateId !== undefined && approvedUpdates.has(updateId)) return;
         const slot = approvals.get(decision?.approvalId);
         if (!slot || slot.decided) {
           throw ApplicationFailure.create({
@@ -181,7 +203,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
       await condition(() => status === 'closed');
       return state();
     },
-    { validator: (_req) => rejectIfUnavailable() },
+    { validator: (_req) => rejectIfUnavailable(false) },
   );
   setHandler(closeSessionSignal, ({ reason }) => requestClose(reason ?? 'closed by user'));
   // Research jobs started by the `research` tool report their milestones here; they join the conversation's stream.
@@ -189,11 +211,11 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     events.publish({ type: 'research.progress', turnId, toolCallId, jobId, event });
   });
 
-  function rejectIfUnavailable(): void {
+  function rejectIfUnavailable(carryMessages: boolean): void {
     if (closeReason || status === 'closed') {
       throw ApplicationFailure.create({ type: 'SessionClosed', message: 'session is closed', nonRetryable: true });
     }
-    if (draining) {
+    if (draining && !carryMessages) {
       // A few milliseconds while the run hands over to its successor; the gateway retries.
       throw ApplicationFailure.create({ type: 'SessionBusy', message: 'session is compacting its history; retry', nonRetryable: true });
     }
@@ -317,27 +339,47 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     if (closeReason !== undefined) break;
     const next = queue.shift();
     if (next) {
-      results.set(next.turnId, await runTurn(next));
+      const result = await runTurn(next);
+      results.set(next.turnId, result);
+      if (next.updateId !== undefined) remember(recent, next.updateId, result);
       continue;
     }
-    // Nothing queued and a new run is due: hand over.
+    // Nothing queued and a new run is due: hand over. Messages arriving from now on are carried into the next run.
+    const v2 = patched(HANDOVER_PATCH);
     draining = true;
+    carryOnHandover = v2;
     stream.detachPollers();
     await condition(allHandlersFinished);
-    const compacted = await compactConversation({ profile, messages, summary, ...options.compaction, onUsage: (u) => (usage = addUsage(usage, u)) });
+    // Bounded before summarising too: the summary activity's input is a payload as well.
+    if (v2) messages = budgetCarried.messages(messages);
+    const compacted = await compactConversation({
+      profile,
+      messages,
+      summary,
+      ...options.compaction,
+      ...(v2 ? { maxInputBytes: budgetCarried.summarizeInputBytes } : {}),
+      onUsage: (u) => (usage = addUsage(usage, u)),
+    });
     if (compacted.summarizedMessages > 0) {
       events.publish({ type: 'session.compacted', generation: generation + 1, summarizedMessages: compacted.summarizedMessages });
     }
     messages = compacted.messages;
     summary = compacted.summary;
-    await continueAsNew<typeof agentSession>({
-      sessionId,
-      tenant,
-      profile,
-      options,
-      carried: { messages, summary, usage, turns, turnSeq, createdAt, generation: generation + 1 },
-      streamState: stream.getState(),
-    });
+    if (!v2) {
+      await continueAsNew<typeof agentSession>({
+        sessionId,
+        tenant,
+        profile,
+        options,
+        carried: { messages, summary, usage, turns, turnSeq, createdAt, generation: generation + 1 },
+        streamState: stream.getState(),
+      });
+    }
+    await condition(allHandlersFinished);
+    if (closeReason !== undefined) break; // closed (signal) during the hand-over: close here rather than lose it
+    const base = { messages, summary, usage, turns, turnSeq, createdAt, generation: generation + 1 };
+    const extra = { pending: [...queue], recent: [...recent], approvals: [...approvedUpdates] };
+    await continueAsNew<typeof agentSession>({ sessionId, tenant, profile, options, ...budgetCarried.input(base, extra, stream) });
   }
 
   // ---- close ----
@@ -349,15 +391,4 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
   stream.detachPollers();
   await condition(allHandlersFinished);
   return state();
-}
-
-/** Every tool call the model made must be answered before the conversation can go on. */
-function closeOpenToolCalls(messages: ChatMessage[], turnId: string, why: string): void {
-  const answered = new Set(messages.filter((m) => m.role === 'tool').map((m) => (m.role === 'tool' ? m.toolCallId : '')));
-  for (const m of messages) {
-    if (m.role !== 'assistant' || m.turnId !== turnId || !m.toolCalls) continue;
-    for (const call of m.toolCalls) {
-      if (!answered.has(call.id)) messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: why, turnId });
-    }
-  }
 }

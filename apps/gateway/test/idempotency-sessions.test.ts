@@ -136,3 +136,26 @@ describe('a first message that needs an approval', () => {
     expect(saved).toHaveLength(1);
   });
 });
+describe('POST /v1/sessions/{id}/messages with an Idempotency-Key', () => {
+  it('a repeat answers the same turn, also from a new gateway and after the session continued-as-new', async () => {
+    const { app: canApp } = makeApp(client, { taskQueue: w.taskQueue, rpcTimeoutMs: 5_000, sessionDefaults: { maxTurnsPerRun: 1 } });
+    const { id } = await json(await canApp.request('/v1/sessions', post({})));
+    const key = randomUUID();
+    const send = (a: GatewayApp) => a.request(`/v1/sessions/${id}/messages`, withKey({ text: 'only once' }, key));
+    const before = chatCount();
+    const first = await json(await send(canApp));
+    expect(first).toMatchObject({ status: 'completed', reply: 'You said: only once' });
+    // The session continues-as-new after every turn here: the repeat reaches the next run.
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && (await json(await canApp.request(`/v1/sessions/${id}`))).generation < 1) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const { app: restarted } = makeApp(client, { taskQueue: w.taskQueue, rpcTimeoutMs: 5_000 });
+    const again = await send(restarted);
+    expect(again.status).toBe(200);
+    expect(await json(again)).toEqual(first);
+    expect(chatCount() - before).toBe(1);
+    const state = await json(await canApp.request(`/v1/sessions/${id}`));
+    expect(state.messages.filter((m: any) => m.role === 'user')).toHaveLength(1);
+  });
+});

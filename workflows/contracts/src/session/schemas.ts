@@ -118,6 +118,12 @@ export const CarriedSessionSchema = z.object({
   turnSeq: z.number().int().nonnegative(),
   createdAt: z.string(),
   generation: z.number().int().nonnegative(),
+  /** Messages accepted but not yet answered when the run handed over (answered first by the next run). */
+  pending: z.array(z.object({ turnId: z.string(), text: z.string(), updateId: z.string().optional() })).optional(),
+  /** Recently answered `sendMessage` update ids and their results, so a resend reaching the next run answers the same turn. */
+  recent: z.array(z.object({ updateId: z.string(), result: TurnResultSchema })).optional(),
+  /** Recently accepted `approveTool` update ids (a resend after the hand-over is answered, not refused). */
+  approvals: z.array(z.string()).optional(),
 });
 export type CarriedSession = z.infer<typeof CarriedSessionSchema>;
 

@@ -35,6 +35,29 @@ export function parseSessionWorkflowId(workflowId: string): { tenant: string; se
   return m ? { tenant: m[1]!, sessionId: m[2]! } : undefined;
 }
 
+/**
+ * Byte budget of what a session carries into its next run (continue-as-new), well under
+ * Temporal's 2 MB payload limit: over it, large message contents are truncated (with a note),
+ * the oldest stream events are dropped and fewer recent results are kept.
+ */
+export const CARRY_BUDGET = {
+  /** Everything carried (messages, summary, recent results, pending messages, stream state). */
+  totalBytes: 1_200_000,
+  /** The conversation's messages. */
+  messagesBytes: 640 * 1024,
+  /** Largest content of one carried message. */
+  messageBytes: 64 * 1024,
+  /** The messages handed to the summary activity when compacting. */
+  summarizeInputBytes: 512 * 1024,
+  /** The retained event-stream log. */
+  streamBytes: 256 * 1024,
+  /** Recent update results (for resends after the hand-over): at most this many, this large, each reply at most `replyBytes`. */
+  recentCount: 64,
+  recentBytes: 160 * 1024,
+  replyBytes: 16 * 1024,
+  approvalsCount: 64,
+} as const;
+
 /** Topic of the session's durable event stream. */
 export const SESSION_EVENTS_TOPIC = 'events';
 
