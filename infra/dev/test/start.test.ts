@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '@hub/runtime';
@@ -86,6 +86,29 @@ function runStart(extraEnv: Record<string, string>, args: string[] = []): Run {
   return run;
 }
 
+/** The embedded dev server's command line (its pid from the lock file next to the db in the banner's data dir). */
+function devServerArgs(out: string): string[] {
+  const dataDir = /Data dir:\s+(\S+)/.exec(out)?.[1] ?? '';
+  const { pid } = JSON.parse(readFileSync(join(dataDir, 'temporal.db.lock'), 'utf8')) as { pid: number };
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+}
+
+/** An IPv4 address of this host that is not loopback, if there is one. */
+function externalIPv4(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ host, port, timeout: 2_000 });
+    sock.once('connect', () => (sock.destroy(), resolve(true)));
+    sock.once('error', () => resolve(false));
+    sock.once('timeout', () => (sock.destroy(), resolve(false)));
+  });
+}
+
 describe('npm start supervisor', () => {
   afterEach(async () => {
     for (const run of runs.splice(0)) {
@@ -113,7 +136,10 @@ describe('npm start supervisor', () => {
     const out = run.output();
     expect(out).toMatch(new RegExp(`Gateway:\\s+http://127\\.0\\.0\\.1:${port}\\n`));
     expect(out).toMatch(new RegExp(`OpenAPI:\\s+http://127\\.0\\.0\\.1:${port}/openapi\\.json`));
-    expect(out).toMatch(/Temporal UI:\s+http:\/\/127\.0\.0\.1:\d+/);
+    // The Temporal UI shows every tenant's history without auth: off unless HUB_TEMPORAL_UI=1.
+    expect(out).toMatch(/Temporal UI:\s+off \(HUB_TEMPORAL_UI=1 runs it on 127\.0\.0\.1/);
+    expect(devServerArgs(out)).toContain('--headless');
+    expect(out).toMatch(/Payloads:\s+off: payloads are NOT encrypted/);
     const address = /Temporal:\s+(127\.0\.0\.1:\d+) \(embedded dev server/.exec(out)?.[1];
     expect(address).toBeDefined();
     expect(out).toContain(`"temporalAddress":"${address}"`); // the worker got TEMPORAL_ADDRESS
@@ -151,6 +177,57 @@ describe('npm start supervisor', () => {
     expect(out).not.toContain('"openaiBaseUrl"'); // the worker uses OpenAI's default endpoint
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
+  });
+
+  it('runs the Temporal UI only with HUB_TEMPORAL_UI=1, on 127.0.0.1 only, decoding through the gateway', async () => {
+    const port = await getFreePort();
+    const run = runStart({ PORT: String(port), HUB_TEMPORAL_PORT: '0', HUB_TEMPORAL_UI: '1', HUB_TEMPORAL_UI_PORT: '0', OPENAI_API_KEY: 'sk-test' });
+    await run.waitFor(/Press Ctrl-C to stop\./);
+    const out = run.output();
+    const uiPort = Number(/Temporal UI:\s+http:\/\/127\.0\.0\.1:(\d+) \(127\.0\.0\.1 only, no auth: shows every tenant's history\)/.exec(out)?.[1]);
+    expect(uiPort).toBeGreaterThan(0);
+    expect(await canConnect('127.0.0.1', uiPort)).toBe(true);
+    const external = externalIPv4();
+    if (external) expect(await canConnect(external, uiPort)).toBe(false);
+    const args = devServerArgs(out);
+    expect(args[args.indexOf('--ui-ip') + 1]).toBe('127.0.0.1');
+    expect(args[args.indexOf('--ui-codec-endpoint') + 1]).toBe(`http://127.0.0.1:${port}/codec`);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('restarts a worker killed with SIGKILL, with backoff, and keeps serving', async () => {
+    const port = await getFreePort();
+    const run = runStart({ PORT: String(port), TEMPORAL_ADDRESS: testTemporalAddress(), OPENAI_API_KEY: 'sk-test' });
+    await run.waitFor(/Press Ctrl-C to stop\./);
+    const pid = Number(/"msg":"worker ready".*?"pid":(\d+)/.exec(run.output())?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    await run.waitFor(/\[hub\] worker exited unexpectedly \(killed by SIGKILL\); restarting it in 0\.5 s/);
+    await run.waitFor(/\[hub\] worker restarted/);
+    expect(run.output().match(/"msg":"worker ready"/g)).toHaveLength(2);
+    expect(run.child.exitCode).toBeNull();
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('"msg":"worker drained"'); // the restarted worker is stopped in order
+  });
+
+  it('gives up, with a clear message, on a child that keeps crashing', async () => {
+    const port = await getFreePort();
+    const run = runStart({
+      PORT: String(port),
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      OPENAI_API_KEY: 'sk-test',
+      FAKE_WORKER_CRASH_AFTER_MS: '1500',
+      HUB_RESTART_MAX_CRASHES: '3',
+    });
+    expect(await run.exited).toBe(1);
+    const out = run.output();
+    expect(out).toContain('worker exited unexpectedly (exit code 4); restarting it in 0.5 s');
+    expect(out).toContain('worker exited unexpectedly (exit code 4); restarting it in 1 s');
+    expect(out).toContain('worker exited unexpectedly (exit code 4) 3 times within 60 s; giving up; shutting down');
+    expect(out).toContain('[hub] stopping gateway');
   });
 
   it('exits non-zero and stops the others when a service dies', async () => {

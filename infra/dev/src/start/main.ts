@@ -16,7 +16,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, DEFAULT_NAMESPACE, hubDataDir, loadTemporalConfig, repoRoot } from '@hub/runtime';
+import {
+  ConfigError,
+  DEFAULT_NAMESPACE,
+  describePayloadEncryption,
+  hubDataDir,
+  loadPayloadCodec,
+  loadTemporalConfig,
+  repoRoot,
+} from '@hub/runtime';
 import { checkServiceEnv, defineServices, usesLocalModel } from './services';
 import { supervise, type BannerEntry, type SupervisorContext } from './supervisor';
 
@@ -42,8 +50,13 @@ Environment:
                             <data dir>/temporal.db
   HUB_TEMPORAL_PORT         embedded Temporal gRPC port (default 7233; if the default is taken a free port
                             is used; 0 = any free port)
+  HUB_TEMPORAL_UI           "1" to run the embedded Temporal Web UI (off by default: it has no authentication
+                            and shows every tenant's history); bound to 127.0.0.1, decodes through /codec
   HUB_TEMPORAL_UI_PORT      embedded Temporal Web UI port (default 8233, same fallback rules)
-  HUB_TEMPORAL_HEADLESS     "1" to run the embedded dev server without the Web UI
+  HUB_PAYLOAD_KEYS          payload encryption keys "k2:<base64 32 bytes>,k1:<...>": the first encrypts, all
+                            decrypt (rotation); unset: payloads are stored in Temporal unencrypted
+  HUB_RESTART_MAX_CRASHES   a crashed worker / model server / gateway is restarted (backoff 0.5 s doubling to
+  HUB_RESTART_WINDOW_MS     10 s) until it crashed this many times (default 5) within this window (default 60000)
   HUB_TASK_QUEUE            task queue of the worker (default "agent-hub")
   OPENAI_BASE_URL           an OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server, LiteLLM, …);
   OPENAI_API_KEY            with either set, no local model server is started and the worker uses them
@@ -85,6 +98,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       }
     }
     checkServiceEnv(env);
+    loadPayloadCodec(env); // a malformed HUB_PAYLOAD_KEYS stops here, naming the variable
   } catch (err) {
     process.stderr.write(`[hub] invalid configuration: ${(err as Error).message}\n`);
     return 1;
@@ -107,6 +121,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     log(`LLM: ${endpoint}, model ${model} (OPENAI_BASE_URL / OPENAI_API_KEY set; no local model server)`);
     bannerExtra.push({ label: 'LLM', value: `${endpoint}, model ${model}` });
   }
+  const encryption = describePayloadEncryption(loadPayloadCodec(env));
+  log(`payload encryption: ${encryption}`);
+  bannerExtra.push({ label: 'Payloads', value: encryption });
   bannerExtra.push({ label: 'Data dir', value: dataDir });
   const { exitCode } = await supervise(defineServices(env), ctx, { bannerExtra });
   return exitCode;

@@ -10,6 +10,7 @@ import { findOrInstallTemporalCli } from '../provision/temporal-cli';
 import { describePortOwner, getFreePort, isPortFree, sendSignal } from '../process';
 import { assertDbFileNotInUse, startDevServer } from '../temporal/dev-server';
 import { registerForCleanup, startChildService } from './child-service';
+import { restartPolicyFromEnv } from './restart-policy';
 import type { BannerEntry, ServiceDefinition, SupervisorContext } from './supervisor';
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): { value: number; explicit: boolean } {
@@ -45,6 +46,14 @@ async function resolvePort(
 /** Known-harmless dev server log lines (e.g. during startup) that would only confuse. */
 const BENIGN_TEMPORAL_LOGS: RegExp[] = [/shard status unknown/, /Cluster Id in Cluster Metadata config is not a valid uuid/];
 
+/**
+ * Whether `npm start` runs the embedded Temporal Web UI: only when asked for (HUB_TEMPORAL_UI=1), because it
+ * has no authentication and shows every tenant's histories. It is bound to 127.0.0.1 even then.
+ */
+export function wantsTemporalUi(env: NodeJS.ProcessEnv): boolean {
+  return isTruthy(env['HUB_TEMPORAL_UI']) && !isTruthy(env['HUB_TEMPORAL_HEADLESS']);
+}
+
 function temporalService(): ServiceDefinition {
   let port = 0;
   let uiPort: number | undefined;
@@ -57,7 +66,7 @@ function temporalService(): ServiceDefinition {
     async preflight(ctx) {
       assertDbFileNotInUse(dbFile(ctx));
       port = await resolvePort('Temporal gRPC', intFromEnv(ctx.env, 'HUB_TEMPORAL_PORT', 7233), 'HUB_TEMPORAL_PORT', ctx.log);
-      if (!isTruthy(ctx.env['HUB_TEMPORAL_HEADLESS'])) {
+      if (wantsTemporalUi(ctx.env)) {
         const wantedUi = intFromEnv(ctx.env, 'HUB_TEMPORAL_UI_PORT', 8233);
         uiPort = await resolvePort('Temporal UI', wantedUi, 'HUB_TEMPORAL_UI_PORT', ctx.log);
         if (uiPort === port) uiPort = await getFreePort('127.0.0.1');
@@ -68,7 +77,7 @@ function temporalService(): ServiceDefinition {
       const server = await startDevServer({
         dbFile: dbFile(ctx),
         port,
-        ...(uiPort !== undefined ? { uiPort } : { headless: true }),
+        ...(uiPort !== undefined ? { uiPort, uiCodecEndpoint: `${gatewayBase(ctx.env)}/codec` } : { headless: true }),
         cliPath,
         namespace: ctx.env['TEMPORAL_NAMESPACE']?.trim() || DEFAULT_NAMESPACE,
         detached: true,
@@ -85,7 +94,13 @@ function temporalService(): ServiceDefinition {
       registerForCleanup(server.process, false);
       ctx.env['TEMPORAL_ADDRESS'] = server.address;
       const banner: BannerEntry[] = [];
-      if (server.uiUrl) banner.push({ label: 'Temporal UI', value: server.uiUrl });
+      if (server.uiUrl) {
+        // The UI decodes encrypted payloads through the gateway's /codec, from the browser: allow its origin.
+        ctx.env['HUB_CODEC_CORS_ORIGINS'] ??= server.uiUrl;
+        banner.push({ label: 'Temporal UI', value: `${server.uiUrl} (127.0.0.1 only, no auth: shows every tenant's history)` });
+      } else {
+        banner.push({ label: 'Temporal UI', value: "off (HUB_TEMPORAL_UI=1 runs it on 127.0.0.1; it shows every tenant's history)" });
+      }
       banner.push({ label: 'Temporal', value: `${server.address} (embedded dev server, namespace ${server.namespace})` });
       return {
         name: 'temporal',
@@ -116,11 +131,12 @@ export function usesLocalModel(env: NodeJS.ProcessEnv): boolean {
  * The local model server (apps/local-llm). Before anything starts: pick its port and make sure the model is
  * there (provisioned into the data dir on first use). When it starts, the worker's environment points at it.
  */
-function localLlmService(): ServiceDefinition {
+function localLlmService(env: NodeJS.ProcessEnv): ServiceDefinition {
   let port = 0;
   let model: LocalModel | undefined;
   return {
     name: 'local-llm',
+    restart: restartPolicyFromEnv(env),
     async preflight(ctx) {
       port = await resolvePort('Local model server', intFromEnv(ctx.env, 'HUB_LOCAL_LLM_PORT', 8788), 'HUB_LOCAL_LLM_PORT', ctx.log);
       model = await findOrProvisionLocalModel({ env: ctx.env, log: ctx.log });
@@ -162,9 +178,10 @@ function localLlmService(): ServiceDefinition {
   };
 }
 
-function workerService(): ServiceDefinition {
+function workerService(env: NodeJS.ProcessEnv): ServiceDefinition {
   return {
     name: 'worker',
+    restart: restartPolicyFromEnv(env),
     async start(ctx) {
       return startChildService(ctx, {
         name: 'worker',
@@ -178,6 +195,12 @@ function workerService(): ServiceDefinition {
   };
 }
 
+/** The gateway's base URL as a local client reaches it. */
+function gatewayBase(env: NodeJS.ProcessEnv): string {
+  const { port, probeHost } = gatewayHostPort(env);
+  return `http://${probeHost}:${port}`;
+}
+
 function gatewayHostPort(env: NodeJS.ProcessEnv): { host: string; port: number; probeHost: string } {
   const host = env['HOST']?.trim() || '127.0.0.1';
   const { value: port } = intFromEnv(env, 'PORT', 8787);
@@ -186,9 +209,10 @@ function gatewayHostPort(env: NodeJS.ProcessEnv): { host: string; port: number; 
   return { host, port, probeHost: probe.includes(':') && !probe.startsWith('[') ? `[${probe}]` : probe };
 }
 
-function gatewayService(): ServiceDefinition {
+function gatewayService(env: NodeJS.ProcessEnv): ServiceDefinition {
   return {
     name: 'gateway',
+    restart: restartPolicyFromEnv(env),
     async preflight(ctx) {
       const { host, port } = gatewayHostPort(ctx.env);
       if (port !== 0 && !(await isPortFree(port, host.replace(/^\[|\]$/g, '')))) {
@@ -220,13 +244,14 @@ export function checkServiceEnv(env: NodeJS.ProcessEnv): void {
   intFromEnv(env, 'HUB_TEMPORAL_PORT', 7233);
   intFromEnv(env, 'HUB_TEMPORAL_UI_PORT', 8233);
   intFromEnv(env, 'HUB_LOCAL_LLM_PORT', 8788);
+  restartPolicyFromEnv(env);
 }
 
 /** The hub's processes, in start order (they stop in reverse order). */
 export function defineServices(env: NodeJS.ProcessEnv): ServiceDefinition[] {
   const services: ServiceDefinition[] = [];
   if (!env['TEMPORAL_ADDRESS']?.trim()) services.push(temporalService());
-  if (usesLocalModel(env)) services.push(localLlmService());
-  services.push(workerService(), gatewayService());
+  if (usesLocalModel(env)) services.push(localLlmService(env));
+  services.push(workerService(env), gatewayService(env));
   return services;
 }

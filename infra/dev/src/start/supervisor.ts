@@ -1,8 +1,13 @@
 /**
  * The supervisor of `npm start`: runs a list of services (ServiceDefinition), starting them in list order
- * and stopping them in reverse order, on a signal or when one of them exits. Knows nothing about the hub's
- * processes (those are in services.ts) nor about child processes (child-service.ts).
+ * and stopping them in reverse order, on a signal or when one of them fails. A service with a restart policy
+ * (the worker, the local model server, the gateway) that crashes after it was ready is started again with
+ * backoff; only repeated crashes in a short window shut the hub down. Knows nothing about the hub's processes
+ * (those are in services.ts) nor about child processes (child-service.ts).
  */
+import { nextRestart, type RestartPolicy } from './restart-policy';
+
+export { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy';
 
 export interface ExitInfo {
   code: number | null;
@@ -45,6 +50,8 @@ export interface ServiceDefinition {
   start(ctx: SupervisorContext): Promise<RunningService>;
   /** Wait for this service to be ready before starting the next one (default false). */
   blocking?: boolean;
+  /** Restart the service when it exits unexpectedly after startup (default: no restart, the hub shuts down). */
+  restart?: RestartPolicy;
 }
 
 /** Human-readable description of how a process ended. */
@@ -67,6 +74,8 @@ export async function supervise(
 ): Promise<SupervisorResult> {
   const running: RunningService[] = [];
   let shuttingDown = false;
+  /** Set once every service was ready: a crash during startup is a startup failure, never restarted. */
+  let startedUp = false;
   let resolveDone!: (r: SupervisorResult) => void;
   const done = new Promise<SupervisorResult>((r) => (resolveDone = r));
 
@@ -96,9 +105,50 @@ export async function supervise(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const watch = (svc: RunningService): void => {
+  const crashes = new Map<string, number[]>();
+  const restart = async (def: ServiceDefinition, policy: RestartPolicy, index: number, info: ExitInfo): Promise<void> => {
+    const now = Date.now();
+    const recent = (crashes.get(def.name) ?? []).filter((t) => now - t < policy.windowMs);
+    recent.push(now);
+    crashes.set(def.name, recent);
+    const plan = nextRestart(policy, recent.length);
+    if (!plan.restart) {
+      void shutdown(
+        1,
+        `${def.name} exited unexpectedly (${describeExit(info)}) ${recent.length} times within ${policy.windowMs / 1000} s; giving up`,
+      );
+      return;
+    }
+    ctx.log(
+      `${def.name} exited unexpectedly (${describeExit(info)}); restarting it in ${plan.delayMs / 1000} s ` +
+        `(crash ${recent.length} of at most ${policy.maxCrashes - 1} within ${policy.windowMs / 1000} s)`,
+    );
+    await new Promise((r) => setTimeout(r, plan.delayMs).unref());
+    if (shuttingDown) return;
+    let svc: RunningService;
+    try {
+      svc = await def.start(ctx);
+    } catch (err) {
+      void shutdown(1, `${def.name} could not be restarted: ${(err as Error).message}`);
+      return;
+    }
+    running[index] = svc;
+    if (shuttingDown) {
+      await svc.stop();
+      return;
+    }
+    watch(def, svc, index);
+    svc.ready.then(
+      () => ctx.log(`${def.name} restarted`),
+      (err: unknown) => ctx.log(`${def.name} did not get ready after a restart: ${(err as Error).message}`),
+    );
+  };
+
+  const watch = (def: ServiceDefinition, svc: RunningService, index: number): void => {
     void svc.exited.then((info) => {
-      if (!shuttingDown) void shutdown(1, `${svc.name} exited unexpectedly (${describeExit(info)})`);
+      if (shuttingDown) return;
+      if (def.restart && startedUp) void restart(def, def.restart, index, info);
+      else void shutdown(1, `${svc.name} exited unexpectedly (${describeExit(info)})`);
     });
   };
 
@@ -109,7 +159,7 @@ export async function supervise(
       if (shuttingDown) return;
       const svc = await def.start(ctx);
       running.push(svc);
-      watch(svc);
+      watch(def, svc, running.length - 1);
       if (shuttingDown) return; // supervise() stops late starters after shutdown
       if (def.blocking) await svc.ready;
       else pendingReady.push(svc);
@@ -121,6 +171,7 @@ export async function supervise(
     try {
       await startAll();
       if (!shuttingDown) {
+        startedUp = true;
         const entries = [...running].reverse().flatMap((s) => s.banner ?? []);
         const banner = formatBanner([...entries, ...(opts.bannerExtra ?? [])]);
         (opts.onReady ?? ((b: string) => void process.stdout.write(b)))(banner);

@@ -43,6 +43,8 @@ export interface StartDevServerOptions {
   uiPort?: number;
   /** Disable the Web UI. */
   headless?: boolean;
+  /** The UI's remote codec endpoint (the gateway's /codec), so it can show encrypted payloads. */
+  uiCodecEndpoint?: string;
   /** Path of the `temporal` binary (default: findOrInstallTemporalCli()). */
   cliPath?: string;
   /** Progress messages (default: stderr). */
@@ -191,7 +193,11 @@ export async function startDevServer(opts: StartDevServerOptions = {}): Promise<
 
   const args = ['server', 'start-dev', '--ip', DEV_SERVER_HOST, '--port', String(port), '--log-level', 'warn'];
   if (opts.headless) args.push('--headless');
-  else args.push('--ui-port', String(uiPort), '--ui-ip', DEV_SERVER_HOST, '--ui-disable-news-fetch');
+  else {
+    // The UI is bound to loopback only: it has no authentication and shows every namespace's histories.
+    args.push('--ui-port', String(uiPort), '--ui-ip', DEV_SERVER_HOST, '--ui-disable-news-fetch');
+    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+  }
   if (dbFile) args.push('--db-filename', dbFile);
   if (namespace !== 'default') args.push('--namespace', namespace);
   for (const [key, value] of Object.entries({ ...DEFAULT_DYNAMIC_CONFIG, ...opts.dynamicConfig })) {
