@@ -100,6 +100,70 @@ describe('saga task', () => {
     expect(JSON.parse(after[0]!.data)).toMatchObject({ status: 'compensated' });
   });
 
+  it('a step needing approval (save_note) pauses the task; a denial (sent twice with one Idempotency-Key) compensates the booking before it; a repeated create answers the same task', async () => {
+    const body = {
+      steps: [
+        { tool: 'bookings/create_booking', args: { resource: 'room-approval', slot: '2026-12-02T09:00' }, compensate: { tool: 'bookings/cancel_booking', args: { key: '$key' } } },
+        { tool: 'save_note', args: { title: 'booked', body: 'room-approval' } },
+      ],
+    };
+    const created = await hub.api<{ id: string }>('POST', '/v1/tasks', body, { 'Idempotency-Key': 'e2e-task-approval' });
+    expect(created.status).toBe(202);
+    const id = created.body.id;
+    const repeat = await hub.api<{ id: string }>('POST', '/v1/tasks', body, { 'Idempotency-Key': 'e2e-task-approval' });
+    expect(repeat).toEqual({ status: 202, body: { id } });
+
+    const waiting = await eventually(async () => {
+      const s = await hub.api<TaskState>('GET', `/v1/tasks/${id}`);
+      return s.body.status === 'awaiting_approval' && s.body;
+    }, 60_000, 'awaiting approval');
+    expect(waiting.pendingApprovals?.map((a) => a.approvalId)).toEqual(['step-1']);
+    expect(waiting.steps.map((s) => s.status)).toEqual(['completed', 'awaiting_approval']);
+
+    const deny = () => hub.api('POST', `/v1/tasks/${id}/approvals/step-1`, { approve: false, reason: 'no notes today' }, { 'Idempotency-Key': 'e2e-deny' });
+    expect((await deny()).status).toBe(200);
+    // The same key again answers the original outcome (Temporal deduplicates the update id).
+    expect((await deny()).status).toBe(200);
+    // Another decision for the same step is refused: it is no longer pending.
+    expect((await hub.api('POST', `/v1/tasks/${id}/approvals/step-1`, { approve: true })).status).toBe(404);
+
+    const final = await eventually(async () => {
+      const s = await hub.api<TaskState>('GET', `/v1/tasks/${id}`);
+      return ['compensated', 'compensation_failed', 'failed', 'completed'].includes(s.body.status) && s.body;
+    }, 60_000, 'task end');
+    expect(final.status).toBe('compensated');
+    expect(final.steps[1]).toMatchObject({ status: 'failed', error: 'denied: no notes today' });
+    expect(effects().filter((e) => e.key?.startsWith(`task/default/${id}/`)).map((e) => `${e.op}:${e.resource}`)).toEqual([
+      'create:room-approval',
+      'cancel:room-approval',
+    ]);
+  });
+
+  it('a step whose answer comes after its time budget (the booking was made) is compensated exactly once', async () => {
+    const created = await hub.api<{ id: string }>('POST', '/v1/tasks', {
+      steps: [
+        {
+          tool: 'bookings/create_booking',
+          args: { resource: 'room-slow', slot: '2026-12-03T09:00', answerDelayMs: 8000 },
+          timeoutMs: 2000,
+          compensate: { tool: 'bookings/cancel_booking', args: { key: '$key' } },
+        },
+      ],
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id;
+    const final = await eventually(async () => {
+      const s = await hub.api<TaskState>('GET', `/v1/tasks/${id}`);
+      return ['compensated', 'compensation_failed', 'failed', 'completed'].includes(s.body.status) && s.body;
+    }, 60_000, 'task end');
+    expect(final.status).toBe('compensated');
+    expect(final.steps[0]).toMatchObject({ status: 'failed', outcomeUnknown: true, compensation: { status: 'completed' } });
+    expect(effects().filter((e) => e.key?.startsWith(`task/default/${id}/`)).map((e) => `${e.op}:${e.resource}`)).toEqual([
+      'create:room-slow',
+      'cancel:room-slow',
+    ]);
+  });
+
   it('rejects an invalid task with 400 naming the field', async () => {
     const res = await hub.api<{ error: { message: string } }>('POST', '/v1/tasks', { steps: [{ tool: '', args: {} }] });
     expect(res.status).toBe(400);
