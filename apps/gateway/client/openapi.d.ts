@@ -113,7 +113,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Most sessions to return (default 50) */
+                    /** @description Most sessions to return (1-500, default 50) */
                     limit?: number;
                 };
                 header?: never;
@@ -470,6 +470,15 @@ export interface paths {
                 };
                 /** @description The session is closed (`session_closed`) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`); a form or text body is refused on every state-changing route */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1429,6 +1438,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Request body is not JSON (`unsupported_media_type`); a form or text body is refused on every state-changing route */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
                 429: {
                     headers: {
@@ -1534,6 +1552,15 @@ export interface paths {
                 };
                 /** @description Conflict */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`); a form or text body is refused on every state-changing route */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2002,6 +2029,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Request body is not JSON (`unsupported_media_type`); a form or text body is refused on every state-changing route */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
                 429: {
                     headers: {
@@ -2184,7 +2220,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Most jobs to return (default 50) */
+                    /** @description Most jobs to return (1-500, default 50) */
                     limit?: number;
                 };
                 header?: never;
@@ -2265,7 +2301,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2275,7 +2314,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Started; follow GET /v1/research/{id} or its /events */
+                /** @description Started (a repeat with the same Idempotency-Key answers the job the first request started); follow GET /v1/research/{id} or its /events */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -2304,6 +2343,15 @@ export interface paths {
                 };
                 /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`conflict`) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2593,7 +2641,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2601,7 +2652,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Cancellation requested */
+                /** @description Cancellation requested (a repeat with the same Idempotency-Key on a job that ended cancelled answers the same) */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -2648,6 +2699,15 @@ export interface paths {
                 };
                 /** @description The job has already finished (`research_finished`) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`); a form or text body is refused on every state-changing route */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };

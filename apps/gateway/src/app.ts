@@ -6,7 +6,7 @@
  */
 import type { Limits } from '@hub/contracts';
 import { createLogger } from '@hub/runtime';
-import { codecRoutes } from './codec/routes';
+import { codecCorsOrigins, codecRoutes } from './codec/routes';
 import { handleErrors } from './http/error-handler';
 import type { GatewayApp, GatewayEnv } from './http/env';
 import { holdsKey, requireApiKey } from './http/auth';
@@ -14,6 +14,7 @@ import { limitBody } from './http/body-limit';
 import { guardHostAndOrigin } from './http/host-guard';
 import { createOriginGuard } from './http/origin-guard';
 import { limitJsonDepth } from './http/json-depth';
+import { finishDocument } from './http/openapi-document';
 import { requestIds, requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import { createRouter, security } from './http/router';
@@ -68,7 +69,10 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   app.use(requestLog(log));
   app.use(securityHeaders());
   // Foreign Host (DNS rebinding) and cross-site state changes: refused on every route, the web app's included.
-  app.use(guardHostAndOrigin(createOriginGuard(opts.mcp), { render: mcpRefusal }));
+  // /codec also takes the Temporal UI's origin (HUB_CODEC_CORS_ORIGINS), the one cross-site caller the hub serves.
+  const guard = createOriginGuard(opts.mcp);
+  const codecGuard = createOriginGuard({ ...opts.mcp, allowedOrigins: [...(opts.mcp?.allowedOrigins ?? []), ...codecCorsOrigins()] });
+  app.use(guardHostAndOrigin((path) => (path.startsWith('/codec/') ? codecGuard : guard), { render: mcpRefusal }));
   // The web app's static files (no auth; API paths pass through to the routes below).
   if (opts.web) app.use(serveWebApp(opts.web));
   app.use(requireApiKey(opts.apiKeys, PUBLIC_PATHS, log));
@@ -95,15 +99,22 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
     scheme: 'bearer',
     description: 'API key from HUB_API_KEYS (only enforced when keys are configured)',
   });
-  app.doc31('/openapi.json', {
+  const docConfig = {
     openapi: '3.1.0',
     info: {
       title: 'Agent Hub Gateway',
       version: '0.1.0',
-      description: 'Durable multi-agent sessions on Temporal. Errors are `{ error: { code, message, details? } }`.',
+      description: [
+        'Durable multi-agent sessions on Temporal. Errors are `{ error: { code, message, details? } }`.',
+        'Every route refuses a foreign `Host` or a cross-site state change with 403 (`forbidden`); a known path',
+        'with a method it does not take answers 405 (`method_not_allowed`) with an `Allow` header; API routes answer 429',
+        '(`rate_limited`, `quota_exceeded`) with `Retry-After` over the tenant\'s limits (hub.config.json `limits`).',
+      ].join(' '),
     },
     security,
-  });
+  };
+  // The document as the routes declare it, finished with what holds for every operation (http/openapi-document.ts).
+  app.get('/openapi.json', (c) => c.json(finishDocument(app.getOpenAPI31Document(docConfig), security)));
 
   return app;
 }

@@ -12,7 +12,7 @@ import type { GatewayApp } from '../src/app';
 
 const KEY = 'openapi-test-key-0123456789';
 /** Routes that call no Temporal API: the ops routes answer 503 themselves (readiness), /mcp answers tool errors. */
-const NO_TEMPORAL = new Set(['/healthz', '/readyz', '/mcp']);
+const NO_TEMPORAL = new Set(['/healthz', '/readyz', '/mcp', '/codec/encode', '/codec/decode']);
 /** Routes whose body errors are the MCP transport's (JSON-RPC errors), not the `{ error }` body. */
 const JSON_RPC = new Set(['/mcp']);
 

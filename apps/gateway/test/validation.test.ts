@@ -208,6 +208,8 @@ describe('cross-cutting', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/codec/decode',
+        '/codec/encode',
         '/healthz',
         '/mcp',
         '/readyz',

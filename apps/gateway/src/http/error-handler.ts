@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../log';
 import type { GatewayApp } from './env';
 import { ApiError } from './errors';
+import { allowedMethodsOf } from './methods';
 
 /**
  * Maps an error to an ApiError: ApiErrors (services map their Temporal failures to them) as they are,
@@ -37,8 +38,9 @@ export interface ErrorHandlingOptions {
   temporalReachable: () => Promise<boolean>;
 }
 
-/** Installs the app's error handler and its JSON 404 for unknown routes. */
+/** Installs the app's error handler, its JSON 404 for unknown routes and 405 (with `Allow`) for a known path's wrong method. */
 export function handleErrors(app: GatewayApp, opts: ErrorHandlingOptions): void {
+  const allowed = allowedMethodsOf(app, { '/openapi.json': ['GET'] });
   app.onError(async (err, c) => {
     let apiErr = toApiError(err);
     // gRPC keeps retrying UNAVAILABLE until the deadline: tell "unreachable" from "slow / no worker".
@@ -55,5 +57,12 @@ export function handleErrors(app: GatewayApp, opts: ErrorHandlingOptions): void 
     else if (!(original instanceof ApiError)) log.debug('request rejected', { code: apiErr.code, message: apiErr.message });
     return c.json(apiErr.toBody(), apiErr.status);
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found' as const, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => {
+    const methods = allowed(c.req.path);
+    if (methods !== undefined && !methods.includes(c.req.method)) {
+      c.header('Allow', methods.join(', '));
+      return c.json({ error: { code: 'method_not_allowed' as const, message: `${c.req.method} is not allowed on ${c.req.path} (allowed: ${methods.join(', ')})` } }, 405);
+    }
+    return c.json({ error: { code: 'not_found' as const, message: `no route for ${c.req.method} ${c.req.path}` } }, 404);
+  });
 }

@@ -17,6 +17,7 @@ export const ErrorResponseSchema = z
   .openapi('Error');
 
 const DESCRIPTIONS = {
+  403: 'Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection)',
   400: 'Invalid request (`invalid_request`); details lists the offending fields',
   401: 'Missing or wrong API key (`unauthorized`)',
   413: 'Request body too large (`payload_too_large`)',
@@ -27,13 +28,16 @@ const DESCRIPTIONS = {
 } as const;
 
 /** One documented error response: the `{ error }` body with what the status means on this route. */
-export const errorResponse = (description: string) => ({
+export const errorResponse = (description: string, headers?: Record<string, { description: string; schema: { type: 'integer' } }>) => ({
   description,
+  ...(headers ? { headers } : {}),
   content: { 'application/json': { schema: ErrorResponseSchema } },
 });
 
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } };
+
 export interface RouteErrors {
-  /** 401: the route needs the API key (default true; the ops routes are public and declare no errors). */
+  /** 401 and 429 (rate limit, quotas): the route needs the API key (default true; the ops routes are public). */
   auth?: boolean;
   /** 400: the request is validated (params, query, headers, body) or a value can be refused (default true); a string is the description. */
   invalid?: boolean | string;
@@ -41,7 +45,7 @@ export interface RouteErrors {
   body?: boolean;
   /** 503 and 504: the route calls Temporal (default true). */
   temporal?: boolean;
-  /** 403, with what is refused. */
+  /** 403 besides the Host/Origin refusal every route can answer: what else is refused. */
   forbidden?: string;
   /** 404, with what is not found. */
   notFound?: string;
@@ -50,18 +54,19 @@ export interface RouteErrors {
 }
 
 /** The `responses` entries of a route's errors, e.g. `...errorResponses({ body: true, notFound: 'No such task' })`. */
-export function errorResponses(e: RouteErrors): Record<string, ReturnType<typeof errorResponse>> {
+export function errorResponses(e: RouteErrors = {}): Record<string, ReturnType<typeof errorResponse>> {
   const out: Record<string, ReturnType<typeof errorResponse>> = {};
   const invalid = e.invalid ?? true;
   if (invalid !== false) out[400] = errorResponse(typeof invalid === 'string' ? invalid : DESCRIPTIONS[400]);
   if (e.auth ?? true) out[401] = errorResponse(DESCRIPTIONS[401]);
-  if (e.forbidden !== undefined) out[403] = errorResponse(e.forbidden);
+  out[403] = errorResponse(e.forbidden !== undefined ? `${e.forbidden}; or ${DESCRIPTIONS[403].replace(/^F/, 'f')}` : DESCRIPTIONS[403]);
   if (e.notFound !== undefined) out[404] = errorResponse(e.notFound);
   if (e.conflict !== undefined) out[409] = errorResponse(e.conflict);
   if (e.body) {
     out[413] = errorResponse(DESCRIPTIONS[413]);
     out[415] = errorResponse(DESCRIPTIONS[415]);
   }
+  if (e.auth ?? true) out[429] = errorResponse(DESCRIPTIONS[429], RETRY_AFTER);
   if (e.temporal ?? true) {
     out[503] = errorResponse(DESCRIPTIONS[503]);
     out[504] = errorResponse(DESCRIPTIONS[504]);

@@ -43,9 +43,11 @@ export interface HostGuardOptions {
   render?: ((c: Context<GatewayEnv>, status: 403 | 415, reason: string) => Response | undefined) | undefined;
 }
 
-export function guardHostAndOrigin(guard: OriginGuard, opts: HostGuardOptions = {}): MiddlewareHandler<GatewayEnv> {
+/** `guard`: one guard, or the guard of a path (e.g. /codec also accepts the Temporal UI's origin). */
+export function guardHostAndOrigin(guard: OriginGuard | ((path: string) => OriginGuard), opts: HostGuardOptions = {}): MiddlewareHandler<GatewayEnv> {
+  const guardOf = typeof guard === 'function' ? guard : () => guard;
   return async (c, next) => {
-    const refused = crossSiteReason(guard, {
+    const refused = crossSiteReason(guardOf(c.req.path), {
       method: c.req.method,
       host: c.req.header('host') ?? new URL(c.req.url).host,
       header: (name) => c.req.header(name),

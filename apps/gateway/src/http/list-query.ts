@@ -13,5 +13,11 @@ export const listQuery = (what: string) =>
       .min(1)
       .max(LIST_LIMIT_MAX)
       .optional()
-      .openapi({ type: 'integer', param: { name: 'limit', in: 'query' }, description: `Most ${what} to return (default ${LIST_LIMIT_DEFAULT})` }),
+      .openapi({
+        type: 'integer',
+        minimum: 1,
+        maximum: LIST_LIMIT_MAX,
+        param: { name: 'limit', in: 'query' },
+        description: `Most ${what} to return (1-${LIST_LIMIT_MAX}, default ${LIST_LIMIT_DEFAULT})`,
+      }),
   });

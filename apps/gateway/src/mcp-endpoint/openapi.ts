@@ -39,7 +39,7 @@ export const mcpRoute = createRoute({
     'Stateless: no `Mcp-Session-Id`; GET and DELETE answer 405. Requests answer as `text/event-stream`',
     '(one JSON-RPC response, keep-alive comments while a turn runs) and notifications as 202.',
     'The API key selects the tenant as for the REST API. `Host` must be a loopback name or listed in',
-    'HUB_MCP_ALLOWED_HOSTS, and `Origin`, when sent, the hub itself or listed in HUB_MCP_ALLOWED_ORIGINS (403 otherwise).',
+    'HUB_ALLOWED_HOSTS, and `Origin`, when sent, the hub itself or listed in HUB_ALLOWED_ORIGINS (403 otherwise, as on every route).',
   ].join(' '),
   security: [{ bearer: [] }],
   request: {

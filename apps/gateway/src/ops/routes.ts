@@ -5,6 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { GatewayApp } from '../http/env';
+import { errorResponses } from '../http/error-responses';
 import { createRouter } from '../http/router';
 import type { LlmInfo } from '../llm-info';
 import type { OpsService, Readiness } from './service';
@@ -19,13 +20,19 @@ export const ReadinessResponse = z
   })
   .openapi('Readiness');
 
+/** Public, unvalidated, no Temporal call of its own: only the Host/Origin refusal (403). */
+const PUBLIC = { auth: false, invalid: false, temporal: false } as const;
+
 const healthRoute = createRoute({
   method: 'get',
   path: '/healthz',
   tags: ['ops'],
   summary: 'Liveness (no auth)',
   security: [],
-  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: HealthResponse } } } },
+  responses: {
+    200: { description: 'Alive', content: { 'application/json': { schema: HealthResponse } } },
+    ...errorResponses(PUBLIC),
+  },
 });
 
 const readyRoute = createRoute({
@@ -37,6 +44,7 @@ const readyRoute = createRoute({
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: ReadinessResponse } } },
     503: { description: 'Not ready', content: { 'application/json': { schema: ReadinessResponse } } },
+    ...errorResponses(PUBLIC),
   },
 });
 
