@@ -20,7 +20,7 @@ export const ACTIVITY_HEARTBEAT_TIMEOUT = '4 seconds';
 
 export const llmActivityOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  scheduleToCloseTimeout: '15 minutes',
+  scheduleToCloseTimeout: '10 minutes',
   heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '1 second',
@@ -51,7 +51,7 @@ export const listToolsActivityOptions: ActivityOptions = {
 
 export const summarizeActivityOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  scheduleToCloseTimeout: '15 minutes',
+  scheduleToCloseTimeout: '10 minutes',
   heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', nonRetryableErrorTypes: ['LlmRequestRejected', 'PayloadsTooLarge'] },
 };
