@@ -15,11 +15,14 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { getProfile, listProfiles } from '@hub/agents/profiles';
-import { connectTemporal, createLogger, loadHubConfig, loadTemporalConfig, stopOnSignals } from '@hub/runtime';
+import { createLogger, loadHubConfig, loadTemporalConfig, stopOnSignals } from '@hub/runtime';
 import { createApp } from './app';
 import { createServices } from './services';
 import { loadGatewayConfig } from './config';
 import { describeLlm } from './llm-info';
+import { lazyTemporalClient } from './temporal/connection';
+import { scopedFetch } from './temporal/guard';
+import { startReachabilityProbe } from './temporal/reachability';
 import { ensureWebAssets } from './web';
 
 const log = createLogger('gateway');
@@ -61,11 +64,15 @@ async function main(): Promise<void> {
   const loaded = loadTemporalConfig(env);
   // Default to IPv4 loopback explicitly ("localhost" may resolve to ::1 where the dev server isn't listening).
   const temporalCfg = { ...loaded, address: loaded.address ?? '127.0.0.1:7233' };
-  const temporal = await connectTemporal(temporalCfg, { connectTimeoutMs: 10_000 });
-  log.info('connected to Temporal', {
-    address: temporalCfg.address,
-    namespace: temporalCfg.namespace,
-    taskQueue: temporalCfg.taskQueue,
+  // Lazy: the gateway starts while Temporal is down (routes answer 503 at once, /readyz 503) and
+  // serves as soon as it is up; the probe keeps the reachability flag the services check.
+  const temporal = lazyTemporalClient(temporalCfg, env);
+  const temporalFields = { address: temporalCfg.address, namespace: temporalCfg.namespace, taskQueue: temporalCfg.taskQueue };
+  const reachability = startReachabilityProbe(temporal.client, {
+    onChange: (up, error) => {
+      if (up) log.info('connected to Temporal', temporalFields);
+      else log.warn('Temporal is unreachable: requests answer 503 temporal_unavailable until it is back', { ...temporalFields, error });
+    },
   });
 
   const webDir = await ensureWebAssets(log, env);
@@ -76,6 +83,8 @@ async function main(): Promise<void> {
     profiles: { get: getProfile, list: listProfiles },
     sessionDefaults,
     hubConfig,
+    reachability,
+    log,
   });
   const app = createApp(services, {
     web: webDir ? { dir: webDir } : undefined,
@@ -87,7 +96,7 @@ async function main(): Promise<void> {
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+    const s = serve({ fetch: scopedFetch(app.fetch), hostname: host, port }, (info) => {
       const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       log.info('gateway ready', { url: `http://${shownHost}:${info.port}`, mcp: `http://${shownHost}:${info.port}/mcp`, auth: apiKeys ? 'api-keys' : 'off', tenants: apiKeys ? new Set(apiKeys.values()).size : 1 });
       resolve(s);
@@ -101,7 +110,10 @@ async function main(): Promise<void> {
     name: 'gateway',
     // End SSE streams: they would keep server.close() waiting.
     onStopping: () => shutdown.abort(),
-    release: () => temporal.close(),
+    release: () => {
+      reachability.stop();
+      return temporal.close();
+    },
     releaseWhat: 'the Temporal connection',
   });
 }

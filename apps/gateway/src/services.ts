@@ -11,6 +11,9 @@ import type { ProfileSource } from './profiles';
 import { createResearchService, type ResearchService } from './research/service';
 import { createSessionService, type SessionDefaults, type SessionService } from './sessions/service';
 import { createTaskService, type TaskService } from './tasks/service';
+import type { Logger } from './log';
+import { guardService, type GuardStats } from './temporal/guard';
+import type { Reachability } from './temporal/reachability';
 import type { OpenStream } from './temporal/streams';
 
 export interface GatewayServices {
@@ -35,21 +38,50 @@ export interface ServicesConfig {
   checkMcpUrl?: McpRegistryServiceOptions['checkUrl'] | undefined;
   /** Opens a workflow's event subscription (sessions, research jobs, tasks). Default: the workflow-streams client. */
   openStream?: OpenStream | undefined;
+  /** Temporal's reachability (a background probe): while it is down, calls fail at once with 503. */
+  reachability?: Reachability | undefined;
+  /** Deadline of a route's Temporal calls (default 15 s; short calls keep `rpcTimeoutMs` within it). */
+  routeDeadlineMs?: number | undefined;
+  /** Deadline of the calls that wait for a turn (a message with wait, a session created with one). Default 10 min. */
+  turnDeadlineMs?: number | undefined;
+  /** Logs calls cancelled because their client went away. */
+  log?: Logger | undefined;
+  /** Counters of the guard (aborted by the client, failed fast); tests read them. */
+  guardStats?: GuardStats | undefined;
 }
+
+/** What every service's calls get (temporal/guard.ts): fail fast, a deadline, cancelled when the client leaves. */
+function guarded<S extends object>(client: Client, config: ServicesConfig, name: string, service: S, long: string[] = [], longDeadlineMs?: number): S {
+  return guardService(service, {
+    client,
+    name,
+    reachability: config.reachability,
+    deadlineMs: config.routeDeadlineMs,
+    long,
+    longDeadlineMs: longDeadlineMs ?? config.turnDeadlineMs,
+    log: config.log,
+    stats: config.guardStats,
+  });
+}
+
+const MCP_REGISTER_DEADLINE_MS = 60_000;
 
 export function createServices(client: Client, config: ServicesConfig): GatewayServices {
   const { taskQueue, profiles, rpcTimeoutMs, openStream } = config;
+  const sessions = createSessionService({ client, taskQueue, profiles, defaults: config.sessionDefaults, rpcTimeoutMs, openStream });
+  const mcpRegistry = createMcpRegistryService({
+    client,
+    taskQueue,
+    hubConfig: config.hubConfig ?? HubConfigSchema.parse({}),
+    checkUrl: config.checkMcpUrl ?? (async (url, allow) => void (await assertUrlAllowed(url, allow))),
+    rpcTimeoutMs,
+  });
   return {
-    sessions: createSessionService({ client, taskQueue, profiles, defaults: config.sessionDefaults, rpcTimeoutMs, openStream }),
-    research: createResearchService({ client, taskQueue, profiles, rpcTimeoutMs, openStream }),
-    tasks: createTaskService({ client, taskQueue, rpcTimeoutMs, openStream }),
-    mcpRegistry: createMcpRegistryService({
-      client,
-      taskQueue,
-      hubConfig: config.hubConfig ?? HubConfigSchema.parse({}),
-      checkUrl: config.checkMcpUrl ?? (async (url, allow) => void (await assertUrlAllowed(url, allow))),
-      rpcTimeoutMs,
-    }),
+    sessions: guarded(client, config, 'sessions', sessions, ['start', 'create', 'send']),
+    research: guarded(client, config, 'research', createResearchService({ client, taskQueue, profiles, rpcTimeoutMs, openStream })),
+    tasks: guarded(client, config, 'tasks', createTaskService({ client, taskQueue, rpcTimeoutMs, openStream })),
+    // Registering inspects the server (connects, lists its tools): more than a route's usual deadline.
+    mcpRegistry: guarded(client, config, 'mcpRegistry', mcpRegistry, ['register'], MCP_REGISTER_DEADLINE_MS),
     ops: createOpsService(client),
   };
 }

@@ -8,6 +8,7 @@ import { testTemporalAddress } from '@hub/testing';
 import { WORKFLOW_TYPES, sessionWorkflowId } from '@hub/contracts';
 import { isLoopback, loadGatewayConfig } from '../src/config';
 import { connectTestClient, noWorkerTaskQueue } from './helpers';
+import { createServer } from 'node:net';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const CWD = fileURLToPath(new URL('..', import.meta.url));
@@ -147,6 +148,70 @@ describe('main.ts', () => {
       await client.workflow.getHandle(sessionWorkflowId('default', id)).terminate('test done');
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+describe('main.ts: deadlines (issue 11 #16)', () => {
+  it('starts with Temporal down: /readyz 503, requests answer 503 temporal_unavailable within 2 s', async () => {
+    const p = runMain({ TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`, HUB_WEB: 'off' });
+    try {
+      const ready = await p.waitFor((l) => l['msg'] === 'gateway ready');
+      const url = String(ready['url']);
+      await p.waitFor((l) => String(l['msg']).startsWith('Temporal is unreachable'));
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${url}/readyz`)).status).toBe(503);
+      for (const [path, init] of [
+        ['/v1/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }],
+        ['/v1/sessions/s1/approvals/ap-1', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"approve":true}' }],
+        ['/v1/sessions/s1/events', {}],
+      ] as const) {
+        const started = Date.now();
+        const res = await fetch(`${url}${path}`, init);
+        expect(res.status, path).toBe(503);
+        expect(((await res.json()) as { error: { code: string } }).error.code, path).toBe('temporal_unavailable');
+        expect(Date.now() - started, path).toBeLessThan(2_000);
+      }
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+
+  it('cancels the server-side Temporal call when the client disconnects mid-request', async () => {
+    const p = runMain({ TEMPORAL_ADDRESS: testTemporalAddress(), HUB_TASK_QUEUE: noWorkerTaskQueue(), HUB_WEB: 'off' });
+    const { client, connection } = await connectTestClient();
+    try {
+      const url = String((await p.waitFor((l) => l['msg'] === 'gateway ready'))['url']);
+      await p.waitFor((l) => l['msg'] === 'connected to Temporal');
+      // A session no worker runs: its approval update is never accepted; the call would wait for its deadline.
+      const id = `main-abort-${randomUUID()}`;
+      await client.workflow.start(WORKFLOW_TYPES.session, { workflowId: sessionWorkflowId('default', id), taskQueue: noWorkerTaskQueue(), args: [{}] });
+      const ctrl = new AbortController();
+      const answered = fetch(`${url}/v1/sessions/${id}/approvals/ap-1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"approve":true}',
+        signal: ctrl.signal,
+      }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 700));
+      const abortedAt = Date.now();
+      ctrl.abort();
+      const line = await p.waitFor((l) => l['msg'] === 'Temporal call aborted: the client went away', 5_000);
+      expect(line).toMatchObject({ service: 'sessions', method: 'approve' });
+      expect(Date.now() - abortedAt).toBeLessThan(2_000);
+      await answered;
+      await client.workflow.getHandle(sessionWorkflowId('default', id)).terminate('test done');
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      await connection.close();
     }
   });
 });

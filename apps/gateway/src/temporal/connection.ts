@@ -1,0 +1,20 @@
+/**
+ * The gateway's Temporal client, connected lazily: the gateway starts (and answers /healthz, /readyz
+ * 503, and 503 on its routes) while Temporal is down, and its gRPC channel connects once Temporal is up.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { connectionOptions, hubDataConverter, loadPayloadCodec, type TemporalConfig, type TemporalClientHandle } from '@hub/runtime';
+
+export function lazyTemporalClient(
+  cfg: Pick<TemporalConfig, 'address' | 'tls' | 'apiKey' | 'namespace'>,
+  env: NodeJS.ProcessEnv = process.env,
+): TemporalClientHandle {
+  const dataConverter = hubDataConverter(loadPayloadCodec(env));
+  const connection = Connection.lazy({
+    ...connectionOptions(cfg),
+    // Reconnect within seconds once Temporal is back (gRPC's default backoff grows to 2 min).
+    channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 3_000 },
+  });
+  const client = new Client({ connection, namespace: cfg.namespace, ...(dataConverter ? { dataConverter } : {}) });
+  return { connection, client, close: () => connection.close() };
+}
