@@ -38,6 +38,10 @@ export interface BookingEffect {
 export const BOOKING_COMPENSATIONS = {
   'bookings/create_booking': { tool: 'bookings/cancel_booking', args: { bookingId: '$result.bookingId' } },
 };
+/** The same, naming the booking by the create call's idempotency key (undoes a call whose answer never arrived too). */
+export const BOOKING_COMPENSATIONS_BY_KEY = {
+  'bookings/create_booking': { tool: 'bookings/cancel_booking', args: { key: '$key' } },
+};
 
 export interface CompensationHarness {
   client: Client;
@@ -79,7 +83,7 @@ export function bookingsServer(
   };
 }
 
-export async function startCompensationHarness(): Promise<CompensationHarness> {
+export async function startCompensationHarness(opts: { compensateBy?: 'result' | 'key' } = {}): Promise<CompensationHarness> {
   const address = testTemporalAddress();
   const dir = mkdtempSync(join(tmpdir(), 'hub-bookings-'));
   const bookingsFile = join(dir, 'bookings.json');
@@ -95,7 +99,10 @@ export async function startCompensationHarness(): Promise<CompensationHarness> {
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: (() => {
-      const tools = createToolActivities({ registry: createDefaultRegistry().addProvider(mcpProvider), compensations: BOOKING_COMPENSATIONS });
+      const tools = createToolActivities({
+        registry: createDefaultRegistry().addProvider(mcpProvider),
+        compensations: opts.compensateBy === 'key' ? BOOKING_COMPENSATIONS_BY_KEY : BOOKING_COMPENSATIONS,
+      });
       const openai = new OpenAI({ baseURL: llm.url, apiKey: 'test', maxRetries: 0, timeout: 30_000 });
       return { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools };
     })(),
