@@ -1,8 +1,12 @@
-/** Temporal failures as ApiErrors (unit): RESOURCE_EXHAUSTED is a retryable 503 with Retry-After, never a 500. */
+/** Temporal failures as ApiErrors (unit): RESOURCE_EXHAUSTED is a retryable 429 with Retry-After, never a 500. */
 import { ServiceError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/http/errors';
 import { temporalApiError, TemporalBusyError, withApiErrors } from '../src/temporal/failures';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { handleErrors } from '../src/http/error-handler';
+import type { GatewayEnv } from '../src/http/env';
+import { memoryLogger } from './helpers';
 
 /** A gRPC service error as @grpc/grpc-js raises it. */
 function grpcError(code: number, details: string): Error {
@@ -15,12 +19,23 @@ const inFlightLimit = () =>
   });
 
 describe('temporalApiError', () => {
-  it('answers RESOURCE_EXHAUSTED (the in-flight update limit) with 503 and a retry delay', () => {
+  it('answers RESOURCE_EXHAUSTED (the in-flight update limit) with 429 and a retry delay', () => {
     const err = temporalApiError(inFlightLimit());
     expect(err).toBeInstanceOf(TemporalBusyError);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 503, code: 'temporal_unavailable', retryAfterSeconds: 1 });
+    expect(err).toMatchObject({ status: 429, code: 'rate_limited', retryAfterSeconds: 1, details: { retryAfterSec: 1 } });
     expect(err!.message).toMatch(/busy.*in-flight updates.*retry after 1 s/);
+  });
+
+  it('is answered 429 with Retry-After on the wire', async () => {
+    const app = new OpenAPIHono<GatewayEnv>();
+    handleErrors(app, { log: memoryLogger(), temporalReachable: async () => true });
+    const svc = withApiErrors({ approve: async () => Promise.reject(inFlightLimit()) });
+    app.post('/approve', async () => svc.approve());
+    const res = await app.request('/approve', { method: 'POST' });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(await res.json()).toMatchObject({ error: { code: 'rate_limited' } });
   });
 
   it('maps failing services and streams alike, and a stream return() reaches the stream at once', async () => {
@@ -38,8 +53,8 @@ describe('temporalApiError', () => {
       [Symbol.asyncIterator]: () => failing,
     };
     const svc = withApiErrors({ call: async () => Promise.reject(inFlightLimit()), events: () => stream, failing: () => failing });
-    await expect(svc.call()).rejects.toMatchObject({ status: 503, retryAfterSeconds: 1 });
-    await expect(svc.failing().next()).rejects.toMatchObject({ status: 503, retryAfterSeconds: 1 });
+    await expect(svc.call()).rejects.toMatchObject({ status: 429, retryAfterSeconds: 1 });
+    await expect(svc.failing().next()).rejects.toMatchObject({ status: 429, retryAfterSeconds: 1 });
     const events = svc.events();
     void events.next();
     await events.return(undefined);

@@ -24,17 +24,17 @@ export const RESOURCE_EXHAUSTED_RETRY_AFTER_S = 1;
 
 /**
  * Temporal refused the call for lack of a resource (e.g. the per-workflow limit of in-flight updates,
- * or a namespace's RPS limit): the request was not performed and may be retried after
- * `retryAfterSeconds` (the error handler sends it as `Retry-After`). Never a 500.
+ * or a namespace's RPS limit): the request was not performed and may be retried. 429 `rate_limited`
+ * with `details.retryAfterSec`, which the error handler sends as `Retry-After`. Never a 500.
  */
 export class TemporalBusyError extends ApiError {
   override name = 'TemporalBusyError';
   constructor(
     readonly retryAfterSeconds: number,
-    details: string | undefined,
+    reason: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super(503, 'temporal_unavailable', `Temporal is busy (resource exhausted${details ? `: ${details}` : ''}); retry after ${retryAfterSeconds} s`, undefined, options);
+    super(429, 'rate_limited', `Temporal is busy (resource exhausted${reason ? `: ${reason}` : ''}); retry after ${retryAfterSeconds} s`, { retryAfterSec: retryAfterSeconds }, options);
   }
 }
 
