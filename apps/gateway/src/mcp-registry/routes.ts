@@ -6,6 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { McpServerRegistrationSchema, McpServerStateSchema } from '@hub/contracts';
 import { errorResponses } from '../http/error-responses';
+import { IdempotencyHeaders, idempotencyKeyOf } from '../http/idempotency';
 import type { GatewayApp } from '../http/env';
 import { createRouter } from '../http/router';
 import type { McpRegistryService } from './service';
@@ -28,7 +29,10 @@ const registerRoute = createRoute({
   path: '/v1/mcp/servers',
   tags,
   summary: 'Register an MCP server (stdio: command allowlisted in config; HTTP: public address or allowlisted)',
-  request: { body: { required: true, content: { 'application/json': { schema: McpServerRegistrationSchema.meta({ id: 'McpServerRegistration' }) } } } },
+  request: {
+    headers: IdempotencyHeaders,
+    body: { required: true, content: { 'application/json': { schema: McpServerRegistrationSchema.meta({ id: 'McpServerRegistration' }) } } },
+  },
   responses: {
     201: { description: 'Registered and inspected (status and tools)', content: { 'application/json': { schema: ServerResponse } } },
     ...errorResponses({ ...errors, body: true }),
@@ -54,7 +58,7 @@ const removeRoute = createRoute({
   path: '/v1/mcp/servers/{name}',
   tags,
   summary: 'Remove a runtime-registered MCP server',
-  request: { params: NameParams },
+  request: { params: NameParams, headers: IdempotencyHeaders },
   responses: { 200: { description: 'Removed', content: { 'application/json': { schema: ServerResponse } } }, ...errorResponses(errors) },
 });
 const approveRoute = createRoute({
@@ -62,24 +66,24 @@ const approveRoute = createRoute({
   path: '/v1/mcp/servers/{name}/tools/{tool}/approve',
   tags,
   summary: "Re-approve a flagged tool at its current definition (pins the new hash)",
-  request: { params: ToolParams },
+  request: { params: ToolParams, headers: IdempotencyHeaders },
   responses: { 200: { description: 'Server with its tools', content: { 'application/json': { schema: ServerResponse } } }, ...errorResponses(errors) },
 });
 
 export function mcpRegistryRoutes(registry: McpRegistryService): GatewayApp {
   const app = createRouter();
 
-  app.openapi(registerRoute, async (c) => c.json(await registry.register(c.get('tenant'), c.req.valid('json')), 201));
+  app.openapi(registerRoute, async (c) => c.json(await registry.register(c.get('tenant'), c.req.valid('json'), idempotencyKeyOf(c)), 201));
 
   app.openapi(listRoute, async (c) => c.json({ servers: await registry.list(c.get('tenant')) }, 200));
 
   app.openapi(toolsRoute, async (c) => c.json(await registry.inspect(c.get('tenant'), c.req.valid('param').name), 200));
 
-  app.openapi(removeRoute, async (c) => c.json(await registry.remove(c.get('tenant'), c.req.valid('param').name), 200));
+  app.openapi(removeRoute, async (c) => c.json(await registry.remove(c.get('tenant'), c.req.valid('param').name, idempotencyKeyOf(c)), 200));
 
   app.openapi(approveRoute, async (c) => {
     const { name, tool } = c.req.valid('param');
-    return c.json(await registry.approveTool(c.get('tenant'), name, tool), 200);
+    return c.json(await registry.approveTool(c.get('tenant'), name, tool, idempotencyKeyOf(c)), 200);
   });
 
   return app;

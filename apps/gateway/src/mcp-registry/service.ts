@@ -22,20 +22,22 @@ import {
   type McpServerState,
 } from '@hub/contracts';
 import { ApiError } from '../http/errors';
+import { idempotentUpdateId, requestFingerprint } from '../http/idempotency';
 import { shortCalls } from '../temporal/deadlines';
 import { withApiErrors } from '../temporal/failures';
 
 export interface McpRegistryService {
   /** Registers a server (after the safety checks) and inspects it (status and tools). */
-  register(tenant: string, registration: McpServerRegistration): Promise<McpServerState>;
+  /** Registers a server; with an idempotency key, a repeat of the same registration answers the registered server. */
+  register(tenant: string, registration: McpServerRegistration, idempotencyKey?: string): Promise<McpServerState>;
   /** The tenant's servers (runtime-registered and from the config file) with their connection status. */
   list(tenant: string): Promise<McpServerState[]>;
   /** Connects to a server and lists its tools. */
   inspect(tenant: string, name: string): Promise<McpServerState>;
   /** Removes a runtime-registered server. */
-  remove(tenant: string, name: string): Promise<McpServerState>;
+  remove(tenant: string, name: string, idempotencyKey?: string): Promise<McpServerState>;
   /** Re-approves a flagged tool at its current definition. */
-  approveTool(tenant: string, name: string, tool: string): Promise<McpServerState>;
+  approveTool(tenant: string, name: string, tool: string, idempotencyKey?: string): Promise<McpServerState>;
 }
 
 export interface McpRegistryServiceOptions {
@@ -55,6 +57,14 @@ export function redactConfig(config: McpServerConfig): McpServerConfig {
   return { ...config, ...(config.headers ? { headers: mask(config.headers) } : {}) };
 }
 const redact = (s: McpServerState): McpServerState => ({ ...s, config: redactConfig(s.config) });
+
+/** Whether a stored server's config is the registration's (its name aside). */
+function sameConfig(config: McpServerConfig, reg: McpServerRegistration): boolean {
+  const { name: _name, ...rest } = reg as McpServerRegistration & { name: string };
+  return requestFingerprint(rest) === requestFingerprint(config);
+}
+const updateIdFor = (tenant: string, route: string, key: string | undefined) =>
+  key !== undefined ? { updateId: idempotentUpdateId(tenant, route, key) } : {};
 
 /** Maps the registry workflow's validator rejections to API errors. */
 function registryError(err: unknown): never {
@@ -103,7 +113,7 @@ export function createMcpRegistryService(opts: McpRegistryServiceOptions): McpRe
   };
 
   return withApiErrors<McpRegistryService>({
-    async register(tenant, reg) {
+    async register(tenant, reg, key) {
       if (hubConfig.mcpServers[reg.name]) throw new ApiError(409, 'conflict', `'${reg.name}' is declared in the hub config file`);
       if (isStdioServer(reg)) {
         if (!hubConfig.security.stdioCommandAllowlist.includes(reg.command)) {
@@ -120,10 +130,21 @@ export function createMcpRegistryService(opts: McpRegistryServiceOptions): McpRe
           throw new ApiError(403, 'forbidden', err instanceof Error ? err.message : String(err));
         }
       }
-      const state = await client.workflow
-        .executeUpdateWithStart(registerMcpServerUpdate, { args: [reg], startWorkflowOperation: startOp(tenant) })
-        .catch(registryError);
-      return redact(state);
+      const updateId = key !== undefined ? idempotentUpdateId(tenant, 'POST /v1/mcp/servers', key) : undefined;
+      try {
+        // Temporal answers a repeated update id (within the registry's run) with the original result.
+        const state = await client.workflow.executeUpdateWithStart(registerMcpServerUpdate, {
+          args: [reg],
+          startWorkflowOperation: startOp(tenant),
+          ...(updateId !== undefined ? { updateId } : {}),
+        });
+        return redact(state);
+      } catch (err) {
+        // A repeat that reached a later run of the registry: the same registration is already there.
+        const same = key !== undefined ? (await stored(tenant)).find((s) => s.name === reg.name && sameConfig(s.config, reg)) : undefined;
+        if (same && (err as { cause?: { type?: string } }).cause?.type === 'McpServerExists') return redact(same);
+        return registryError(err);
+      }
     },
 
     async list(tenant) {
@@ -146,14 +167,17 @@ export function createMcpRegistryService(opts: McpRegistryServiceOptions): McpRe
       return redact(state);
     },
 
-    async remove(tenant, name) {
+    async remove(tenant, name, key) {
       if (hubConfig.mcpServers[name]) throw new ApiError(409, 'conflict', `'${name}' is declared in the hub config file; remove it there`);
-      const removed = await short(() => registry(tenant).executeUpdate(removeMcpServerUpdate, { args: [{ name }] })).catch(serverNotFound(name));
+      const removed = await short(() => registry(tenant).executeUpdate(removeMcpServerUpdate, { args: [{ name }], ...updateIdFor(tenant, `DELETE /v1/mcp/servers/${name}`, key) })).catch(serverNotFound(name));
       return redact(removed);
     },
 
-    async approveTool(tenant, name, tool) {
-      const state = await short(() => registry(tenant).executeUpdate(approveMcpToolUpdate, { args: [{ server: name, tool }] })).catch(
+    async approveTool(tenant, name, tool, key) {
+      const state = await short(() => registry(tenant).executeUpdate(approveMcpToolUpdate, {
+          args: [{ server: name, tool }],
+          ...updateIdFor(tenant, `POST /v1/mcp/servers/${name}/tools/${tool}/approve`, key),
+        })).catch(
         serverNotFound(name),
       );
       return redact(state);

@@ -8,6 +8,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { CreateResearchBodySchema, ResearchStateSchema } from '@hub/contracts';
 import { ApiError } from '../http/errors';
 import { errorResponses } from '../http/error-responses';
+import { IdempotencyHeaders, idempotencyKeyOf } from '../http/idempotency';
 import type { GatewayApp } from '../http/env';
 import { LIST_LIMIT_DEFAULT, listQuery } from '../http/list-query';
 import { createRouter, security } from '../http/router';
@@ -45,10 +46,16 @@ const createResearchRoute = createRoute({
   tags,
   security,
   summary: 'Start a research job: the question is planned into sub-questions researched by parallel agents, then a report is written',
-  request: { body: { required: true, content: { 'application/json': { schema: CreateResearchBodySchema.meta({ id: 'CreateResearch' }) } } } },
+  request: {
+    headers: IdempotencyHeaders,
+    body: { required: true, content: { 'application/json': { schema: CreateResearchBodySchema.meta({ id: 'CreateResearch' }) } } },
+  },
   responses: {
-    202: { description: 'Started; follow GET /v1/research/{id} or its /events', content: { 'application/json': { schema: ResearchAccepted } } },
-    ...errorResponses({ body: true }),
+    202: {
+      description: 'Started (a repeat with the same Idempotency-Key answers the job the first request started); follow GET /v1/research/{id} or its /events',
+      content: { 'application/json': { schema: ResearchAccepted } },
+    },
+    ...errorResponses({ body: true, conflict: 'The Idempotency-Key was used for another request (`conflict`)' }),
   },
 });
 const listResearchRoute = createRoute({
@@ -96,9 +103,9 @@ const cancelResearchRoute = createRoute({
   tags,
   security,
   summary: 'Cancel a research job: every running agent is cancelled; the job ends `cancelled` with its partial results',
-  request: { params: ResearchIdParams },
+  request: { params: ResearchIdParams, headers: IdempotencyHeaders },
   responses: {
-    202: { description: 'Cancellation requested', content: { 'application/json': { schema: CancelAccepted } } },
+    202: { description: 'Cancellation requested (a repeat with the same Idempotency-Key on a job that ended cancelled answers the same)', content: { 'application/json': { schema: CancelAccepted } } },
     ...errorResponses({ notFound, conflict: 'The job has already finished (`research_finished`)' }),
   },
 });
@@ -108,7 +115,7 @@ export function researchRoutes(research: ResearchService, sse: SseSettings): Gat
 
   app.openapi(createResearchRoute, async (c) => {
     const body = c.req.valid('json');
-    const { id } = await research.start(c.get('tenant'), body);
+    const { id } = await research.start(c.get('tenant'), body, idempotencyKeyOf(c));
     c.get('log').info('research job started', { researchId: id, maxAgents: body.maxAgents });
     return c.json({ id }, 202);
   });
@@ -149,7 +156,7 @@ export function researchRoutes(research: ResearchService, sse: SseSettings): Gat
 
   app.openapi(cancelResearchRoute, async (c) => {
     const { id } = c.req.valid('param');
-    await research.cancel(c.get('tenant'), id);
+    await research.cancel(c.get('tenant'), id, idempotencyKeyOf(c));
     c.get('log').info('research job cancel requested', { researchId: id });
     return c.json({ accepted: true as const, id }, 202);
   });

@@ -4,7 +4,7 @@
  * routes (research/routes.ts) and the `/mcp` tools (mcp-endpoint/tools.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import {
   type CreateResearchBodySchema,
   WORKFLOW_TYPES,
@@ -19,6 +19,7 @@ import {
 } from '@hub/contracts';
 import type { z } from 'zod';
 import { ApiError } from '../http/errors';
+import { IDEMPOTENT_START, assertSameRequest, idempotencyMemo, idempotentId, requestFingerprint } from '../http/idempotency';
 import type { ProfileSource } from '../profiles';
 import { shortCalls } from '../temporal/deadlines';
 import { withApiErrors } from '../temporal/failures';
@@ -35,12 +36,14 @@ export interface ResearchSummary {
 }
 
 export interface ResearchService {
-  start(tenant: string, body: z.output<typeof CreateResearchBodySchema>): Promise<{ id: string }>;
+  /** Starts a job; with an idempotency key, a repeat answers the job the first request started (running or ended). */
+  start(tenant: string, body: z.output<typeof CreateResearchBodySchema>, idempotencyKey?: string): Promise<{ id: string }>;
   get(tenant: string, id: string): Promise<ResearchState>;
   /** Temporal status of the job workflow (RUNNING, COMPLETED, …), or undefined when there is none. */
   status(tenant: string, id: string): Promise<string | undefined>;
   list(tenant: string, limit: number): Promise<ResearchSummary[]>;
-  cancel(tenant: string, id: string): Promise<void>;
+  /** Requests cancellation; with an idempotency key, a repeat on a job that ended cancelled is answered, not refused. */
+  cancel(tenant: string, id: string, idempotencyKey?: string): Promise<void>;
   /** The job's event stream from `fromOffset` (all topics; see http/sse.ts). */
   events(tenant: string, id: string, fromOffset: number): AsyncGenerator<StreamItem, void, unknown>;
 }
@@ -66,7 +69,7 @@ export function createResearchService(opts: ResearchServiceOptions): ResearchSer
   const status = (tenant: string, id: string): Promise<string | undefined> => workflowStatus(short, handleFor(tenant, id));
 
   return withApiErrors<ResearchService>({
-    async start(tenant, body) {
+    async start(tenant, body, key) {
       const agent = body.agent ?? RESEARCH_PROFILES.researcher;
       const p = researchProfiles(profiles, agent);
       if (!p) {
@@ -75,7 +78,19 @@ export function createResearchService(opts: ResearchServiceOptions): ResearchSer
           available: profiles.list().map((x) => x.name),
         });
       }
-      const id = randomUUID();
+      const id = key !== undefined ? idempotentId(tenant, 'POST /v1/research', key) : randomUUID();
+      const fingerprint = requestFingerprint(body);
+      if (key !== undefined) {
+        // A repeat: the same job (running or ended), unless the key was used for another request.
+        const description = await short(() => handleFor(tenant, id).describe()).catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return undefined;
+          throw err;
+        });
+        if (description) {
+          assertSameRequest(description.memo, fingerprint, `research job '${id}'`);
+          return { id };
+        }
+      }
       const input: ResearchJobInput = {
         id,
         tenant,
@@ -89,16 +104,21 @@ export function createResearchService(opts: ResearchServiceOptions): ResearchSer
         ...(body.budget ? { budget: body.budget } : {}),
         createdAt: new Date().toISOString(),
       };
-      await short(() =>
-        client.workflow.start(WORKFLOW_TYPES.researchJob, {
-          workflowId: researchWorkflowId(tenant, id),
-          taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          memo: { question: body.question.slice(0, 200) },
-          staticSummary: `research: ${body.question.slice(0, 100)}`,
-        }),
-      );
+      try {
+        await short(() =>
+          client.workflow.start(WORKFLOW_TYPES.researchJob, {
+            workflowId: researchWorkflowId(tenant, id),
+            taskQueue,
+            args: [input],
+            ...(key !== undefined ? IDEMPOTENT_START : { workflowIdConflictPolicy: 'FAIL' as const }),
+            memo: { question: body.question.slice(0, 200), ...(key !== undefined ? idempotencyMemo(fingerprint) : {}) },
+            staticSummary: `research: ${body.question.slice(0, 100)}`,
+          }),
+        );
+      } catch (err) {
+        // Started by a concurrent repeat and already ended: the same job.
+        if (!(key !== undefined && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
       return { id };
     },
 
@@ -132,10 +152,14 @@ export function createResearchService(opts: ResearchServiceOptions): ResearchSer
       return out.sort((a, b) => b.startTime.localeCompare(a.startTime));
     },
 
-    async cancel(tenant, id) {
+    async cancel(tenant, id, key) {
       const st = await status(tenant, id);
       if (st === undefined) throw new ApiError(404, 'research_not_found', `no research job '${id}'`);
-      if (st !== 'RUNNING') throw new ApiError(409, 'research_finished', `research job '${id}' has already finished`);
+      if (st !== 'RUNNING') {
+        // A repeated cancel (its first answer was lost) of a job that ended cancelled: the same answer.
+        if (key !== undefined && (st === 'CANCELLED' || (st === 'COMPLETED' && ((await short(() => handleFor(tenant, id).result())) as ResearchState).status === 'cancelled'))) return;
+        throw new ApiError(409, 'research_finished', `research job '${id}' has already finished`);
+      }
       await short(() => handleFor(tenant, id).cancel()).catch(notFound(id));
     },
 
