@@ -1131,7 +1131,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1376,7 +1379,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     name: string;
                 };
@@ -1496,7 +1502,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     name: string;
                     tool: string;
@@ -2956,6 +2965,371 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        SessionEvent: {
+            /** @enum {string} */
+            type: "message.queued";
+            turnId: string;
+            text: string;
+            position: number;
+        } | {
+            /** @enum {string} */
+            type: "turn.started";
+            turnId: string;
+            text: string;
+        } | {
+            /** @enum {string} */
+            type: "token";
+            turnId: string;
+            delta: string;
+            round: number;
+            attempt: number;
+        } | {
+            /** @enum {string} */
+            type: "tool.call";
+            turnId: string;
+            toolCallId: string;
+            tool: string;
+            arguments: string;
+        } | {
+            /** @enum {string} */
+            type: "tool.result";
+            turnId: string;
+            toolCallId: string;
+            tool: string;
+            ok: boolean;
+            content: string;
+        } | {
+            /** @enum {string} */
+            type: "tool.progress";
+            turnId: string;
+            toolCallId: string;
+            tool: string;
+            progress: number;
+            total?: number;
+            message?: string;
+        } | {
+            /** @enum {string} */
+            type: "tool.server_unavailable";
+            turnId: string;
+            server: string;
+            error: string;
+            cached: boolean;
+        } | {
+            /** @enum {string} */
+            type: "approval.requested";
+            approval: {
+                approvalId: string;
+                turnId: string;
+                toolCallId: string;
+                tool: string;
+                /** @description JSON-encoded arguments the model wants to call the tool with */
+                arguments: string;
+                /** @description ISO time */
+                requestedAt: string;
+                /** @description ISO time; no decision by then counts as a denial */
+                expiresAt: string;
+            };
+        } | {
+            /** @enum {string} */
+            type: "approval.resolved";
+            approvalId: string;
+            approved: boolean;
+            reason?: string;
+            timedOut: boolean;
+        } | {
+            /** @enum {string} */
+            type: "turn.completed";
+            turnId: string;
+            reply: string;
+            usage: {
+                promptTokens: number;
+                completionTokens: number;
+                totalTokens: number;
+            };
+        } | {
+            /** @enum {string} */
+            type: "turn.failed";
+            turnId: string;
+            error: string;
+        } | {
+            /** @enum {string} */
+            type: "turn.interrupted";
+            turnId: string;
+        } | {
+            /** @enum {string} */
+            type: "compensation.registered";
+            turnId: string;
+            toolCallId: string;
+            tool: string;
+            compensationTool: string;
+        } | {
+            /** @enum {string} */
+            type: "compensation.completed";
+            turnId: string;
+            toolCallId: string;
+            tool: string;
+            result: string;
+        } | {
+            /** @enum {string} */
+            type: "compensation.failed";
+            turnId: string;
+            toolCallId: string;
+            tool: string;
+            error: string;
+        } | {
+            /** @enum {string} */
+            type: "research.progress";
+            turnId: string;
+            toolCallId: string;
+            jobId: string;
+            event: {
+                /** @enum {string} */
+                type: "research.planning";
+                question: string;
+            } | {
+                /** @enum {string} */
+                type: "research.planned";
+                /** @description The sub-questions (the first 1,000, each cut to 300 characters) */
+                subQuestions: string[];
+                requested: number;
+                capped: boolean;
+                batches: number;
+            } | {
+                /** @enum {string} */
+                type: "agent.started";
+                index: number;
+                question: string;
+            } | {
+                /** @enum {string} */
+                type: "agent.finished";
+                index: number;
+                totalTokens: number;
+            } | {
+                /** @enum {string} */
+                type: "agent.failed";
+                index: number;
+                /** @enum {string} */
+                status: "pending" | "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "skipped";
+                error: string;
+            } | {
+                /** @enum {string} */
+                type: "research.progress";
+                progress: {
+                    total: number;
+                    pending: number;
+                    running: number;
+                    succeeded: number;
+                    /** @description failed, timed out, cancelled or skipped */
+                    failed: number;
+                    /** @description share of sub-agents that have finished, in percent */
+                    percent: number;
+                };
+            } | {
+                /** @enum {string} */
+                type: "research.budget_exhausted";
+                usedTokens: number;
+                budgetTokens: number;
+            } | {
+                /** @enum {string} */
+                type: "research.deadline";
+                deadlineMs: number;
+            } | {
+                /** @enum {string} */
+                type: "research.synthesizing";
+                findings: number;
+            } | {
+                /** @enum {string} */
+                type: "research.done";
+                /**
+                 * @description planning: the planner is splitting the question; running: sub-agents are working; synthesizing: the report is being written; completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept
+                 * @enum {string}
+                 */
+                status: "planning" | "running" | "synthesizing" | "completed" | "failed" | "cancelled";
+                error?: string;
+                progress: {
+                    total: number;
+                    pending: number;
+                    running: number;
+                    succeeded: number;
+                    /** @description failed, timed out, cancelled or skipped */
+                    failed: number;
+                    /** @description share of sub-agents that have finished, in percent */
+                    percent: number;
+                };
+            };
+        } | {
+            /** @enum {string} */
+            type: "session.compacted";
+            generation: number;
+            summarizedMessages: number;
+        } | {
+            /** @enum {string} */
+            type: "session.closed";
+            reason: string;
+        };
+        ResearchEvent: {
+            /** @enum {string} */
+            type: "research.planning";
+            question: string;
+        } | {
+            /** @enum {string} */
+            type: "research.planned";
+            /** @description The sub-questions (the first 1,000, each cut to 300 characters) */
+            subQuestions: string[];
+            requested: number;
+            capped: boolean;
+            batches: number;
+        } | {
+            /** @enum {string} */
+            type: "agent.started";
+            index: number;
+            question: string;
+        } | {
+            /** @enum {string} */
+            type: "agent.finished";
+            index: number;
+            totalTokens: number;
+        } | {
+            /** @enum {string} */
+            type: "agent.failed";
+            index: number;
+            /** @enum {string} */
+            status: "pending" | "running" | "succeeded" | "failed" | "timed_out" | "cancelled" | "skipped";
+            error: string;
+        } | {
+            /** @enum {string} */
+            type: "research.progress";
+            progress: {
+                total: number;
+                pending: number;
+                running: number;
+                succeeded: number;
+                /** @description failed, timed out, cancelled or skipped */
+                failed: number;
+                /** @description share of sub-agents that have finished, in percent */
+                percent: number;
+            };
+        } | {
+            /** @enum {string} */
+            type: "research.budget_exhausted";
+            usedTokens: number;
+            budgetTokens: number;
+        } | {
+            /** @enum {string} */
+            type: "research.deadline";
+            deadlineMs: number;
+        } | {
+            /** @enum {string} */
+            type: "research.synthesizing";
+            findings: number;
+        } | {
+            /** @enum {string} */
+            type: "research.done";
+            /**
+             * @description planning: the planner is splitting the question; running: sub-agents are working; synthesizing: the report is being written; completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept
+             * @enum {string}
+             */
+            status: "planning" | "running" | "synthesizing" | "completed" | "failed" | "cancelled";
+            error?: string;
+            progress: {
+                total: number;
+                pending: number;
+                running: number;
+                succeeded: number;
+                /** @description failed, timed out, cancelled or skipped */
+                failed: number;
+                /** @description share of sub-agents that have finished, in percent */
+                percent: number;
+            };
+        };
+        TaskEvent: {
+            /** @enum {string} */
+            type: "step.started";
+            index: number;
+            tool: string;
+        } | {
+            /** @enum {string} */
+            type: "step.completed";
+            index: number;
+            result: string;
+        } | {
+            /** @enum {string} */
+            type: "step.failed";
+            index: number;
+            error: string;
+        } | {
+            /** @enum {string} */
+            type: "step.skipped";
+            index: number;
+        } | {
+            /** @enum {string} */
+            type: "compensation.registered";
+            index: number;
+            tool: string;
+        } | {
+            /** @enum {string} */
+            type: "compensation.started";
+            index: number;
+            tool: string;
+        } | {
+            /** @enum {string} */
+            type: "compensation.completed";
+            index: number;
+            result: string;
+        } | {
+            /** @enum {string} */
+            type: "compensation.failed";
+            index: number;
+            error: string;
+        } | {
+            /** @enum {string} */
+            type: "approval.requested";
+            approval: {
+                /** @description step-<index> */
+                approvalId: string;
+                index: number;
+                tool: string;
+                /** @description JSON-encoded arguments the step will call the tool with */
+                arguments: string;
+                /** @description ISO time */
+                requestedAt: string;
+                /** @description ISO time; no decision by then counts as a denial */
+                expiresAt: string;
+            };
+        } | {
+            /** @enum {string} */
+            type: "approval.resolved";
+            approvalId: string;
+            index: number;
+            approved: boolean;
+            reason?: string;
+            timedOut: boolean;
+        } | {
+            /** @enum {string} */
+            type: "task.status";
+            /**
+             * @description running: steps are running; awaiting_approval: the next step needs a human's approval (POST /v1/tasks/{id}/approvals/{approvalId}); completed: every step succeeded; failed: a step failed and there was nothing to undo; compensating: undoing completed steps; compensated: every needed compensation succeeded; compensation_failed: at least one compensation still failed after its retries (needs a human)
+             * @enum {string}
+             */
+            status: "running" | "awaiting_approval" | "completed" | "failed" | "compensating" | "compensated" | "compensation_failed";
+            error?: string;
+        };
+        /** @description `event: stream.end`: the stream is over (reconnect with Last-Event-ID after a shutdown) */
+        StreamEnd: {
+            reason: string;
+        };
+        /** @description `event: stream.error`: the subscription failed; resume from nextOffset */
+        StreamError: {
+            code: string;
+            message: string;
+            nextOffset: number;
+        };
+        /** @description `event: stream.truncated`: events before resumedAt are no longer retained */
+        StreamTruncated: {
+            message: string;
+            requestedOffset: number;
+            resumedAt: number;
+        };
         Health: {
             /** @enum {boolean} */
             ok: true;

@@ -15,6 +15,7 @@ import { guardHostAndOrigin } from './http/host-guard';
 import { createOriginGuard } from './http/origin-guard';
 import { limitJsonDepth } from './http/json-depth';
 import { finishDocument } from './http/openapi-document';
+import { registerEventSchemas } from './http/sse-events';
 import { requestIds, requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
 import { createRouter, security } from './http/router';
@@ -94,6 +95,7 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   app.route('/', researchRoutes(services.research, sse));
   app.route('/', codecRoutes()); // S7: /codec/{encode,decode}, Temporal's remote codec protocol
 
+  registerEventSchemas(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',

@@ -105,3 +105,34 @@ describe('the gateway answers only documented statuses', () => {
     expect((await open.request('/v1/nothing-here', { method: 'DELETE' })).status).toBe(404);
   });
 });
+
+describe('SSE event schemas', () => {
+  it('every events route names its payloads, and the frames a stream sends match them', async () => {
+    for (const path of ['/v1/sessions/{id}/events', '/v1/research/{id}/events', '/v1/tasks/{id}/events']) {
+      const schema = doc.paths[path].get.responses['200'].content['text/event-stream'].schema;
+      const refs: string[] = schema.contentSchema.oneOf.map((s: any) => s.$ref.replace('#/components/schemas/', ''));
+      expect(refs.length, path).toBe(4);
+      for (const name of refs) expect(doc.components.schemas[name], `${path} ${name}`).toBeDefined();
+    }
+    // A session stream of one event that then ends: its frames are documented events.
+    const { SESSION_EVENTS_TOPIC, SessionEventSchema } = await import('@hub/contracts');
+    const { StreamEndSchema } = await import('../src/http/sse-events');
+    const event = { type: 'turn.started', turnId: 't1', text: 'hi' };
+    const { app: streaming } = makeStubApp({
+      sessions: {
+        status: async () => 'RUNNING',
+        events: async function* () {
+          yield { offset: 0, topic: SESSION_EVENTS_TOPIC, data: event };
+        } as any,
+      },
+    });
+    const text = await (await streaming.request('/v1/sessions/s1/events')).text();
+    const frames = text.split('\n\n').filter((f) => f.includes('data:'));
+    expect(frames.length).toBeGreaterThanOrEqual(2);
+    const data = (f: string) => JSON.parse(f.split('\n').find((l) => l.startsWith('data:'))!.slice(5));
+    const name = (f: string) => f.split('\n').find((l) => l.startsWith('event:'))!.slice(6).trim();
+    expect(SessionEventSchema.safeParse(data(frames[0]!)).success, frames[0]).toBe(true);
+    expect(name(frames.at(-1)!)).toBe('stream.end');
+    expect(StreamEndSchema.safeParse(data(frames.at(-1)!)).success).toBe(true);
+  });
+});

@@ -225,6 +225,7 @@ describe('cross-cutting', () => {
         '/v1/tasks',
         '/v1/tasks/{id}',
         '/v1/tasks/{id}/cancel',
+        '/v1/tasks/{id}/approvals/{approvalId}',
         '/v1/tasks/{id}/events',
         '/v1/research',
         '/v1/research/{id}',
