@@ -80,10 +80,26 @@ export class HubStack {
     return this;
   }
 
-  async startTemporal(): Promise<void> {
-    this.temporal = await startDevServer({ dbFile: this.dbFile, headless: true, log: () => undefined });
+  /** Starts the dev server (on `port` if given, e.g. the port of the one it replaces). */
+  async startTemporal(port?: number): Promise<void> {
+    this.temporal = await startDevServer({ dbFile: this.dbFile, headless: true, log: () => undefined, ...(port ? { port } : {}) });
     this.connection = await Connection.connect({ address: this.temporal.address });
     this.client = new Client({ connection: this.connection });
+  }
+
+  /**
+   * Stops the Temporal dev server (SIGTERM, or SIGKILL like a crash) and starts it again on the
+   * same SQLite file and port; worker and gateway keep running and must reconnect by themselves.
+   */
+  async restartTemporal(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const { port } = this.temporal;
+    await this.connection?.close().catch(() => undefined);
+    if (signal === 'SIGKILL') {
+      this.temporal.process.kill('SIGKILL');
+      await this.temporal.exited;
+    }
+    await this.temporal.stop();
+    await this.startTemporal(port);
   }
 
   async startWorker(): Promise<void> {
@@ -104,10 +120,11 @@ export class HubStack {
     return code;
   }
 
-  async stopGateway(): Promise<number | null> {
+  /** Stop the gateway (SIGTERM by default); startGateway() brings it back on the same port. */
+  async stopGateway(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const g = this.gateway;
     if (!g) return null;
-    g.proc.kill('SIGTERM');
+    g.proc.kill(signal);
     const code = await g.exited;
     this.gateway = undefined;
     return code;
