@@ -72,7 +72,7 @@ export interface LlmActivityDeps {
   heartbeatIntervalMs?: number;
   /** A stream that delivers nothing for this long is aborted and retried (ms). Default: the OpenAI client's timeout. */
   streamIdleTimeoutMs?: number;
-  /** `max_tokens` of every request (default `DEFAULT_MAX_TOKENS`; 0 sends none). */
+  /** `max_tokens` of a request that sets no `maxTokens` (default `DEFAULT_MAX_TOKENS`; 0 sends none). */
   maxTokens?: number;
   /** A reply's text is cut to this many UTF-8 bytes, with a marker (default `DEFAULT_MAX_REPLY_BYTES`); token events stop there too. */
   maxReplyBytes?: number;
@@ -269,6 +269,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
         temperature: req.temperature,
         messages: toOpenAIMessages(req.systemPrompt, req.messages),
       };
+      if (req.maxTokens !== undefined && req.maxTokens > 0) params.max_tokens = req.maxTokens;
       let offered = req.tools;
       if (req.toolAllow) {
         if (!deps.listTools) {

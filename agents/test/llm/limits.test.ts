@@ -16,6 +16,12 @@ describe('reply size', () => {
     expect(llm.chatRequests()[0]!.body?.max_tokens).toBe(DEFAULT_MAX_TOKENS);
   });
 
+  it("keeps the request's own maxTokens", async () => {
+    llm.script({ reply: 'short' });
+    await mockEnv().exec(activities().llmComplete, request({ maxTokens: 64 }));
+    expect(llm.chatRequests()[0]!.body?.max_tokens).toBe(64);
+  });
+
   it('cuts a reply over maxReplyBytes at a character boundary, with a marker, streamed or not', async () => {
     const reply = 'é'.repeat(3000); // 6000 bytes
     for (const stream of [undefined, { turnId: 't1', round: 0 }]) {

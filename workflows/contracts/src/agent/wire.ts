@@ -77,6 +77,8 @@ export interface LlmRequest {
   stream?: { turnId: string; round: number };
   /** Ask for a JSON object matching this schema (structured output). */
   responseFormat?: { name: string; schema: Record<string, unknown> };
+  /** `max_tokens` of this call; the worker's default (8192) when unset. */
+  maxTokens?: number;
 }
 
 /** Output of the `llmComplete` activity. */
