@@ -1153,7 +1153,7 @@ export interface paths {
                         "application/json": components["schemas"]["McpServer"];
                     };
                 };
-                /** @description Invalid request */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1281,7 +1281,7 @@ export interface paths {
                         "application/json": components["schemas"]["McpServer"];
                     };
                 };
-                /** @description Invalid request */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1399,7 +1399,7 @@ export interface paths {
                         "application/json": components["schemas"]["McpServer"];
                     };
                 };
-                /** @description Invalid request */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1523,7 +1523,7 @@ export interface paths {
                         "application/json": components["schemas"]["McpServer"];
                     };
                 };
-                /** @description Invalid request */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1652,7 +1652,7 @@ export interface paths {
                         "application/json": components["schemas"]["TaskAccepted"];
                     };
                 };
-                /** @description Invalid request */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1780,7 +1780,7 @@ export interface paths {
                         "application/json": components["schemas"]["Task"];
                     };
                 };
-                /** @description Invalid request */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1891,7 +1891,7 @@ export interface paths {
                         "text/event-stream": string;
                     };
                 };
-                /** @description Invalid request */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2002,7 +2002,7 @@ export interface paths {
                         "application/json": components["schemas"]["TaskCancelAccepted"];
                     };
                 };
-                /** @description Invalid request */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2127,7 +2127,7 @@ export interface paths {
                         "application/json": components["schemas"]["ApprovalAccepted"];
                     };
                 };
-                /** @description Invalid request */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2797,7 +2797,7 @@ export interface paths {
                         "application/json": components["schemas"]["CodecPayloads"];
                     };
                 };
-                /** @description Not payloads, or a payload that cannot be decoded (unknown key id, tampered) (`invalid_request`) */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields; not payloads, or a payload that cannot be decoded (unknown key id, tampered) (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2897,7 +2897,7 @@ export interface paths {
                         "application/json": components["schemas"]["CodecPayloads"];
                     };
                 };
-                /** @description Not payloads, or a payload that cannot be decoded (unknown key id, tampered) (`invalid_request`) */
+                /** @description Invalid request (`invalid_request`); details lists the offending fields; not payloads, or a payload that cannot be decoded (unknown key id, tampered) (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;

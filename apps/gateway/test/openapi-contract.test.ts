@@ -136,3 +136,12 @@ describe('SSE event schemas', () => {
     expect(StreamEndSchema.safeParse(data(frames.at(-1)!)).success).toBe(true);
   });
 });
+
+describe('standard wording', () => {
+  it('every 400 starts with the standard description', () => {
+    for (const { method, path, op } of operations) {
+      if (path === '/mcp' || !op.responses['400']) continue; // /mcp's 400 is a JSON-RPC error
+      expect(op.responses['400'].description, `${method.toUpperCase()} ${path}`).toMatch(/^Invalid request \(`invalid_request`\); details lists the offending fields/);
+    }
+  });
+});

@@ -53,11 +53,17 @@ export interface RouteErrors {
   conflict?: string;
 }
 
+/** The standard 400 wording, followed by what else the route refuses (a string that only restates it adds nothing). */
+function invalidDescription(invalid: true | string): string {
+  if (invalid === true || /^invalid request\.?$/i.test(invalid.trim())) return DESCRIPTIONS[400];
+  return `${DESCRIPTIONS[400]}; ${invalid.charAt(0).toLowerCase()}${invalid.slice(1)}`;
+}
+
 /** The `responses` entries of a route's errors, e.g. `...errorResponses({ body: true, notFound: 'No such task' })`. */
 export function errorResponses(e: RouteErrors = {}): Record<string, ReturnType<typeof errorResponse>> {
   const out: Record<string, ReturnType<typeof errorResponse>> = {};
   const invalid = e.invalid ?? true;
-  if (invalid !== false) out[400] = errorResponse(typeof invalid === 'string' ? invalid : DESCRIPTIONS[400]);
+  if (invalid !== false) out[400] = errorResponse(invalidDescription(invalid));
   if (e.auth ?? true) out[401] = errorResponse(DESCRIPTIONS[401]);
   out[403] = errorResponse(e.forbidden !== undefined ? `${e.forbidden}; or ${DESCRIPTIONS[403].replace(/^F/, 'f')}` : DESCRIPTIONS[403]);
   if (e.notFound !== undefined) out[404] = errorResponse(e.notFound);
