@@ -10,11 +10,14 @@
  * the `requiresApproval` flag of the tool's spec in the hub's tool catalogue
  * (the `listTools` activity: built-in tools such as `save_note` declare it,
  * MCP tools get it from their server's `requiresApproval` config), read once
- * when the task starts. A tool missing from the catalogue needs none (the step
- * then fails as an unknown tool, before anything is sent). Compensations never
+ * when the task starts. Fail closed: a step whose tool is missing from the
+ * catalogue (an unknown tool, or a server that did not list its tools in
+ * time, whose `requiresApproval` therefore cannot be known) is not sent: it
+ * fails as not run. The catalogue is read again a few times first, so a
+ * stdio server that is still starting gets its chance. Compensations never
  * ask: they undo what was approved, and may run during a cancellation.
  */
-import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { WorkflowTopicHandle } from '@temporalio/workflow-streams/workflow';
 import { DEFAULTS } from '@hub/contracts/session/wire';
 import { approveTaskStepUpdate, taskApprovalId, taskToolName } from '@hub/contracts/task/wire';
@@ -31,13 +34,34 @@ export interface StepDecision {
   timedOut: boolean;
 }
 
-/** The names (as the task writes them) of the tools its steps call that require approval. */
-export async function toolsNeedingApproval(input: TaskWorkflowInput): Promise<Set<string>> {
+/** How often, and how far apart, the catalogue is read again while a step's tool is missing from it. */
+export const CATALOGUE_REREADS = 5;
+export const CATALOGUE_REREAD_INTERVAL = '2 seconds';
+
+export interface ApprovalPolicy {
+  /** Step tools (as the task writes them) that require approval. */
+  needing: Set<string>;
+  /** Step tools missing from the catalogue: not sent (their approval rule is unknown). */
+  missing: Set<string>;
+}
+
+/** Reads the tool catalogue for the task's steps (see the module comment). */
+export async function readApprovalPolicy(input: TaskWorkflowInput): Promise<ApprovalPolicy> {
   const names = [...new Set(input.steps.map((s) => taskToolName(s.tool)))];
-  const { listTools } = proxyActivities<SessionActivities>({ ...listToolsActivityOptions, activityId: 'approvals/tools' });
-  const specs = await listTools({ allow: names, tenant: input.tenant });
+  const catalogue = (attempt: number) =>
+    proxyActivities<SessionActivities>({ ...listToolsActivityOptions, activityId: attempt === 0 ? 'approvals/tools' : `approvals/tools/${attempt}` }).listTools;
+  let specs = await catalogue(0)({ allow: names, tenant: input.tenant });
+  for (let attempt = 1; attempt <= CATALOGUE_REREADS && !names.every((n) => specs.some((s) => s.name === n)); attempt++) {
+    await sleep(CATALOGUE_REREAD_INTERVAL);
+    specs = await catalogue(attempt)({ allow: names, tenant: input.tenant });
+  }
   const needing = new Set(specs.filter((s) => s.requiresApproval).map((s) => s.name));
-  return new Set(input.steps.map((s) => s.tool).filter((t) => needing.has(taskToolName(t))));
+  const listed = new Set(specs.map((s) => s.name));
+  const tools = input.steps.map((s) => s.tool);
+  return {
+    needing: new Set(tools.filter((t) => needing.has(taskToolName(t)))),
+    missing: new Set(tools.filter((t) => !listed.has(taskToolName(t)))),
+  };
 }
 
 export class TaskApprovals {

@@ -43,7 +43,7 @@ import { resolveCompensationArgs, TASK_EVENTS_TOPIC, taskStateQuery, taskToolNam
 import type { SessionActivities, TaskEvent, TaskState, TaskStatus, TaskWorkflowInput, ToolResult } from '@hub/contracts';
 import { toolActivityOptions } from './activity-options';
 import { CompensationStack, type Compensation } from './compensation-stack';
-import { TASK_APPROVALS_PATCH, TaskApprovals, describeDenial, toolsNeedingApproval } from './task-approvals';
+import { TASK_APPROVALS_PATCH, TaskApprovals, describeDenial, readApprovalPolicy, type ApprovalPolicy } from './task-approvals';
 import { describeFailure } from './util';
 
 /** Steps: the session's tool policy; wait for a cancelled call to settle so a step that completed anyway is compensated. */
@@ -112,10 +112,10 @@ export async function sagaTask(input: TaskWorkflowInput): Promise<TaskState> {
   let cancelled = false;
 
   // ---- which steps need approval (fail closed: no catalogue, no step runs) ----
-  let needsApproval = new Set<string>();
+  let policy: ApprovalPolicy = { needing: new Set(), missing: new Set() };
   if (patched(TASK_APPROVALS_PATCH)) {
     try {
-      needsApproval = await toolsNeedingApproval(input);
+      policy = await readApprovalPolicy(input);
     } catch (err) {
       cancelled = isCancellation(err);
       failure = cancelled ? 'cancelled' : `could not read which steps need approval: ${describeFailure(err)}`;
@@ -131,7 +131,16 @@ export async function sagaTask(input: TaskWorkflowInput): Promise<TaskState> {
       failure = 'cancelled';
       break;
     }
-    if (needsApproval.has(step.tool)) {
+    if (policy.missing.has(step.tool)) {
+      // Fail closed: whether it needs approval cannot be known. Never sent, nothing to undo.
+      const error = `tool "${step.tool}" is not offered (no such tool, or its server did not list its tools in time); not sent`;
+      st.status = 'failed';
+      st.error = error;
+      events.publish({ type: 'step.failed', index, error });
+      failure = `step ${index} (${step.tool}) failed: ${error}`;
+      break;
+    }
+    if (policy.needing.has(step.tool)) {
       let decision: Awaited<ReturnType<TaskApprovals['ask']>>;
       try {
         decision = await approvals.ask(index, step.tool, step.args);

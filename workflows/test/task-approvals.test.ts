@@ -22,7 +22,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-beforeEach(() => h.setBookingsApproval(undefined));
+beforeEach(() => {
+  h.setBookingsApproval(undefined);
+  h.setBookingsEnv({});
+});
 
 const effectSummary = (wf: string) => h.effects(wf).map((e) => `${e.op}:${e.resource}:${e.key?.slice(wf.length + 1)}`);
 const booking = (resource: string): TaskStep => ({
@@ -82,6 +85,20 @@ describe('saga task approvals', () => {
     const result = (await handle.result()) as TaskState;
     expect(result.status).toBe('failed');
     expect(result.steps[0]).toMatchObject({ status: 'failed', error: 'not approved in time (treated as denied)' });
+    expect(h.effects(workflowId)).toEqual([]);
+  });
+
+  it('fails closed: a step whose server did not list its tools (so its approval rule is unknown) is not sent', async () => {
+    h.setBookingsApproval(true);
+    // The server answers nothing for 40 s: every catalogue read of the task misses it.
+    h.setBookingsEnv({ BOOKINGS_START_DELAY_MS: '40000' });
+    const { workflowId, handle } = await h.startTask([booking(`room-d-${randomUUID().slice(0, 8)}`)]);
+    const result = (await handle.result()) as TaskState;
+    expect(result.status).toBe('failed');
+    expect(result.steps[0]).toMatchObject({ status: 'failed', compensation: { status: 'not_needed' } });
+    expect(result.steps[0]?.error).toMatch(/not offered.*not sent/);
+    h.setBookingsEnv({});
+    await new Promise((r) => setTimeout(r, 1000));
     expect(h.effects(workflowId)).toEqual([]);
   });
 });

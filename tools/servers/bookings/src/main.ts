@@ -238,6 +238,10 @@ server.registerTool(
   async () => text(JSON.stringify((await load()).bookings)),
 );
 
+/** Test hook: wait this long before answering anything (a server that is slow to start: its tool listing misses the hub's deadline). */
+const START_DELAY_MS = Number(process.env.BOOKINGS_START_DELAY_MS ?? 0);
+if (START_DELAY_MS > 0) await new Promise((r) => setTimeout(r, START_DELAY_MS));
+
 const transport = new StdioServerTransport();
 await server.connect(transport);
 log(`ready (file ${FILE})`);
