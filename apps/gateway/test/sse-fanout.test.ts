@@ -95,13 +95,16 @@ describe('SSE fan-out (real Temporal)', () => {
     for (let i = 0; i < 100 && streamHub(client).stats().liveClients < 20; i++) await new Promise((r) => setTimeout(r, 100));
     expect(streamHub(client).stats()).toMatchObject({ upstreams: 1, liveClients: 20 });
 
+    const t0 = Date.now();
     const msg = await app.request(`/v1/sessions/${id}/messages`, post({ text: 'during' }));
+    const messageMs = Date.now() - t0;
     expect(msg.status).toBe(200);
     expect(await json(msg)).toMatchObject({ status: 'completed', reply: 'echo: during' });
     const approval = await app.request(`/v1/sessions/${id}/approvals/ap-1`, post({ approve: true }));
     expect(approval.status).toBe(200);
     const closed = await app.request(`/v1/sessions/${id}`, { method: 'DELETE' });
     expect(closed.status).toBe(200);
+    console.info(`20 SSE clients on one session: message ${messageMs} ms; message + approval + close ${Date.now() - t0} ms`);
 
     const all = await Promise.all(reads);
     const expected = ['turn.started', 'token', 'turn.completed', 'turn.started', 'token', 'turn.completed', 'approval.resolved', 'session.closed'];

@@ -4,7 +4,7 @@ import { createStreamHub } from '../src/temporal/stream-hub';
 import type { OpenStream, StreamItem } from '../src/temporal/stream-hub';
 
 /** A durable log whose reads park until items exist, like workflow-streams polls; counts reads in flight. */
-function durableLog() {
+function durableLog(o: { slowReturnMs?: number } = {}) {
   const items: StreamItem[] = [];
   let wake: (() => void)[] = [];
   let failWith: Error | undefined;
@@ -22,6 +22,7 @@ function durableLog() {
         for (const item of batch) yield item;
       }
     } finally {
+      if (o.slowReturnMs) await new Promise((r) => setTimeout(r, o.slowReturnMs));
       state.inFlight--;
     }
   };
@@ -137,6 +138,21 @@ describe('stream hub', () => {
     // A new client opens a new upstream.
     hub.open('wf', 0);
     expect(hub.stats().upstreams).toBe(1);
+  });
+
+  it('gives a client that joins while the last one is leaving a live upstream, not the ending one', async () => {
+    const log = durableLog({ slowReturnMs: 100 });
+    const hub = createStreamHub({ subscribe: log.subscribe });
+    const first = hub.open('wf', 0);
+    const pending = first.next();
+    await first.return(undefined);
+    await pending;
+    log.publish(1); // the upstream sees nobody listens and ends (its subscription takes 100 ms to close)
+    await tick();
+    const second = hub.open('wf', 0);
+    log.publish(1);
+    expect(await take(second, 2)).toEqual([0, 1]);
+    await second.return(undefined);
   });
 
   it('keeps one upstream per workflow', async () => {

@@ -220,15 +220,24 @@ class Hub {
           client.deliver(item);
           if (client.queue.length > this.maxQueuedItems) this.demote(up, client);
         }
-        if (up.clients.size === 0) break; // the last client left: stop (for-await returns the subscription)
+        if (up.clients.size === 0) {
+          // The last client left: stop. Leave the map first: for-await's return() of the subscription
+          // takes a moment, and a client joining meanwhile must get a new upstream, not this ending one.
+          this.release(up);
+          break;
+        }
       }
     } catch (err) {
       error = err ?? new Error('event stream failed');
     } finally {
-      if (this.upstreams.get(up.workflowId) === up) this.upstreams.delete(up.workflowId);
+      this.release(up);
     }
     for (const client of up.clients) client.finish(error);
     up.clients.clear();
+  }
+
+  private release(up: Upstream): void {
+    if (this.upstreams.get(up.workflowId) === up) this.upstreams.delete(up.workflowId);
   }
 
   /** A slow client: drop its queue and let it catch up from the durable stream. */
