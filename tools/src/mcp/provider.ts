@@ -140,6 +140,8 @@ export class McpToolProvider implements ToolProvider {
   readonly #observed = new Map<string, { fingerprint: string; at: number }>();
   /** Last good tool list per server (and scope), with the config it was listed under. */
   readonly #catalogue = new Map<string, { config: string; tools: McpTool[] }>();
+  /** Listings that missed their deadline and are still running: later listings do not wait for them again. */
+  readonly #overdue = new Map<string, { config: string; since: number }>();
 
   constructor(opts: McpToolProviderOptions) {
     this.#opts = opts;
@@ -228,16 +230,30 @@ export class McpToolProvider implements ToolProvider {
   async #listServer(server: ResolvedMcpServer, ctx: ToolListContext): Promise<ToolSpec[]> {
     const key = `${this.#scope(server, ctx) ?? ''}\u0000${server.name}`;
     const config = canonicalJson(server.config);
-    const listing = this.#connection(server, ctx).then((conn) => conn.listTools());
-    // A listing that lands after the deadline still refreshes the catalogue for the next turn.
-    listing.then((listed) => this.#catalogue.set(key, { config, tools: listed }), () => undefined);
+    const limit = this.#opts.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
+    const overdue = this.#overdue.get(key)?.config === config ? this.#overdue.get(key) : undefined;
     let tools: McpTool[];
     let timer: NodeJS.Timeout | undefined;
     try {
-      const limit = this.#opts.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
+      // A server that already missed a deadline and still has not answered costs no more waiting.
+      if (overdue) throw new Error(`MCP server "${server.name}" has not answered its tool listing for ${Date.now() - overdue.since} ms`);
+      const listing = this.#connection(server, ctx).then((conn) => conn.listTools());
+      // A listing that lands after the deadline still refreshes the catalogue for the next turn.
+      listing.then(
+        (listed) => this.#catalogue.set(key, { config, tools: listed }),
+        () => undefined,
+      );
       // A slow server (e.g. a stdio server still starting, a host that does not answer) does not hold up the turn.
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`listing the tools of MCP server "${server.name}" took longer than ${limit} ms`)), limit);
+        timer = setTimeout(() => {
+          const mark = { config, since: Date.now() - limit };
+          this.#overdue.set(key, mark);
+          const clear = () => {
+            if (this.#overdue.get(key) === mark) this.#overdue.delete(key);
+          };
+          void listing.then(clear, clear);
+          reject(new Error(`listing the tools of MCP server "${server.name}" took longer than ${limit} ms`));
+        }, limit);
       });
       tools = await Promise.race([listing, timeout]);
     } catch (err) {

@@ -61,6 +61,13 @@ describe('a hanging MCP server', () => {
     expect(tools.some((t) => t.name.startsWith('stuck__'))).toBe(false);
     expect(took).toBeLessThan(4_500);
     expect(unavailable).toEqual([{ server: 'stuck', error: expect.stringContaining('took longer than 2500 ms'), cached: false }]);
+
+    // Its listing is still overdue: the next listing (next turn, a tool call) does not wait for it again.
+    const again: ToolSourceUnavailable[] = [];
+    const t0 = Date.now();
+    await provider.listTools({ onUnavailable: (u) => void again.push(u) });
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(again).toEqual([{ server: 'stuck', error: expect.stringMatching(/has not answered its tool listing for \d+ ms/), cached: false }]);
   });
 
   it('a server that stops answering is offered from its last good catalogue', async () => {
@@ -90,8 +97,9 @@ describe('the tool activities', () => {
 
   it('heartbeat from their start, while the MCP servers are listed', async () => {
     manager = new McpConnectionManager();
-    const mcp = new McpToolProvider({ manager, servers: async () => [stuck()], listTimeoutMs: 1_000 });
-    const acts = createToolActivities({ registry: new ToolRegistry([createBuiltinProvider(), mcp]) });
+    const m = manager;
+    const fresh = () => new McpToolProvider({ manager: m, servers: async () => [stuck()], listTimeoutMs: 1_000 });
+    const acts = createToolActivities({ registry: new ToolRegistry([createBuiltinProvider(), fresh()]) });
     const env = new MockActivityEnvironment(
       { activityId: 'tool/1', workflowExecution: { workflowId: 'session/acme/s1', runId: 'r' }, heartbeatTimeoutMs: 600 },
       { logger: quiet },
@@ -104,7 +112,9 @@ describe('the tool activities', () => {
     expect(beats).toBeGreaterThanOrEqual(4); // every 200 ms
 
     beats = 0;
-    const listed = (await env.run(acts.listTools, { allow: ['*'] })) as Array<{ name: string }>;
+    // A provider that has not seen the server miss a deadline waits for it (and heartbeats) again.
+    const lister = createToolActivities({ registry: new ToolRegistry([createBuiltinProvider(), fresh()]) });
+    const listed = (await env.run(lister.listTools, { allow: ['*'] })) as Array<{ name: string }>;
     expect(listed.some((t) => t.name === 'calculator')).toBe(true);
     expect(beats).toBeGreaterThanOrEqual(4);
   });
