@@ -88,6 +88,22 @@ describe('saga task approvals', () => {
     expect(h.effects(workflowId)).toEqual([]);
   });
 
+  it('cancelling a task that waits for an approval compensates the completed steps; the waiting step never runs', async () => {
+    h.setBookingsApproval(['cancel_booking']);
+    const title = `never-${randomUUID()}`;
+    const r0 = `room-e-${randomUUID().slice(0, 8)}`;
+    const { workflowId, handle } = await h.startTask([booking(r0), { tool: 'save_note', args: { title, body: 'x' } }]);
+    await eventually(async () => (await h.state(workflowId)).status === 'awaiting_approval');
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+    const s = await h.state(workflowId);
+    expect(s).toMatchObject({ status: 'compensated', cancelled: true, pendingApprovals: [] });
+    expect(s.steps[1]).toMatchObject({ status: 'failed', error: 'cancelled' });
+    // The compensation ran although its tool (cancel_booking) requires approval: compensations never ask.
+    expect(effectSummary(workflowId)).toEqual([`create:${r0}:step/0`, `cancel:${r0}:compensate/0`]);
+    expect(readFileSafe(notesFile)).not.toContain(title);
+  });
+
   it('fails closed: a step whose server did not list its tools (so its approval rule is unknown) is not sent', async () => {
     h.setBookingsApproval(true);
     // The server answers nothing for 40 s: every catalogue read of the task misses it.
