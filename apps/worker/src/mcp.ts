@@ -96,6 +96,14 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
   const allowPrivateHosts = hubConfig.security.allowPrivateHosts;
   const scopeOf = (tenant: string, source: 'config' | 'api') => (source === 'api' ? `tenant:${tenant}` : undefined);
 
+  const keepClient = () => {
+    try {
+      client();
+    } catch {
+      // not in an activity (tests): the sweep waits for a client
+    }
+  };
+
   /** Runtime servers this worker may have a connection to, by tenant: name -> connection config hash. */
   const opened = new Map<string, Map<string, string>>();
   const remember = (tenant: string, name: string, config: McpServerConfig) => {
@@ -210,6 +218,7 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
         if (source === 'api') {
           checkRuntime(config);
           remember(tenant, server, config);
+          keepClient(); // for the reconcile sweep, which runs outside any activity
         }
         const conn = await manager.get(server, config, { allowPrivateHosts, scope: scopeOf(tenant, source) });
         const tools = await conn.listTools();
@@ -223,7 +232,10 @@ export function createMcpIntegration(opts: McpIntegrationOptions): McpIntegratio
   const sweep = setInterval(() => {
     for (const tenant of opened.keys()) {
       cache.delete(tenant);
-      registryServers(tenant).catch(() => undefined); // Temporal unreachable: try again next time
+      // No client yet, or Temporal unreachable: try again next time. Never throws out of the timer.
+      void Promise.resolve()
+        .then(() => registryServers(tenant))
+        .catch(() => undefined);
     }
   }, opts.reconcileMs ?? 2_000);
   sweep.unref();
