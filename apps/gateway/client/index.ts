@@ -7,6 +7,9 @@
  * - {@link createHubClient} is an openapi-fetch client (`GET`, `POST`, … with
  *   typed paths, params, bodies and responses) plus `events()` for the SSE
  *   streams, resumable with Last-Event-ID.
+ * - Every POST and DELETE carries an `Idempotency-Key` (one per call, unless the
+ *   caller sets one) and is sent again with the same key after a network error,
+ *   503 or 504: the gateway answers a repeat with the original result.
  */
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
 import type { components, paths } from './openapi';
@@ -43,6 +46,34 @@ export type HubClient = Client<paths> & {
   ): AsyncGenerator<SseMessage, void, undefined>;
 };
 
+/** Attempts of a POST or DELETE (same Idempotency-Key each time) on a network error, 503 or 504. */
+export const IDEMPOTENT_ATTEMPTS = 3;
+
+/** A random key (crypto.randomUUID needs a secure context; getRandomValues does not). */
+function newKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** `fetch` that gives POST and DELETE an Idempotency-Key and retries them safely with it. */
+export function idempotentFetch(base: typeof fetch = (...args) => globalThis.fetch(...args)): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (request.method !== 'POST' && request.method !== 'DELETE') return base(request);
+    if (!request.headers.has('idempotency-key')) request.headers.set('idempotency-key', newKey());
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= IDEMPOTENT_ATTEMPTS;
+      try {
+        const res = await base(request.clone());
+        if (last || (res.status !== 503 && res.status !== 504)) return res;
+      } catch (err) {
+        if (last || request.signal.aborted) throw err;
+      }
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  };
+}
+
 export function createHubClient(o: HubClientOptions): HubClient {
   const url = o.url.replace(/\/+$/, '');
   const headers: Record<string, string> = {};
@@ -52,7 +83,7 @@ export function createHubClient(o: HubClientOptions): HubClient {
     ...extra,
     baseUrl: url,
     headers: { ...headers, ...(extra.headers as Record<string, string> | undefined) },
-    ...(o.fetch ? { fetch: o.fetch } : {}),
+    fetch: idempotentFetch(o.fetch),
   });
   return Object.assign(client, {
     url,
