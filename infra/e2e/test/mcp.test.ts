@@ -30,6 +30,15 @@ const PIN_MARKER = `pinboard-e2e-${process.pid}`;
 /** Workers cache a tenant's registry for up to a second; registrations reach agents after that. */
 const registryPropagation = () => new Promise((r) => setTimeout(r, 1_200));
 
+/** Process ids of the pinboard server (none: []). */
+const pinboardPids = (): string[] => {
+  try {
+    return execFileSync('pgrep', ['-f', PIN_MARKER]).toString().trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+};
+
 const toolMessage = (req: RecordedRequest) => String(req.body?.messages?.filter((m) => m.role === 'tool').at(-1)?.content);
 
 beforeAll(async () => {
@@ -48,7 +57,9 @@ beforeAll(async () => {
         everything: { command: process.execPath, args: [everythingBin, 'stdio'] },
         fs: { command: process.execPath, args: [filesystemBin, fsRoot] },
       },
-      security: { stdioCommandAllowlist: [process.execPath] },
+      // The one invocation tenants may register: our pinboard server (issue 11 #1: whole invocations, not commands).
+      // (The plain entry — node with no arguments — keeps today's gateway check, which compares commands only, passing.)
+      security: { stdioCommandAllowlist: [process.execPath, { command: process.execPath, args: ['--import', 'tsx', pinboardMain, 'pinboard-e2e-*'], env: ['PINBOARD_*'] }] },
     }),
   );
   hub.opts.env = { ...hub.opts.env, HUB_CONFIG: configFile };
@@ -112,6 +123,33 @@ describe('MCP servers', () => {
     const names = (await hub.api<{ servers: McpServerState[] }>('GET', '/v1/mcp/servers')).body.servers.map((s) => s.name);
     expect(names).not.toContain('evil');
     expect(names).toEqual(expect.arrayContaining(['everything', 'fs']));
+  });
+
+  it('refuses code execution through an allowlisted interpreter: other args, loader variables, cwd (issue 11 #1)', async () => {
+    const marker = join(hub.dataDir, 'pwned');
+    const code = `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid))`;
+    type Refusal = { error?: { code: string; message: string } } & Partial<McpServerState>;
+    /** Refused by the gateway (403), or stored but refused by the worker before it spawned anything. */
+    const refused = async (name: string, res: { status: number; body: Refusal }, reason: RegExp) => {
+      if (res.status === 403) return expect(res.body.error!.message).toMatch(reason);
+      expect(res.status).toBe(201);
+      expect(res.body.status).toMatchObject({ state: 'error', error: expect.stringMatching(reason) });
+      expect((await hub.api('DELETE', `/v1/mcp/servers/${name}`)).status).toBe(200);
+    };
+    await refused('evil1', await hub.api<Refusal>('POST', '/v1/mcp/servers', { name: 'evil1', command: process.execPath, args: ['-e', code] }), /argument/);
+    const script = join(hub.dataDir, 'evil.js');
+    writeFileSync(script, code);
+    for (const [name, value] of [['NODE_OPTIONS', `--require ${script}`], ['LD_PRELOAD', '/tmp/evil.so'], ['BASH_ENV', script]]) {
+      const env = { PINBOARD_FILE: pinFile, [name!]: value! };
+      const res = await hub.api<Refusal>('POST', '/v1/mcp/servers', { ...pinboardRegistration(), name: 'evil2', env });
+      expect(res.status).toBe(400);
+      expect(res.body.error!.message).toContain(`environment variable ${name}`);
+    }
+    await refused('evil3', await hub.api<Refusal>('POST', '/v1/mcp/servers', { ...pinboardRegistration(), name: 'evil3', cwd: '/etc' }), /cwd/);
+    await registryPropagation();
+    expect(existsSync(marker)).toBe(false);
+    const names = (await hub.api<{ servers: McpServerState[] }>('GET', '/v1/mcp/servers')).body.servers.map((s) => s.name);
+    expect(names.filter((n) => n.startsWith('evil'))).toEqual([]);
   });
 
   it('registers a server at runtime, asks for approval where configured, and calls it exactly once', async () => {
@@ -182,8 +220,11 @@ describe('MCP servers', () => {
     expect(approved.status).toBe(200);
     expect(approved.body.tools.find((t) => t.name === 'describe_me')?.status).toBe('enabled');
 
+    expect(pinboardPids().length).toBeGreaterThan(0);
     const removed = await hub.api('DELETE', '/v1/mcp/servers/pinboard');
     expect(removed.status).toBe(200);
+    // Deleting a runtime server ends its process on the worker (issue 11 #1).
+    await eventually(async () => pinboardPids().length === 0, 15_000, 'pinboard process gone after DELETE');
     expect((await hub.api('DELETE', '/v1/mcp/servers/pinboard')).status).toBe(404);
     expect(existsSync(pinFile)).toBe(true);
     await recordHistory(hub.client, 'mcp-registry/default', 'mcp-registry');
