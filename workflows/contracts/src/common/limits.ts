@@ -23,15 +23,19 @@ export const TenantLimitsSchema = z
 export type TenantLimitsInput = z.infer<typeof TenantLimitsSchema>;
 export type TenantLimits = Required<TenantLimitsInput>;
 
-/** What a tenant gets when the config says nothing. */
+/**
+ * What a tenant gets when the config says nothing: generous enough for the hub's own tests and
+ * benchmarks (1000-agent research jobs, chaos runs), yet a bound on every resource (the largest
+ * job a body may ask for, RESEARCH_LIMITS.maxAgents = 10 000, needs an explicit limit).
+ */
 export const DEFAULT_TENANT_LIMITS: TenantLimits = {
-  requestsPerSecond: 50,
-  burst: 100,
-  concurrentSessions: 200,
-  maxAgentsPerJob: 50,
-  agentsInFlight: 200,
-  jobsInFlight: 20,
-  mcpServers: 20,
+  requestsPerSecond: 100,
+  burst: 200,
+  concurrentSessions: 1000,
+  maxAgentsPerJob: 1000,
+  agentsInFlight: 2000,
+  jobsInFlight: 100,
+  mcpServers: 50,
 };
 
 export const LimitsSchema = z
