@@ -23,11 +23,11 @@ export function utf8Bytes(s: string): number {
 
 export const jsonBytes = (v: unknown): number => utf8Bytes(JSON.stringify(v) ?? '');
 
-/** `s` cut to about `maxBytes` (UTF-8), with a note saying what was left out. */
+/** `s` cut to about `maxBytes` (UTF-8), with a note saying what was left out. Scans at most `maxBytes` characters. */
 export function truncateText(s: string, maxBytes: number, where: string): string {
-  const bytes = utf8Bytes(s);
-  if (bytes <= maxBytes) return s;
-  let keep = Math.floor((s.length * maxBytes) / bytes);
+  if (s.length * 3 <= maxBytes) return s;
+  let keep = Math.min(s.length, maxBytes);
+  if (keep === s.length && utf8Bytes(s) <= maxBytes) return s;
   while (keep > 0 && utf8Bytes(s.slice(0, keep)) > maxBytes) keep = Math.floor(keep * 0.9);
   return `${s.slice(0, keep)}\n[… truncated ${where}: ${s.length - keep} of ${s.length} characters left out]`;
 }
@@ -36,7 +36,8 @@ export function truncateText(s: string, maxBytes: number, where: string): string
 export function capMessages(messages: ChatMessage[], maxBytes: number, where: string): ChatMessage[] {
   return messages.map((m) => {
     const content = m.content ?? '';
-    return utf8Bytes(content) > maxBytes ? ({ ...m, content: truncateText(content, maxBytes, where) } as ChatMessage) : m;
+    const cut = truncateText(content, maxBytes, where);
+    return cut === content ? m : ({ ...m, content: cut } as ChatMessage);
   });
 }
 
