@@ -686,7 +686,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Stream offset to start from (inclusive). Overridden by Last-Event-ID (which resumes after that id). */
+                    /** @description Stream offset to start from (inclusive, >= 0). Overridden by Last-Event-ID (which resumes after that id). */
                     from?: number;
                 };
                 header?: {
@@ -1869,7 +1869,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Stream offset to start from (inclusive). Overridden by Last-Event-ID (which resumes after that id). */
+                    /** @description Stream offset to start from (inclusive, >= 0). Overridden by Last-Event-ID (which resumes after that id). */
                     from?: number;
                 };
                 header?: {
@@ -2540,7 +2540,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Stream offset to start from (inclusive). Overridden by Last-Event-ID (which resumes after that id). */
+                    /** @description Stream offset to start from (inclusive, >= 0). Overridden by Last-Event-ID (which resumes after that id). */
                     from?: number;
                 };
                 header?: {

@@ -8,8 +8,8 @@
  *   HUB_SESSION_IDLE_TIMEOUT_MS    idle time after which a session closes itself (default 24 h)
  *   HUB_APPROVAL_TIMEOUT_MS        time a tool approval may wait before it counts as denied (default 15 min)
  *   HUB_SESSION_MAX_TURNS_PER_RUN  turns before the session workflow continues-as-new (default 50)
- *   HUB_MCP_ALLOWED_HOSTS    extra Host values accepted on /mcp (`name` or `name:port`, comma-separated; loopback names always are)
- *   HUB_MCP_ALLOWED_ORIGINS  browser origins accepted on /mcp besides the hub's own (comma-separated)
+ *   HUB_ALLOWED_HOSTS    extra Host values accepted on every route (`name` or `name:port`, comma-separated; loopback names always are)
+ *   HUB_ALLOWED_ORIGINS  browser origins accepted besides the hub's own (comma-separated); HUB_MCP_ALLOWED_* are still read
  *   HUB_WEB=off     don't serve the web app at / (default: apps/web/dist, built when missing; HUB_WEB_DIR overrides)
  *   TEMPORAL_*      Temporal connection (see @hub/runtime loadTemporalConfig); HUB_TASK_QUEUE the worker's queue.
  */
@@ -17,11 +17,13 @@ import { serve, type ServerType } from '@hono/node-server';
 import { getProfile, listProfiles } from '@hub/agents/profiles';
 import { createLogger, loadHubConfig, loadTemporalConfig, stopOnSignals } from '@hub/runtime';
 import { createApp } from './app';
+import { createQuotaService } from './quotas/service';
 import { createServices } from './services';
 import { loadGatewayConfig } from './config';
 import { describeLlm } from './llm-info';
 import { lazyTemporalClient } from './temporal/connection';
-import { scopedFetch } from './temporal/guard';
+import { withApiErrors } from './temporal/failures';
+import { guardService, scopedFetch } from './temporal/guard';
 import { startReachabilityProbe } from './temporal/reachability';
 import { ensureWebAssets } from './web';
 
@@ -37,11 +39,12 @@ Environment:
   HUB_SESSION_IDLE_TIMEOUT_MS    idle time after which a session closes itself (default 86400000 = 24 h)
   HUB_APPROVAL_TIMEOUT_MS        time a tool approval may wait before it counts as denied (default 900000 = 15 min)
   HUB_SESSION_MAX_TURNS_PER_RUN  turns before a session workflow continues-as-new (default 50)
-  HUB_MCP_ALLOWED_HOSTS          extra Host values accepted on /mcp: name or name:port, comma-separated
+  HUB_ALLOWED_HOSTS              extra Host values accepted on every route: name or name:port, comma-separated
                                  (loopback names and a specific HOST always are)
-  HUB_MCP_ALLOWED_ORIGINS        browser origins accepted on /mcp besides the hub's own, e.g. http://localhost:6274
+  HUB_ALLOWED_ORIGINS            browser origins accepted besides the hub's own, e.g. http://localhost:6274
+                                 (HUB_MCP_ALLOWED_HOSTS / HUB_MCP_ALLOWED_ORIGINS are still read)
   TEMPORAL_ADDRESS (default 127.0.0.1:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, HUB_TASK_QUEUE
-  HUB_CONFIG                     hub config file: mcpServers, security (default <repo>/hub.config.json)
+  HUB_CONFIG                     hub config file: mcpServers, security, limits (default <repo>/hub.config.json)
   HUB_LOG_LEVEL                  debug | info | warn | error
   HUB_LLM_MODE, OPENAI_BASE_URL, HUB_MODEL
                                  the workers' LLM, reported by /readyz (details.llm) (\`npm start\` sets them when it runs the local model)
@@ -86,6 +89,8 @@ async function main(): Promise<void> {
     reachability,
     log,
   });
+  // Quota counts come from Temporal visibility: guarded like the services (fail fast while Temporal is down).
+  const counts = guardService(withApiErrors(createQuotaService(temporal.client)), { client: temporal.client, name: 'quotas', reachability, log });
   const app = createApp(services, {
     web: webDir ? { dir: webDir } : undefined,
     apiKeys,
@@ -93,6 +98,7 @@ async function main(): Promise<void> {
     shutdownSignal: shutdown.signal,
     llm: describeLlm(env),
     mcp,
+    quotas: { limits: hubConfig.limits, counts },
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {

@@ -79,7 +79,12 @@ export function createServices(client: Client, config: ServicesConfig): GatewayS
   return {
     sessions: guarded(client, config, 'sessions', sessions, ['start', 'create', 'send']),
     research: guarded(client, config, 'research', createResearchService({ client, taskQueue, profiles, rpcTimeoutMs, openStream })),
-    tasks: guarded(client, config, 'tasks', createTaskService({ client, taskQueue, rpcTimeoutMs, openStream })),
+    tasks: guarded(
+      client,
+      config,
+      'tasks',
+      createTaskService({ client, taskQueue, rpcTimeoutMs, openStream, approvalTimeoutMs: config.sessionDefaults?.approvalTimeoutMs }),
+    ),
     // Registering inspects the server (connects, lists its tools): more than a route's usual deadline.
     mcpRegistry: guarded(client, config, 'mcpRegistry', mcpRegistry, ['register'], MCP_REGISTER_DEADLINE_MS),
     ops: createOpsService(client),

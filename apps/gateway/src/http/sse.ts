@@ -42,8 +42,9 @@ export const EventsQuery = z.object({
     .optional()
     .openapi({
       type: 'integer',
+      minimum: 0,
       param: { name: 'from', in: 'query' },
-      description: 'Stream offset to start from (inclusive). Overridden by Last-Event-ID (which resumes after that id).',
+      description: 'Stream offset to start from (inclusive, >= 0). Overridden by Last-Event-ID (which resumes after that id).',
     }),
 });
 
