@@ -32,6 +32,14 @@ describe('saga task contracts', () => {
     expect(() => resolveCompensationArgs({ r: '$args.missing' }, step)).toThrow(/no field "missing"/);
   });
 
+  it('resolves $key (the step call\'s idempotency key); a step without a result (outcome unknown) fails $result references, naming $key', () => {
+    const unknown = { args: { resource: 'room' }, key: 'task/t/1/step/0' };
+    expect(resolveCompensationArgs({ key: '$key', r: '$args.resource' }, unknown)).toEqual({ key: 'task/t/1/step/0', r: 'room' });
+    expect(() => resolveCompensationArgs({ id: '$result.bookingId' }, unknown)).toThrow(/outcome is unknown.*\$key/);
+    expect(() => resolveCompensationArgs({ r: '$result' }, unknown)).toThrow(CompensationMappingError);
+    expect(() => resolveCompensationArgs({ k: '$key' }, { args: {} })).toThrow(CompensationMappingError);
+  });
+
   it('builds and parses task workflow ids', () => {
     expect(taskWorkflowId('t1', 'abc')).toBe('task/t1/abc');
     expect(parseTaskWorkflowId('task/t1/abc')).toEqual({ tenant: 't1', id: 'abc' });
