@@ -12,7 +12,8 @@
  * infra/bench/results/. Timings are reported, never asserted.
  *
  * `npm run bench -- fanout` runs only the research fan-out benchmark
- * (./fanout/bench.ts); `local` only the local model one (./local-model.ts);
+ * (./fanout/bench.ts); `local` only the local model one (./local-model.ts); `failover` the worker
+ * failover one (./failover.ts);
  * `chat` only this one; `chaos` only the chaos run (./chaos.ts); no suite name runs all.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,13 +30,14 @@ import { repoRoot } from '@hub/runtime';
 import { getFreePort, startDevServer } from '@hub/dev';
 import { startScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { createBaselineActivities } from './baseline/activities';
+import { FAILOVER_HELP, runFailoverBench } from './failover';
 import { CHAOS_HELP, runChaosBench } from './chaos';
 import { FANOUT_HELP, runFanOutBench } from './fanout/bench';
 import { LOCAL_MODEL_HELP, runLocalModelBench } from './local-model';
 import { stopUpdate, turnUpdate } from './baseline/workflows';
 import { sendMessageUpdate, sessionWorkflowId } from '@hub/contracts';
 
-const HELP = `Usage: npm run bench [-- [chat] [fanout] [local] [chaos] [options]]
+const HELP = `Usage: npm run bench [-- [chat] [fanout] [local] [failover] [chaos] [options]]
 
 Runs the named suites, or all of them when none is named
 (e.g. \`npm run bench -- fanout --rounds 3\`).
@@ -104,12 +106,13 @@ const SUITES: Record<string, () => Promise<void>> = {
   chat: chatTurnBench,
   fanout: () => runFanOutBench(process.argv),
   local: () => runLocalModelBench(process.argv),
+  failover: () => runFailoverBench(process.argv),
   chaos: () => runChaosBench(process.argv),
 };
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(`${HELP}\n${FANOUT_HELP}\n${LOCAL_MODEL_HELP}\n${CHAOS_HELP}`);
+    process.stdout.write(`${HELP}\n${FANOUT_HELP}\n${LOCAL_MODEL_HELP}\n${FAILOVER_HELP}\n${CHAOS_HELP}`);
     return;
   }
   const named = Object.keys(SUITES).filter((s) => process.argv.includes(s));
