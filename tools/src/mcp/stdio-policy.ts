@@ -82,7 +82,8 @@ export function assertStdioInvocationAllowed(inv: StdioInvocation, security: Sec
     reasons.push(reason);
   }
   throw new McpSafetyError(
-    `stdio invocation of "${inv.command}" is not allowed: the security.stdioCommandAllowlist entr${entries.length > 1 ? 'ies' : 'y'} for it ${reasons.join('; or ')}`,
+    `stdio invocation of "${inv.command}" is not allowed: no security.stdioCommandAllowlist entry for it matches ` +
+      `(${reasons.map((r, i) => (entries.length > 1 ? `entry ${i + 1} ${r}` : `the entry ${r}`)).join('; ')})`,
   );
 }
 
