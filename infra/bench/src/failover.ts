@@ -24,7 +24,7 @@ import { getProfile, listProfiles } from '@hub/agents';
 import { sendMessageUpdate, sessionWorkflowId } from '@hub/contracts';
 import { getFreePort, startDevServer, waitForReadyLine, type DevServer, type ReadyChild } from '@hub/dev';
 import { createApp, createServices } from '@hub/gateway';
-import { repoRoot } from '@hub/runtime';
+import { hubDataConverter, loadPayloadCodec, repoRoot } from '@hub/runtime';
 import { DEFAULT_STICKY_SCHEDULE_TO_START } from '@hub/worker';
 import { startScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 
@@ -70,7 +70,9 @@ async function round(
 ): Promise<number[]> {
   const temporal = await startDevServer({ headless: true, log: () => undefined, dynamicConfig });
   const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
+  // The workers get this process's environment: with HUB_PAYLOAD_KEYS set they encrypt, so this client must too.
+  const dataConverter = hubDataConverter(loadPayloadCodec(process.env));
+  const client = new Client({ connection, ...(dataConverter ? { dataConverter } : {}) });
   try {
     return await roundOn(temporal, client, llmUrl, sessions, stickyMs);
   } finally {
