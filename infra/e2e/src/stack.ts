@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { repoRoot } from '@hub/runtime';
+import { hubDataConverter, loadPayloadCodec, repoRoot } from '@hub/runtime';
 import { getFreePort, startDevServer, waitForReadyLine, type DevServer, type ReadyChild } from '@hub/dev';
 
 export interface StackOptions {
@@ -84,7 +84,9 @@ export class HubStack {
   async startTemporal(port?: number): Promise<void> {
     this.temporal = await startDevServer({ dbFile: this.dbFile, headless: true, log: () => undefined, ...(port ? { port } : {}) });
     this.connection = await Connection.connect({ address: this.temporal.address });
-    this.client = new Client({ connection: this.connection });
+    // Reads what the worker writes: the hub's data converter for the keys the stack's processes get (none: SDK default).
+    const dataConverter = hubDataConverter(loadPayloadCodec({ ...process.env, ...this.opts.env }));
+    this.client = new Client({ connection: this.connection, ...(dataConverter ? { dataConverter } : {}) });
   }
 
   /**
