@@ -8,7 +8,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import protos from '@temporalio/proto';
 import { PAYLOAD_KEYS_ENV, type PayloadKey } from './keys';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -16,6 +16,8 @@ export const METADATA_KEY_ID = 'encryption-key-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const ALGORITHM = 'aes-256-gcm';
+/** The protobuf Payload message (a CommonJS package: its default export, for node's ESM loader). */
+const PayloadProto = protos.temporal.api.common.v1.Payload;
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (b: Uint8Array | null | undefined): string => (b ? new TextDecoder().decode(b) : '');
@@ -47,7 +49,7 @@ export class EncryptionCodec implements PayloadCodec {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, key, iv);
     cipher.setAAD(utf8(this.encryptKeyId));
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = PayloadProto.encode(payload).finish();
     const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [METADATA_KEY_ID]: utf8(this.encryptKeyId) },
@@ -75,6 +77,6 @@ export class EncryptionCodec implements PayloadCodec {
     } catch {
       throw new ValueError(`encrypted payload (key ${JSON.stringify(keyId)}) failed authentication: wrong key or tampered data`);
     }
-    return temporal.api.common.v1.Payload.decode(plain) as Payload;
+    return PayloadProto.decode(plain) as Payload;
   }
 }
