@@ -6,8 +6,8 @@
  */
 import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { WorkflowStream, WorkflowStreamState } from '@temporalio/workflow-streams/workflow';
-import type { ChatMessage } from '@hub/contracts/agent/wire';
-import { CARRY_BUDGET, type TurnResult } from '@hub/contracts/session/wire';
+import { ZERO_USAGE, type ChatMessage } from '@hub/contracts/agent/wire';
+import { CARRY_BUDGET, FIRST_MESSAGE_UPDATE_ID, type TurnResult } from '@hub/contracts/session/wire';
 import type { CarriedSession } from '@hub/contracts';
 import { fitMessages, fitRecent, jsonBytes, streamCutOffset } from './carry-budget';
 
@@ -28,6 +28,19 @@ export function remember(recent: Map<string, TurnResult>, updateId: string, resu
   recent.delete(updateId);
   recent.set(updateId, result);
   while (recent.size > 2 * CARRY_BUDGET.recentCount) recent.delete(recent.keys().next().value!);
+}
+
+/**
+ * A repeated create whose first message's result is no longer among the recent ones (many turns
+ * later, in a later run): answered from the conversation, never run again.
+ */
+export function repeatedFirstMessage(updateId: string, turnSeq: number, messages: ChatMessage[]): TurnResult | undefined {
+  if (updateId !== FIRST_MESSAGE_UPDATE_ID || turnSeq === 0) return undefined;
+  const turnId = 'turn-1';
+  const answer = messages.filter((m) => m.role === 'assistant' && m.turnId === turnId && !m.toolCalls?.length).at(-1);
+  const usage = { ...ZERO_USAGE };
+  if (answer?.role === 'assistant' && answer.error) return { turnId, status: 'failed', error: answer.error, usage };
+  return { turnId, status: 'completed', reply: answer?.content ?? '', usage };
 }
 
 type Base = Omit<CarriedSession, 'pending' | 'recent' | 'approvals'>;

@@ -50,7 +50,7 @@ import type {
 } from '@hub/contracts';
 import { closeOpenToolCalls, runAgentTurn, type ApprovalGate, type TurnContext } from './agent-loop';
 import { compactConversation } from './compaction';
-import { HANDOVER_PATCH, budgetCarried, handoverFailure, remember } from './session-handover';
+import { HANDOVER_PATCH, budgetCarried, handoverFailure, remember, repeatedFirstMessage } from './session-handover';
 import { researchToolFor } from './research-tool';
 import { TurnCompensations, describeRollback } from './turn-compensation';
 import { describeFailure, nowIso } from './util';
@@ -133,6 +133,8 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
         await condition(() => recent.has(updateId));
         return recent.get(updateId)!;
       }
+      const firstAgain = updateId !== undefined ? repeatedFirstMessage(updateId, turnSeq, messages) : undefined;
+      if (firstAgain) return firstAgain;
       turnSeq += 1;
       const turnId = `turn-${turnSeq}`;
       lastActivityAt = nowIso();

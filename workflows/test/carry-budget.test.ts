@@ -45,3 +45,16 @@ describe('carry budget', () => {
     expect(jsonBytes(kept)).toBeLessThanOrEqual(CARRY_BUDGET.recentBytes + 10_000);
   });
 });
+
+describe('a repeated create many turns later', () => {
+  it('answers the first message from the conversation instead of running it again', async () => {
+    const { repeatedFirstMessage } = await import('../src/session-handover');
+    const messages: ChatMessage[] = [
+      { role: 'user', content: 'hi', turnId: 'turn-1' },
+      { role: 'assistant', content: 'hello', turnId: 'turn-1' },
+    ];
+    expect(repeatedFirstMessage('first-message', 70, messages)).toMatchObject({ turnId: 'turn-1', status: 'completed', reply: 'hello' });
+    expect(repeatedFirstMessage('first-message', 0, [])).toBeUndefined();
+    expect(repeatedFirstMessage('other', 70, messages)).toBeUndefined();
+  });
+});

@@ -37,7 +37,12 @@ async function send(handle: WorkflowHandle, text: string, updateId: string, seen
   }
 }
 
-const asked = (text: string) => h.llm.chatRequests().filter((r) => JSON.stringify(r.body.messages?.at(-1) ?? '').includes(text)).length;
+/** Turns the LLM ran for a user message (its last message is that user message; summaries are not counted). */
+const asked = (text: string) =>
+  h.llm.chatRequests().filter((r) => {
+    const last = r.body?.messages?.at(-1) as { role?: string; content?: unknown } | undefined;
+    return last?.role === 'user' && last.content === text;
+  }).length;
 
 describe('continue-as-new hand-over', () => {
   it('carries messages that arrive mid-hand-over into the next run, each answered exactly once', async () => {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import {
   DEFAULTS,
+  FIRST_MESSAGE_UPDATE_ID,
   WORKFLOW_TYPES,
   ZERO_USAGE,
   sendMessageUpdate,
@@ -29,8 +30,6 @@ import type { ShortCalls } from '../temporal/deadlines';
 import type { createUpdateRunner } from './updates';
 
 export const CREATE_SESSION_ROUTE = 'POST /v1/sessions';
-/** The update id of a session's first message (unique per session, so a repeated create is the same update). */
-export const FIRST_MESSAGE_UPDATE_ID = 'first-message';
 /** How often a create whose first turn runs polls for a pending approval. */
 const APPROVAL_POLL_MS = 250;
 

@@ -58,6 +58,12 @@ export const CARRY_BUDGET = {
   approvalsCount: 64,
 } as const;
 
+/**
+ * The update id of a session's first message (sent with Update-with-Start): a repeated create is
+ * the same update, so the message never runs twice, even long after the session answered it.
+ */
+export const FIRST_MESSAGE_UPDATE_ID = 'first-message';
+
 /** Topic of the session's durable event stream. */
 export const SESSION_EVENTS_TOPIC = 'events';
 
