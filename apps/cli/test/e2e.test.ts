@@ -25,9 +25,12 @@ const PINBOARD_MAIN = join(repoRoot(), 'tools', 'servers', 'pinboard', 'src', 'm
 beforeAll(async () => {
   llm = await startScriptedLlmServer({ responder: researchResponder });
   hub = new HubStack({ llmUrl: llm.url });
-  // Stdio MCP servers may be registered at runtime only with an allowlisted command (node, here).
+  // Stdio MCP servers may be registered at runtime only as an allowlisted invocation (node running the pinboard server, here).
   const configFile = join(hub.dataDir, 'hub.config.json');
-  writeFileSync(configFile, JSON.stringify({ security: { stdioCommandAllowlist: [process.execPath] } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({ security: { stdioCommandAllowlist: [{ command: process.execPath, args: ['--import', 'tsx', PINBOARD_MAIN], env: ['PINBOARD_FILE'] }] } }),
+  );
   hub.opts.env = { ...hub.opts.env, HUB_CONFIG: configFile };
   await hub.start();
 });

@@ -41,6 +41,16 @@ describe('/v1/mcp/servers', () => {
     expect((await json(res)).error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/stdioCommandAllowlist/) });
   });
 
+  it('refuses an allowlisted command with arguments or env the allowlist does not name (node -e, NODE_OPTIONS)', async () => {
+    const { app } = makeStubApp({ mcpRegistry: offlineServices({ hubConfig }).mcpRegistry });
+    const code = await app.request('/v1/mcp/servers', post({ name: 'evil', command: 'node', args: ['-e', 'process.exit(7)'] }));
+    expect(code.status).toBe(403);
+    expect((await json(code)).error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/argument|args/i) });
+    const preload = await app.request('/v1/mcp/servers', post({ name: 'evil2', command: 'node', env: { NODE_OPTIONS: '--require /tmp/x.js' } }));
+    expect(preload.status).toBe(400);
+    expect((await json(preload)).error.message).toMatch(/NODE_OPTIONS/);
+  });
+
   it('refuses HTTP servers on loopback, private and link-local addresses (real DNS check)', async () => {
     const { app } = makeStubApp({ mcpRegistry: offlineServices({ hubConfig }).mcpRegistry });
     for (const url of ['http://127.0.0.1:8080/mcp', 'http://localhost/mcp', 'http://10.1.2.3/mcp', 'http://169.254.169.254/']) {

@@ -61,7 +61,14 @@ beforeAll(async () => {
   llm = await startScriptedLlmServer({ responder: researchResponder, maxRecorded: 200 });
   hub = new HubStack({ llmUrl: llm.url });
   const configFile = join(hub.dataDir, 'hub.config.json');
-  writeFileSync(configFile, JSON.stringify({ mcpServers: {}, security: { stdioCommandAllowlist: [process.execPath] } }));
+  // The allowlist names the whole invocation: node running the pinboard server (with the marker the test kills it by).
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      mcpServers: {},
+      security: { stdioCommandAllowlist: [{ command: process.execPath, args: ['--import', 'tsx', pinboardMain, PIN_MARKER], env: ['PINBOARD_*'] }] },
+    }),
+  );
   hub.opts.env = { ...hub.opts.env, HUB_WEB_DIR: webDir, HUB_CONFIG: configFile };
   await hub.start();
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });

@@ -21,6 +21,7 @@ import {
   type McpServerRegistration,
   type McpServerState,
 } from '@hub/contracts';
+import { assertStdioInvocationAllowed } from '@hub/tools';
 import { ApiError } from '../http/errors';
 import { idempotentUpdateId, requestFingerprint } from '../http/idempotency';
 import { shortCalls } from '../temporal/deadlines';
@@ -116,12 +117,11 @@ export function createMcpRegistryService(opts: McpRegistryServiceOptions): McpRe
     async register(tenant, reg, key) {
       if (hubConfig.mcpServers[reg.name]) throw new ApiError(409, 'conflict', `'${reg.name}' is declared in the hub config file`);
       if (isStdioServer(reg)) {
-        if (!hubConfig.security.stdioCommandAllowlist.includes(reg.command)) {
-          throw new ApiError(
-            403,
-            'forbidden',
-            `stdio servers run a command on the worker's machine: '${reg.command}' is not on security.stdioCommandAllowlist in hub.config.json`,
-          );
+        // The whole invocation (command, arguments, env names, cwd) must be allowlisted; workers check again before spawning.
+        try {
+          assertStdioInvocationAllowed(reg, hubConfig.security);
+        } catch (err) {
+          throw new ApiError(403, 'forbidden', `stdio servers run a command on the worker's machine: ${err instanceof Error ? err.message : String(err)}`);
         }
       } else {
         try {
