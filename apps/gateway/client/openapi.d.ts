@@ -169,7 +169,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -276,7 +276,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -386,7 +386,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -497,7 +497,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -646,7 +646,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -764,7 +764,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -905,7 +905,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1106,7 +1106,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1227,7 +1227,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1337,7 +1337,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1464,7 +1464,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1588,7 +1588,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1726,7 +1726,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1827,7 +1827,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1938,7 +1938,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2058,7 +2058,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2192,7 +2192,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2285,7 +2285,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2397,7 +2397,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2498,7 +2498,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2609,7 +2609,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2735,7 +2735,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Temporal is unreachable (`temporal_unavailable`) */
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3337,7 +3337,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "not_found" | "session_not_found" | "approval_not_found" | "mcp_server_not_found" | "mcp_tool_not_found" | "research_not_found" | "research_finished" | "forbidden" | "method_not_allowed" | "session_closed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "quota_exceeded" | "temporal_unavailable" | "upstream_timeout" | "internal";
+                code: "invalid_request" | "unauthorized" | "not_found" | "session_not_found" | "approval_not_found" | "mcp_server_not_found" | "mcp_tool_not_found" | "research_not_found" | "research_finished" | "forbidden" | "method_not_allowed" | "session_closed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "quota_exceeded" | "temporal_unavailable" | "worker_unavailable" | "upstream_timeout" | "internal";
                 message: string;
                 details?: unknown;
             };

@@ -27,6 +27,16 @@ describe('temporalApiError', () => {
     expect(err!.message).toMatch(/busy.*in-flight updates.*retry after 1 s/);
   });
 
+  it('answers a query no worker could take (FAILED_PRECONDITION "no poller seen") with a retryable 503, not 409', () => {
+    const noPoller = new ServiceError('Failed to query workflow', {
+      cause: grpcError(9, 'No poller seen for task queue recently, worker may be down.'),
+    });
+    const err = temporalApiError(noPoller);
+    expect(err).toMatchObject({ status: 503, code: 'worker_unavailable', details: { retryAfterSec: 2 } });
+    // Other preconditions stay a conflict.
+    expect(temporalApiError(new ServiceError('x', { cause: grpcError(9, 'workflow execution already completed') }))).toMatchObject({ status: 409, code: 'conflict' });
+  });
+
   it('is answered 429 with Retry-After on the wire', async () => {
     const app = new OpenAPIHono<GatewayEnv>();
     handleErrors(app, { log: memoryLogger(), temporalReachable: async () => true });

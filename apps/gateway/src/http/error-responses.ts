@@ -23,7 +23,7 @@ const DESCRIPTIONS = {
   413: 'Request body too large (`payload_too_large`)',
   415: 'Request body is not JSON (`unsupported_media_type`)',
   429: 'Over the tenant\'s request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry',
-  503: 'Temporal is unreachable (`temporal_unavailable`)',
+  503: 'Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After)',
   504: 'Temporal or the worker did not answer in time (`upstream_timeout`)',
 } as const;
 

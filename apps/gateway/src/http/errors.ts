@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'quota_exceeded',
   'temporal_unavailable',
+  'worker_unavailable',
   'upstream_timeout',
   'internal',
 ] as const;

@@ -21,6 +21,8 @@ const GRPC_RESOURCE_EXHAUSTED = 8;
 
 /** Seconds a client should wait before retrying a call Temporal refused as RESOURCE_EXHAUSTED. */
 export const RESOURCE_EXHAUSTED_RETRY_AFTER_S = 1;
+/** Seconds a client should wait before retrying a call no worker could answer (no poller on the task queue). */
+export const WORKER_UNAVAILABLE_RETRY_AFTER_S = 2;
 
 /**
  * Temporal refused the call for lack of a resource (e.g. the per-workflow limit of in-flight updates,
@@ -76,8 +78,18 @@ export function temporalApiError(err: unknown): ApiError | undefined {
     return new TemporalBusyError(RESOURCE_EXHAUSTED_RETRY_AFTER_S, grpc.details || undefined, cause);
   }
   if (grpc?.code === GRPC_FAILED_PRECONDITION) {
-    // e.g. querying a workflow that ended before any worker ran it.
     const details = grpc.details || undefined;
+    // A query while no worker polls the task queue (a worker restarting): transient, so retry, never "conflict".
+    if (details && /no poller seen/i.test(details)) {
+      return new ApiError(
+        503,
+        'worker_unavailable',
+        `no hub worker is polling right now (${details}); retry after ${WORKER_UNAVAILABLE_RETRY_AFTER_S} s`,
+        { retryAfterSec: WORKER_UNAVAILABLE_RETRY_AFTER_S },
+        cause,
+      );
+    }
+    // e.g. querying a workflow that ended before any worker ran it.
     return new ApiError(409, 'conflict', `the session cannot answer in its current state${details ? `: ${details}` : ''}`, undefined, cause);
   }
   if (grpc?.code === GRPC_UNAVAILABLE || looksUnreachable(err)) {
