@@ -156,13 +156,20 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
           content = result.ok ? result.content : `Error: ${result.content}`;
         } else {
           const compensation = ctx.compensations?.register(turnId, call, spec);
-          const result = await tools(`${turnId}/tool/${call.id}`, spec).executeTool({
-            name: call.name,
-            arguments: call.arguments,
-            sessionId: ctx.sessionId,
-            turnId,
-            toolCallId: call.id,
-          });
+          let result: Awaited<ReturnType<SessionActivities['executeTool']>>;
+          try {
+            result = await tools(`${turnId}/tool/${call.id}`, spec).executeTool({
+              name: call.name,
+              arguments: call.arguments,
+              sessionId: ctx.sessionId,
+              turnId,
+              toolCallId: call.id,
+            });
+          } catch (err) {
+            // No answer (timed out, out of retries, cancelled mid-call): the effect may have happened, so undo it too.
+            if (compensation) ctx.compensations!.outcomeUnknown(compensation);
+            throw err;
+          }
           ok = result.ok;
           content = result.ok ? result.content : `Error: ${result.content}`;
           if (compensation && result.ok) ctx.compensations!.completed(compensation, result.content);
