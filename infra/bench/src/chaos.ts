@@ -23,6 +23,7 @@ export const CHAOS_HELP = `chaos options (suite "chaos"):
   --jobs N              research jobs (default 3), --agents N sub-agents each (default 5)
   --tasks N             saga tasks against the bookings MCP server, every other one compensated (default 6)
   --temporal-kill       SIGKILL Temporal instead of stopping it (SIGTERM)
+  --deadline MS         a client gives up on a request after this long, retrying meanwhile (default 300000)
   --gap MS              calm time before the first event and between events (default 3000)
   --verbose             echo the hub processes' output
 `;
@@ -45,6 +46,7 @@ export async function runChaosBench(argv: string[]): Promise<void> {
     agentsPerJob: num(argv, 'agents', 5),
     tasks: num(argv, 'tasks', 6),
     gapMs: num(argv, 'gap', 3_000),
+    requestDeadlineMs: num(argv, 'deadline', 300_000),
     temporalSignal: argv.includes('--temporal-kill') ? ('SIGKILL' as const) : ('SIGTERM' as const),
     verbose: argv.includes('--verbose'),
     log: (l: string) => process.stderr.write(`${l}\n`),

@@ -188,6 +188,7 @@ export function formatChaosReport(r: ChaosReport): string {
     `  work      : ${c.sessions} sessions, ${c.messagesAcknowledged} messages acknowledged, ${c.jobs} research jobs, ${c.tasks} saga tasks, ${c.llmRequests} LLM requests`,
     `  lost ${r.lost.length}  duplicated ${r.duplicated.length}  wrong replies ${r.wrongReplies.length}  saga problems ${r.sagaProblems.length}  job problems ${r.jobProblems.length}  orphans ${r.orphans.length}  missing ${r.missing.length}  unacknowledged ${r.unacknowledged.length}`,
     `  client    : ${r.client.requests} requests, ${r.client.attempts} attempts (${r.client.retries} retries), ${r.client.status5xx} 5xx, ${r.client.status429} 429, ${r.client.networkErrors} network errors, ${r.client.timeouts} timeouts; by status ${JSON.stringify(r.client.byStatus)}`,
+    `  non-2xx   : ${Object.entries(r.client.errorsByRoute).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} x${v}`).join(', ') || 'none'}`,
     `  turn calm : ${lat(r.turnLatencyMs.calm)}`,
     `  turn chaos: ${lat(r.turnLatencyMs.chaos)}`,
     ...[...r.lost, ...r.duplicated, ...r.wrongReplies, ...r.sagaProblems, ...r.jobProblems, ...r.orphans, ...r.missing, ...r.unacknowledged].slice(0, 30).map((l) => `  ! ${l}`),

@@ -33,7 +33,13 @@ export interface ClientFigures {
   timeouts: number;
   /** Answers by status (every attempt). */
   byStatus: Record<string, number>;
+  /** Answers other than 2xx by route and status, e.g. `POST /v1/sessions/:id/messages 504`. */
+  errorsByRoute: Record<string, number>;
 }
+
+/** A path with its ids replaced by `:id` (UUID-like segments). */
+const routeOf = (method: string, path: string) =>
+  `${method} ${path.split('?')[0]!.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '/:id')}`;
 
 /** A request that never got a definite answer within its deadline. */
 export class UnacknowledgedError extends Error {
@@ -48,7 +54,7 @@ export class UnacknowledgedError extends Error {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ChaosClient {
-  readonly figures: ClientFigures = { requests: 0, attempts: 0, retries: 0, status5xx: 0, status429: 0, networkErrors: 0, timeouts: 0, byStatus: {} };
+  readonly figures: ClientFigures = { requests: 0, attempts: 0, retries: 0, status5xx: 0, status429: 0, networkErrors: 0, timeouts: 0, byStatus: {}, errorsByRoute: {} };
   private readonly attemptTimeoutMs: number;
   private readonly requestDeadlineMs: number;
 
@@ -82,6 +88,10 @@ export class ChaosClient {
         });
         const text = await res.text();
         this.figures.byStatus[res.status] = (this.figures.byStatus[res.status] ?? 0) + 1;
+        if (res.status >= 300) {
+          const route = `${routeOf(method, path)} ${res.status}`;
+          this.figures.errorsByRoute[route] = (this.figures.errorsByRoute[route] ?? 0) + 1;
+        }
         if (res.status < 500 && res.status !== 429) {
           const parsed = (text ? JSON.parse(text) : undefined) as T;
           return { status: res.status, body: parsed, attempts: attempt, startedAt, endedAt: Date.now() };
@@ -93,6 +103,8 @@ export class ChaosClient {
         const e = err as Error;
         if (e.name === 'TimeoutError' || e.name === 'AbortError') this.figures.timeouts++;
         else this.figures.networkErrors++;
+        const route = `${routeOf(method, path)} ${e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timeout' : 'network'}`;
+        this.figures.errorsByRoute[route] = (this.figures.errorsByRoute[route] ?? 0) + 1;
         lastError = `${e.name}: ${e.message}${e.cause ? ` (${String((e.cause as Error).message ?? e.cause)})` : ''}`;
       }
       if (Date.now() > deadline) throw new UnacknowledgedError(`${method} ${path} (key ${idempotencyKey ?? 'none'})`, lastError);

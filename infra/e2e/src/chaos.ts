@@ -33,6 +33,8 @@ export interface ChaosParams {
   agentsPerJob?: number;
   /** Calm time before the first chaos event, and between events (ms). */
   gapMs?: number;
+  /** A client gives up on a request after this long (default 150 s). */
+  requestDeadlineMs?: number;
   /** Pause between one session's messages (ms). */
   messageGapMs?: number;
   /** How Temporal is stopped before its restart (default SIGTERM; SIGKILL is a crash). */
@@ -211,7 +213,7 @@ export async function runChaos(env: { hub: HubStack; llm: ScriptedLlmServer; boo
   const log = params.log ?? (() => undefined);
   const { hub, llm, bookingsFile } = env;
   const runId = randomUUID().slice(0, 8);
-  const client = new ChaosClient({ baseUrl: () => hub.gatewayUrl });
+  const client = new ChaosClient({ baseUrl: () => hub.gatewayUrl, requestDeadlineMs: params.requestDeadlineMs });
   const run: ChaosRun = {
     runId, params, hub, llm, client, bookingsFile, sessionIds: [], messages: [], jobs: new Map(), tasks: new Map(),
     windows: [], unacknowledged: [], startedAt: Date.now(), endedAt: 0,
