@@ -138,6 +138,17 @@ describe('POST /v1/sessions', () => {
     ]);
     await client.workflow.getHandle(sessionWorkflowId('default', id)).terminate('test done');
   });
+
+  it('starts sessions with a 2 s workflow task timeout, so a dead worker\'s sessions move to a live one within seconds', async () => {
+    const res = await app.request('/v1/sessions', { method: 'POST' });
+    expect(res.status).toBe(201);
+    const { id } = await json(res);
+    const handle = client.workflow.getHandle(sessionWorkflowId('default', id));
+    const history = await handle.fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    expect(Number(started?.workflowTaskTimeout?.seconds ?? 0)).toBe(2);
+    await handle.terminate('test done');
+  });
 });
 
 describe('GET /v1/sessions', () => {

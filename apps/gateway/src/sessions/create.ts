@@ -29,6 +29,13 @@ import type { RequestContext } from '../request-context';
 import type { ShortCalls } from '../temporal/deadlines';
 import type { createUpdateRunner } from './updates';
 
+/**
+ * A session's workflow tasks are small; when a worker dies, its session's next workflow task waits on the
+ * dead worker's poll until this timeout, then moves to a live worker (the SDK default of 10 s stalled turns
+ * about 11 s; `npm run bench -- failover`). Continue-as-new keeps it.
+ */
+const SESSION_WORKFLOW_TASK_TIMEOUT = '2 seconds';
+
 export const CREATE_SESSION_ROUTE = 'POST /v1/sessions';
 /** How often a create whose first turn runs polls for a pending approval. */
 const APPROVAL_POLL_MS = 250;
@@ -184,6 +191,7 @@ export function createSessionStarter(opts: StarterOptions) {
       args: [input] as [SessionWorkflowInput],
       memo: { agent: profile.name, ...(idempotent ? idempotencyMemo(fingerprint) : {}) },
       staticSummary: `agent session (${profile.name})`,
+      workflowTaskTimeout: SESSION_WORKFLOW_TASK_TIMEOUT,
       ...(idempotent ? IDEMPOTENT_START : { workflowIdConflictPolicy: 'FAIL' as const }),
     };
     let out: StartedSession = { id, agent: profile.name };
