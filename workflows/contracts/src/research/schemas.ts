@@ -63,8 +63,8 @@ export const CreateResearchBodySchema = z
   .object({
     question: z
       .string()
-      .refine((s) => s.trim().length > 0, { message: 'question must not be empty' })
-      .refine((s) => s.length <= 8_000, { message: 'question must be at most 8000 characters' }),
+      .max(8_000, { message: 'question must be at most 8000 characters' })
+      .refine((s) => s.trim().length > 0, { message: 'question must not be empty' }),
     maxAgents: z
       .number()
       .int({ message: 'maxAgents must be an integer' })

@@ -74,10 +74,8 @@ export function sendMessageSchemas(zod: ZodBuilders) {
   /** Text sent by a user; the Update validator and the gateway both use this schema. */
   const messageText = zod
     .string()
-    .refine((s) => s.trim().length > 0, { message: 'message text must not be empty' })
-    .refine((s) => s.length <= LIMITS.maxMessageChars, {
-      message: `message text must be at most ${LIMITS.maxMessageChars} characters`,
-    });
+    .max(LIMITS.maxMessageChars, { message: `message text must be at most ${LIMITS.maxMessageChars} characters` })
+    .refine((s) => s.trim().length > 0, { message: 'message text must not be empty' });
   const sendMessageInput = zod.object({
     text: messageText,
     /** Cancel the running turn (if any) and answer this message next. */
