@@ -138,7 +138,7 @@ describe('payload encryption', () => {
     expect(clear).toContain(after);
     expect(clear).toContain(rotated);
     const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"x"').toString('base64') };
-    const enc = await hub.api<{ payloads: Array<typeof plain> }>('POST', '/codec/encode', { payloads: [plain] });
+    const enc = await hub.api<{ payloads: Array<{ metadata: Record<string, string>; data: string }> }>('POST', '/codec/encode', { payloads: [plain] });
     expect(keyIdOf({ metadata: { 'encryption-key-id': Buffer.from(enc.body.payloads[0]?.metadata['encryption-key-id'] ?? '', 'base64') } })).toBe('k2');
     const back = await hub.api('POST', '/codec/decode', enc.body);
     expect(back.body).toEqual({ payloads: [plain] });
