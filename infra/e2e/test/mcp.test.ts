@@ -62,10 +62,8 @@ beforeAll(async () => {
         fs: { command: process.execPath, args: [filesystemBin, fsRoot] },
       },
       // The invocations tenants may register: our pinboard server and a test server (issue 11 #1: whole invocations, not commands).
-      // (The plain entry — node with no arguments — keeps today's gateway check, which compares commands only, passing.)
       security: {
         stdioCommandAllowlist: [
-          process.execPath,
           { command: process.execPath, args: ['--import', 'tsx', pinboardMain, 'pinboard-e2e-*'], env: ['PINBOARD_*'] },
           { command: process.execPath, args: [listedToolsMain, 'listed-e2e-*'], env: ['LISTED_TOOLS_FILE'] },
         ],
@@ -139,14 +137,12 @@ describe('MCP servers', () => {
     const marker = join(hub.dataDir, 'pwned');
     const code = `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid))`;
     type Refusal = { error?: { code: string; message: string } } & Partial<McpServerState>;
-    /** Refused by the gateway (403), or stored but refused by the worker before it spawned anything. */
-    const refused = async (name: string, res: { status: number; body: Refusal }, reason: RegExp) => {
-      if (res.status === 403) return expect(res.body.error!.message).toMatch(reason);
-      expect(res.status).toBe(201);
-      expect(res.body.status).toMatchObject({ state: 'error', error: expect.stringMatching(reason) });
-      expect((await hub.api('DELETE', `/v1/mcp/servers/${name}`)).status).toBe(200);
+    /** Refused by the gateway (403, saying why); the workers check again before they spawn anything. */
+    const refused = (res: { status: number; body: Refusal }, reason: RegExp) => {
+      expect(res.status).toBe(403);
+      expect(res.body.error!.message).toMatch(reason);
     };
-    await refused('evil1', await hub.api<Refusal>('POST', '/v1/mcp/servers', { name: 'evil1', command: process.execPath, args: ['-e', code] }), /argument/);
+    refused(await hub.api<Refusal>('POST', '/v1/mcp/servers', { name: 'evil1', command: process.execPath, args: ['-e', code] }), /argument 0 .*-e/);
     const script = join(hub.dataDir, 'evil.js');
     writeFileSync(script, code);
     for (const [name, value] of [['NODE_OPTIONS', `--require ${script}`], ['LD_PRELOAD', '/tmp/evil.so'], ['BASH_ENV', script]]) {
@@ -155,7 +151,7 @@ describe('MCP servers', () => {
       expect(res.status).toBe(400);
       expect(res.body.error!.message).toContain(`environment variable ${name}`);
     }
-    await refused('evil3', await hub.api<Refusal>('POST', '/v1/mcp/servers', { ...pinboardRegistration(), name: 'evil3', cwd: '/etc' }), /cwd/);
+    refused(await hub.api<Refusal>('POST', '/v1/mcp/servers', { ...pinboardRegistration(), name: 'evil3', cwd: '/etc' }), /cwd.*stdioCwdRoot/);
     await registryPropagation();
     expect(existsSync(marker)).toBe(false);
     const names = (await hub.api<{ servers: McpServerState[] }>('GET', '/v1/mcp/servers')).body.servers.map((s) => s.name);
