@@ -18,6 +18,13 @@ import type { ActivityOptions } from '@temporalio/workflow';
 /** How soon an attempt whose worker died (stopped heartbeating) is retried. */
 export const ACTIVITY_HEARTBEAT_TIMEOUT = '4 seconds';
 
+/**
+ * The longest wait between attempts. Most failed attempts under chaos are a dead worker's (heartbeat timeout),
+ * and several in a row must not add up to minutes of backoff (seen: attempt 7 of an LLM call waited 32 s);
+ * a provider's own `Retry-After` still sets the delay through `nextRetryDelay`.
+ */
+export const RETRY_MAXIMUM_INTERVAL = '5 seconds';
+
 export const llmActivityOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '10 minutes',
@@ -25,7 +32,7 @@ export const llmActivityOptions: ActivityOptions = {
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
-    maximumInterval: '1 minute',
+    maximumInterval: RETRY_MAXIMUM_INTERVAL,
     nonRetryableErrorTypes: ['LlmRequestRejected', 'PayloadsTooLarge'],
   },
 };
@@ -37,7 +44,7 @@ export const toolActivityOptions: ActivityOptions = {
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
+    maximumInterval: RETRY_MAXIMUM_INTERVAL,
     nonRetryableErrorTypes: ['ToolRejected', 'PayloadsTooLarge'],
   },
 };
@@ -46,12 +53,12 @@ export const listToolsActivityOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '2 minutes',
   heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['PayloadsTooLarge'] },
+  retry: { initialInterval: '1 second', maximumInterval: RETRY_MAXIMUM_INTERVAL, nonRetryableErrorTypes: ['PayloadsTooLarge'] },
 };
 
 export const summarizeActivityOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '10 minutes',
   heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', nonRetryableErrorTypes: ['LlmRequestRejected', 'PayloadsTooLarge'] },
+  retry: { initialInterval: '1 second', maximumInterval: RETRY_MAXIMUM_INTERVAL, nonRetryableErrorTypes: ['LlmRequestRejected', 'PayloadsTooLarge'] },
 };

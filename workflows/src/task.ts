@@ -52,7 +52,7 @@ export const taskStepActivityOptions: ActivityOptions = {
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
-/** Compensations: the same patience as session tool calls (5 attempts with backoff); an `ok:false` answer is final. */
+/** Compensations: the same patience as session tool calls (retried until their time budget); an `ok:false` answer is final. */
 export const taskCompensationActivityOptions: ActivityOptions = toolActivityOptions;
 
 /** How long a finished task keeps answering stream polls before it closes. */

@@ -34,6 +34,11 @@ describe.each(Object.entries(all))('%s activity options', (_name, opts) => {
     expect(msToNumber(opts.heartbeatTimeout!)).toBeLessThanOrEqual(5_000);
   });
 
+  it('waits at most 5 s between attempts, so a few worker crashes in a row do not add minutes of backoff', () => {
+    expect(opts.retry?.maximumInterval).toBeDefined();
+    expect(msToNumber(opts.retry!.maximumInterval!)).toBeLessThanOrEqual(5_000);
+  });
+
   it('payloads that are too large are not retried', () => {
     expect(opts.retry?.nonRetryableErrorTypes).toContain('PayloadsTooLarge');
   });
