@@ -60,6 +60,20 @@ describe('the document states what holds for every operation', () => {
       expect(limit.schema, path).toMatchObject({ type: 'integer', minimum: 1, maximum: 500 });
     }
   });
+
+  it('documents the text lengths and the deadline pattern the gateway enforces', () => {
+    const body = (path: string): any => {
+      const schema = doc.paths[path].post.requestBody.content['application/json'].schema;
+      return schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop()] : schema;
+    };
+    expect(body('/v1/sessions/{id}/messages').properties.text).toMatchObject({ type: 'string', maxLength: 32000 });
+    const research = body('/v1/research');
+    expect(research.properties.question).toMatchObject({ type: 'string', maxLength: 8000 });
+    const policy = research.properties.policy.$ref ? doc.components.schemas[research.properties.policy.$ref.split('/').pop()] : research.properties.policy;
+    expect(policy.properties.deadline.pattern).toBeDefined();
+    expect(new RegExp(policy.properties.deadline.pattern).test('10m')).toBe(true);
+    expect(new RegExp(policy.properties.deadline.pattern).test('ten minutes')).toBe(false);
+  });
 });
 
 describe('the gateway answers only documented statuses', () => {

@@ -27,11 +27,14 @@ import {
 
 // ---- API -------------------------------------------------------------------
 
+/** What `parseDurationMs` reads (it trims first), as a pattern the OpenAPI document shows. */
+const DURATION_PATTERN = /^\s*\d{1,7}(ms|s|m|h)\s*$/;
+const DURATION_MESSAGE = 'deadline must be a duration like "90s", "10m" or "2h"';
+
 export const DeadlineSchema = z
   .string()
-  .refine((s) => parseDurationMs(s) !== undefined && parseDurationMs(s)! > 0, {
-    message: 'deadline must be a duration like "90s", "10m" or "2h"',
-  })
+  .regex(DURATION_PATTERN, { message: DURATION_MESSAGE })
+  .refine((s) => (parseDurationMs(s) ?? 1) > 0, { message: DURATION_MESSAGE })
   .refine((s) => (parseDurationMs(s) ?? 0) <= 7 * 24 * 3_600_000, { message: 'deadline must be at most 7 days' })
   .describe('Time the sub-agents have, from the job start (e.g. "90s", "10m", "2h"); agents still running then are cancelled and count as timed out');
 
