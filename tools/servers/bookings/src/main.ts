@@ -223,7 +223,7 @@ server.registerTool(
       log(`cancel_booking: cancelled ${bookingId}`);
       return {
         result: JSON.stringify({ bookingId, status: 'cancelled' }),
-        effect: { op: 'cancel', bookingId, resource: booking.resource, slot: booking.slot },
+        effect: { op: 'cancel', bookingId: booking.bookingId, resource: booking.resource, slot: booking.slot },
       };
     });
     // A crash of the caller in this window is the interesting case: the effect is done, the answer not yet received.
