@@ -48,7 +48,9 @@ describe('npm start', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(out).toContain(`http://127.0.0.1:${port}`);
-      expect(out).toContain(`http://127.0.0.1:${uiPort}`);
+      // The Temporal UI is off unless HUB_TEMPORAL_UI=1 (it shows every tenant's history); the banner says so.
+      expect(out).toMatch(/Temporal UI: off/);
+      expect(out).not.toContain(`http://127.0.0.1:${uiPort}`);
       expect(existsSync(join(dataDir, 'temporal.db'))).toBe(true);
 
       const res = await fetch(`http://127.0.0.1:${port}/v1/sessions`, {

@@ -61,12 +61,17 @@ beforeAll(async () => {
   llm = await startScriptedLlmServer({ responder: researchResponder, maxRecorded: 200 });
   hub = new HubStack({ llmUrl: llm.url });
   const configFile = join(hub.dataDir, 'hub.config.json');
-  // The allowlist names the whole invocation: node running the pinboard server (with the marker the test kills it by).
+  // The allowlist names whole invocations: node running the everything server, and the pinboard server (with the marker the test kills it by).
   writeFileSync(
     configFile,
     JSON.stringify({
       mcpServers: {},
-      security: { stdioCommandAllowlist: [{ command: process.execPath, args: ['--import', 'tsx', pinboardMain, PIN_MARKER], env: ['PINBOARD_*'] }] },
+      security: {
+        stdioCommandAllowlist: [
+          { command: process.execPath, args: [everythingBin, 'stdio'] },
+          { command: process.execPath, args: ['--import', 'tsx', pinboardMain, PIN_MARKER], env: ['PINBOARD_*'] },
+        ],
+      },
     }),
   );
   hub.opts.env = { ...hub.opts.env, HUB_WEB_DIR: webDir, HUB_CONFIG: configFile };
