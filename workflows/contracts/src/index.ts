@@ -18,3 +18,5 @@ export * from './task/wire';
 export * from './task/schemas';
 export * from './mcp/wire';
 export * from './mcp/schemas';
+export * from './delegation/wire';
+export * from './delegation/schemas';

@@ -80,6 +80,10 @@ export const WORKFLOW_TYPES = {
   researchJob: 'researchJob',
   researchBatch: 'researchBatch',
   researchAgent: 'researchAgent',
+  /** An agent called as a tool by another (`ask_<name>`), a child of the session. */
+  delegation: 'agentDelegation',
+  /** A tenant's agent definitions (with versions) and remote A2A agents. */
+  agentRegistry: 'agentRegistry',
 } as const;
 
 /** Every activity the worker registers, by name. */
@@ -89,6 +93,10 @@ export const ACTIVITY_TYPES = {
   listTools: 'listTools',
   executeTool: 'executeTool',
   inspectMcpServer: 'inspectMcpServer',
+  /** Sends a task to a remote A2A agent and follows it to its end (resumes the same remote task after a crash). */
+  callRemoteAgent: 'callRemoteAgent',
+  /** Reads a remote A2A agent's card (at registration, SSRF-guarded). */
+  inspectRemoteAgent: 'inspectRemoteAgent',
 } as const;
 
 /** Limits shared by the gateway, the workflows and the activities. */

@@ -4,6 +4,7 @@
  * registry workflow validates with), and the registry's state (the shapes in
  * `./wire`, checked below).
  */
+import { AgentDefinitionFieldsSchema, AgentNameSchema } from '../agent/schemas';
 import { z } from 'zod';
 import { LimitsSchema } from '../common/limits';
 import type { Expect, Same } from '../common/schemas';
@@ -43,6 +44,11 @@ export * from '../common/limits';
 export const HubConfigSchema = z
   .object({
     mcpServers: z.record(McpServerNameSchema, McpServerConfigSchema).default({}),
+    /**
+     * Operator-defined agents by name (read-only through the API; every tenant may use them). They are
+     * added to the built-in agents; a name of a built-in agent replaces it.
+     */
+    agents: z.record(AgentNameSchema, AgentDefinitionFieldsSchema).default({}),
     security: z
       .object({
         /**

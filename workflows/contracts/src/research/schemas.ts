@@ -5,7 +5,7 @@
  * are synthesised into one report with provenance.
  */
 import { z } from 'zod';
-import { AgentProfileSchema, TokenUsageSchema } from '../agent/schemas';
+import { AgentProfileSchema, AgentRefSchema, TokenUsageSchema } from '../agent/schemas';
 import type { Expect, Same } from '../common/schemas';
 import {
   RESEARCH_LIMITS,
@@ -81,7 +81,9 @@ export const CreateResearchBodySchema = z
       .max(RESEARCH_LIMITS.maxInFlight)
       .optional()
       .describe(`Most sub-agents running at once (default and maximum ${RESEARCH_LIMITS.maxInFlight})`),
-    agent: z.string().optional().describe('Agent profile of the sub-agents (default: researcher)'),
+    agent: AgentRefSchema.optional().describe('The agent every sub-agent runs ("name" or "name@version"; default: researcher)'),
+    planner: AgentRefSchema.optional().describe('The agent that splits the question (structured output; default: research-planner)'),
+    synthesizer: AgentRefSchema.optional().describe('The agent that writes the report (default: research-synthesizer)'),
     tools: z.array(ToolPatternSchema).max(100).optional().describe('Tools the sub-agents may use (names or globs; default: the profile\'s)'),
     policy: ResearchPolicySchema.optional(),
     budget: ResearchBudgetSchema.optional(),

@@ -12,6 +12,7 @@ import {
   sendMessageSchemas,
   type ApprovalDecision,
   type ApprovalUpdateInput,
+  type HandoffRecord,
   type PendingApproval,
   type SessionState,
   type SessionStatus,
@@ -47,6 +48,15 @@ export const PendingApprovalSchema = z.object({
   arguments: z.string().describe('JSON-encoded arguments the model wants to call the tool with'),
   requestedAt: z.string().describe('ISO time'),
   expiresAt: z.string().describe('ISO time; no decision by then counts as a denial'),
+  delegationId: z.string().optional().describe('Set when a delegated agent asks; the decision is still made on this session'),
+  agent: z.string().optional().describe('The agent whose tool call it is'),
+});
+
+export const HandoffRecordSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  turnId: z.string(),
+  at: z.string().describe('ISO time'),
 });
 
 export const ApprovalDecisionSchema = z.object({
@@ -65,7 +75,9 @@ export const SummarySchema = z.object({
 export const SessionStateSchema = z.object({
   sessionId: z.string(),
   tenant: z.string(),
-  agent: z.string(),
+  agent: z.string().describe('The active agent: the one the session started with, or the last one a handoff switched to'),
+  agentVersion: z.number().int().positive().optional().describe('The pinned version of the agent the session started with'),
+  handoffs: z.array(HandoffRecordSchema).optional().describe('The handoffs so far, oldest first'),
   status: SessionStatusSchema,
   /** Conversation in order (system prompt excluded). */
   messages: z.array(ChatMessageSchema),
@@ -124,13 +136,22 @@ export const CarriedSessionSchema = z.object({
   recent: z.array(z.object({ updateId: z.string(), result: TurnResultSchema })).optional(),
   /** Recently accepted `approveTool` update ids (a resend after the hand-over is answered, not refused). */
   approvals: z.array(z.string()).optional(),
+  /** The active agent (after handoffs) and the handoff path. */
+  activeAgent: z.string().optional(),
+  handoffs: z.array(HandoffRecordSchema).optional(),
 });
 export type CarriedSession = z.infer<typeof CarriedSessionSchema>;
 
 export const SessionWorkflowInputSchema = z.object({
   sessionId: z.string(),
   tenant: z.string(),
+  /** The agent the session starts with (pinned version). */
   profile: AgentProfileSchema,
+  /**
+   * The pinned profiles of every agent `profile` can reach through handoffs and delegates (itself included),
+   * resolved when the session starts: editing an agent never changes a running session.
+   */
+  team: z.array(AgentProfileSchema).optional(),
   options: SessionOptionsSchema,
   carried: CarriedSessionSchema.optional(),
   /** Opaque WorkflowStreamState carried across continue-as-new. */
@@ -149,17 +170,15 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     /** LLM call within the turn (tool rounds make several). */
     round: z.number().int(),
     /** Activity attempt: when it changes, discard deltas of earlier attempts of the same round. */
-    attempt: z.number().int(),
-  }),
-  z.object({ type: z.literal('tool.call'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), arguments: z.string() }),
+    attempt: z.number().int(), delegationId: z.string().optional() }),
+  z.object({ type: z.literal('tool.call'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), arguments: z.string(), delegationId: z.string().optional() }),
   z.object({
     type: z.literal('tool.result'),
     turnId: z.string(),
     toolCallId: z.string(),
     tool: z.string(),
     ok: z.boolean(),
-    content: z.string(),
-  }),
+    content: z.string(), delegationId: z.string().optional() }),
   z.object({
     type: z.literal('tool.progress'),
     turnId: z.string(),
@@ -167,8 +186,7 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     tool: z.string(),
     progress: z.number(),
     total: z.number().optional(),
-    message: z.string().optional(),
-  }),
+    message: z.string().optional(), delegationId: z.string().optional() }),
   z.object({
     type: z.literal('tool.server_unavailable'),
     turnId: z.string(),
@@ -176,16 +194,14 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     server: z.string(),
     error: z.string(),
     /** True: its last known tools were offered anyway; false: the server was left out of the turn. */
-    cached: z.boolean(),
-  }),
+    cached: z.boolean(), delegationId: z.string().optional() }),
   z.object({ type: z.literal('approval.requested'), approval: PendingApprovalSchema }),
   z.object({
     type: z.literal('approval.resolved'),
     approvalId: z.string(),
     approved: z.boolean(),
     reason: z.string().optional(),
-    timedOut: z.boolean(),
-  }),
+    timedOut: z.boolean(), delegationId: z.string().optional() }),
   z.object({ type: z.literal('turn.completed'), turnId: z.string(), reply: z.string(), usage: TokenUsageSchema }),
   z.object({ type: z.literal('turn.failed'), turnId: z.string(), error: z.string() }),
   z.object({ type: z.literal('turn.interrupted'), turnId: z.string() }),
@@ -194,10 +210,9 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     turnId: z.string(),
     toolCallId: z.string(),
     tool: z.string(),
-    compensationTool: z.string(),
-  }),
-  z.object({ type: z.literal('compensation.completed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), result: z.string() }),
-  z.object({ type: z.literal('compensation.failed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), error: z.string() }),
+    compensationTool: z.string(), delegationId: z.string().optional() }),
+  z.object({ type: z.literal('compensation.completed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), result: z.string(), delegationId: z.string().optional() }),
+  z.object({ type: z.literal('compensation.failed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), error: z.string(), delegationId: z.string().optional() }),
   z.object({
     type: z.literal('research.progress'),
     turnId: z.string(),
@@ -205,6 +220,41 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     /** The research job the `research` tool started (GET /v1/research/{jobId}). */
     jobId: z.string(),
     event: ResearchEventSchema,
+    delegationId: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('agent.handoff'),
+    turnId: z.string(),
+    toolCallId: z.string(),
+    /** The agent that handed off and the one that answers from the next model call on. */
+    from: z.string(),
+    to: z.string(),
+  }),
+  z.object({
+    type: z.literal('delegation.started'),
+    turnId: z.string(),
+    /** The tool call (`ask_<agent>`) of the delegating agent. */
+    toolCallId: z.string(),
+    delegationId: z.string(),
+    /** Set when the delegating agent is itself a delegate (nested delegations form a tree). */
+    parentDelegationId: z.string().optional(),
+    agent: z.string(),
+    task: z.string(),
+    /** 1 for a delegate of the session's agent, 2 for its delegate's delegate, … */
+    depth: z.number().int().positive(),
+  }),
+  z.object({
+    type: z.literal('delegation.completed'),
+    turnId: z.string(),
+    toolCallId: z.string(),
+    delegationId: z.string(),
+    parentDelegationId: z.string().optional(),
+    agent: z.string(),
+    ok: z.boolean(),
+    /** The delegate's final answer (ok) or what went wrong. */
+    reply: z.string().optional(),
+    error: z.string().optional(),
+    usage: TokenUsageSchema,
   }),
   z.object({ type: z.literal('session.compacted'), generation: z.number().int(), summarizedMessages: z.number().int() }),
   z.object({ type: z.literal('session.closed'), reason: z.string() }),
@@ -220,5 +270,6 @@ type _Proofs = [
   Expect<Same<z.infer<typeof ApprovalDecisionSchema>, ApprovalDecision>>,
   Expect<Same<z.infer<typeof ApprovalUpdateInputSchema>, ApprovalUpdateInput>>,
   Expect<Same<z.infer<typeof SummarySchema>, Summary>>,
+  Expect<Same<z.infer<typeof HandoffRecordSchema>, HandoffRecord>>,
   Expect<Same<z.infer<typeof SessionStateSchema>, SessionState>>,
 ];

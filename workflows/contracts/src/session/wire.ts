@@ -109,6 +109,19 @@ export interface PendingApproval {
   requestedAt: string;
   /** ISO time; no decision by then counts as a denial. */
   expiresAt: string;
+  /** Set when a delegated agent (a child workflow) asks: the delegation's id; the decision is still made here. */
+  delegationId?: string;
+  /** The agent whose tool call it is (set for handoffs and delegations). */
+  agent?: string;
+}
+
+/** A switch of the session's active agent (a `transfer_to_<name>` tool call). */
+export interface HandoffRecord {
+  from: string;
+  to: string;
+  turnId: string;
+  /** ISO time. */
+  at: string;
 }
 
 export interface ApprovalDecision {
@@ -128,7 +141,12 @@ export interface Summary {
 export interface SessionState {
   sessionId: string;
   tenant: string;
+  /** The active agent: the one the session started with, or the last one a handoff switched to. */
   agent: string;
+  /** The pinned version of the agent the session started with (sessions of built-in profiles from before versions: unset). */
+  agentVersion?: number;
+  /** The handoffs so far, oldest first (the handoff path). */
+  handoffs?: HandoffRecord[];
   status: SessionStatus;
   /** Conversation in order (system prompt excluded). */
   messages: ChatMessage[];
