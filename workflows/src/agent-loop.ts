@@ -14,6 +14,7 @@ import type {
   ChatMessage,
   SessionActivities,
   SessionEvent,
+  StreamTarget,
   Summary,
   TokenUsage,
   ToolCall,
@@ -28,6 +29,9 @@ export interface ApprovalRequest {
   tool: string;
   arguments: string;
 }
+/** Where a turn publishes its events: the session's stream topic, or (in a delegation) a relay to the root session. */
+export type EventSink = Pick<WorkflowTopicHandle<SessionEvent>, 'publish'>;
+
 export type ApprovalGate = (req: ApprovalRequest) => Promise<{ approved: boolean; reason?: string; timedOut: boolean }>;
 
 export interface TurnContext {
@@ -39,8 +43,10 @@ export interface TurnContext {
   summary?: Summary;
   /** The conversation; the loop appends to it. */
   messages: ChatMessage[];
-  events: WorkflowTopicHandle<SessionEvent>;
+  events: EventSink;
   approvalGate: ApprovalGate;
+  /** Activities publish their events (tokens, tool progress) to this workflow's stream, tagged (delegations). */
+  streamTo?: StreamTarget;
   /** Stream token deltas to the workflow's event stream (default true; sub-agents nobody watches turn it off). */
   streamTokens?: boolean;
   /**
@@ -123,7 +129,7 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
       messages: modelMessages(ctx.messages),
       tools: mayUseTools && legacyCatalog ? legacyCatalog : mayUseTools ? [...workflowTools.values()].map((t) => t.spec) : [],
       ...(mayUseTools && !legacyCatalog ? { toolAllow: { allow: profile.tools, alsoAllow: ctx.sessionAllow, tenant: ctx.tenant } } : {}),
-      ...(ctx.streamTokens === false ? {} : { stream: { turnId, round } }),
+      ...(ctx.streamTokens === false ? {} : { stream: { turnId, round, ...ctx.streamTo } }),
     });
     const byName = new Map((legacyCatalog ?? res.offeredTools ?? []).map((t) => [t.name, t]));
     onUsage(res.usage);
@@ -164,6 +170,7 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
               sessionId: ctx.sessionId,
               turnId,
               toolCallId: call.id,
+              ...(ctx.streamTo ? { streamTo: ctx.streamTo } : {}),
             });
           } catch (err) {
             // No answer (timed out, out of retries, cancelled mid-call): the effect may have happened, so undo it too.

@@ -46,7 +46,7 @@ export class TurnCompensations {
   private readonly stack = new CompensationStack<TurnCompensation>(toolActivityOptions);
 
   constructor(
-    private readonly events: WorkflowTopicHandle<SessionEvent>,
+    private readonly events: Pick<WorkflowTopicHandle<SessionEvent>, 'publish'>,
     private readonly sessionId: string,
   ) {}
 
