@@ -159,6 +159,11 @@ export const SessionWorkflowInputSchema = z.object({
 });
 export type SessionWorkflowInput = z.infer<typeof SessionWorkflowInputSchema>;
 
+/** The tag on events of a delegated agent (published on the root session's stream). */
+const delegated = {
+  delegationId: z.string().optional().describe('Set on the events of a delegated agent: its delegation (see delegation.started)'),
+};
+
 /** Events published on the session's durable stream (topic `events`). */
 export const SessionEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.queued'), turnId: z.string(), text: z.string(), position: z.number().int() }),
@@ -170,15 +175,26 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     /** LLM call within the turn (tool rounds make several). */
     round: z.number().int(),
     /** Activity attempt: when it changes, discard deltas of earlier attempts of the same round. */
-    attempt: z.number().int(), delegationId: z.string().optional() }),
-  z.object({ type: z.literal('tool.call'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), arguments: z.string(), delegationId: z.string().optional() }),
+    attempt: z.number().int(),
+    ...delegated,
+  }),
+  z.object({
+    type: z.literal('tool.call'),
+    turnId: z.string(),
+    toolCallId: z.string(),
+    tool: z.string(),
+    arguments: z.string(),
+    ...delegated,
+  }),
   z.object({
     type: z.literal('tool.result'),
     turnId: z.string(),
     toolCallId: z.string(),
     tool: z.string(),
     ok: z.boolean(),
-    content: z.string(), delegationId: z.string().optional() }),
+    content: z.string(),
+    ...delegated,
+  }),
   z.object({
     type: z.literal('tool.progress'),
     turnId: z.string(),
@@ -186,7 +202,9 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     tool: z.string(),
     progress: z.number(),
     total: z.number().optional(),
-    message: z.string().optional(), delegationId: z.string().optional() }),
+    message: z.string().optional(),
+    ...delegated,
+  }),
   z.object({
     type: z.literal('tool.server_unavailable'),
     turnId: z.string(),
@@ -194,14 +212,18 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     server: z.string(),
     error: z.string(),
     /** True: its last known tools were offered anyway; false: the server was left out of the turn. */
-    cached: z.boolean(), delegationId: z.string().optional() }),
+    cached: z.boolean(),
+    ...delegated,
+  }),
   z.object({ type: z.literal('approval.requested'), approval: PendingApprovalSchema }),
   z.object({
     type: z.literal('approval.resolved'),
     approvalId: z.string(),
     approved: z.boolean(),
     reason: z.string().optional(),
-    timedOut: z.boolean(), delegationId: z.string().optional() }),
+    timedOut: z.boolean(),
+    ...delegated,
+  }),
   z.object({ type: z.literal('turn.completed'), turnId: z.string(), reply: z.string(), usage: TokenUsageSchema }),
   z.object({ type: z.literal('turn.failed'), turnId: z.string(), error: z.string() }),
   z.object({ type: z.literal('turn.interrupted'), turnId: z.string() }),
@@ -210,9 +232,15 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     turnId: z.string(),
     toolCallId: z.string(),
     tool: z.string(),
-    compensationTool: z.string(), delegationId: z.string().optional() }),
-  z.object({ type: z.literal('compensation.completed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), result: z.string(), delegationId: z.string().optional() }),
-  z.object({ type: z.literal('compensation.failed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), error: z.string(), delegationId: z.string().optional() }),
+    compensationTool: z.string(),
+    ...delegated,
+  }),
+  z.object({ type: z.literal('compensation.completed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), result: z.string(),
+    ...delegated,
+  }),
+  z.object({ type: z.literal('compensation.failed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), error: z.string(),
+    ...delegated,
+  }),
   z.object({
     type: z.literal('research.progress'),
     turnId: z.string(),
@@ -220,7 +248,7 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     /** The research job the `research` tool started (GET /v1/research/{jobId}). */
     jobId: z.string(),
     event: ResearchEventSchema,
-    delegationId: z.string().optional(),
+    ...delegated,
   }),
   z.object({
     type: z.literal('agent.handoff'),
