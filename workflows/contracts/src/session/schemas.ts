@@ -235,10 +235,20 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     compensationTool: z.string(),
     ...delegated,
   }),
-  z.object({ type: z.literal('compensation.completed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), result: z.string(),
+  z.object({
+    type: z.literal('compensation.completed'),
+    turnId: z.string(),
+    toolCallId: z.string(),
+    tool: z.string(),
+    result: z.string(),
     ...delegated,
   }),
-  z.object({ type: z.literal('compensation.failed'), turnId: z.string(), toolCallId: z.string(), tool: z.string(), error: z.string(),
+  z.object({
+    type: z.literal('compensation.failed'),
+    turnId: z.string(),
+    toolCallId: z.string(),
+    tool: z.string(),
+    error: z.string(),
     ...delegated,
   }),
   z.object({
