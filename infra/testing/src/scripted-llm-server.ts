@@ -22,7 +22,8 @@
  *
  * This file is the fixture's entry point; the pieces are in scripted-llm/: script.ts
  * (the types), responders.ts (the echo responder), answer.ts (a step's answer in the
- * shared OpenAI wire format, @hub/runtime/openai-wire) and server.ts (HTTP).
+ * shared OpenAI wire format, @hub/runtime/openai-wire), server.ts (HTTP) and team.ts
+ * (a responder that answers each agent of a team from its own script).
  */
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -41,6 +42,33 @@ export type {
 } from './scripted-llm/script';
 export { echoReply, echoResponder, lastUserMessage } from './scripted-llm/responders';
 export { splitWords } from './scripted-llm/answer';
+// Scripting a team of agents (per-agent scripts, handoff / delegate / parallel steps, call spans).
+export type {
+  AgentScript,
+  CallSpan,
+  TeamCall,
+  TeamRequestInfo,
+  TeamResponder,
+  TeamResponderOptions,
+  TeamStep,
+  TeamStepFn,
+  ToolCallStep,
+} from './scripted-llm/team';
+export {
+  agentTagOf,
+  delegate,
+  handoff,
+  offeredToolNames,
+  parallel,
+  peakConcurrency,
+  reply,
+  roundOf,
+  spansOverlap,
+  systemPromptOf,
+  teamResponder,
+  toolCall,
+  toolResultsOf,
+} from './scripted-llm/team';
 export { startScriptedLlmServer };
 
 // ---------------------------------------------------------------------------

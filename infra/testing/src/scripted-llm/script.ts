@@ -56,6 +56,8 @@ export interface RecordedRequest {
   receivedAt: number;
   /** True once the response was fully sent. */
   completed: boolean;
+  /** When the response was fully sent (ms since the epoch; unset until then). */
+  completedAt?: number;
   /** True if the client went away before the response was complete. */
   aborted: boolean;
   /** The step that answered it (after responder resolution). */

@@ -102,6 +102,7 @@ export async function startScriptedLlmServer(opts: ScriptedLlmServerOptions = {}
     if (!body.stream) {
       sendJson(res, 200, completionOf(meta, answer, step.omitUsage === true));
       rec.completed = true;
+      rec.completedAt = Date.now();
       return;
     }
 
@@ -124,6 +125,7 @@ export async function startScriptedLlmServer(opts: ScriptedLlmServerOptions = {}
     if (gone()) return;
     res.end(SSE_DONE);
     rec.completed = true;
+    rec.completedAt = Date.now();
   }
 
   const server = createServer((req, res) => {
@@ -164,6 +166,7 @@ export async function startScriptedLlmServer(opts: ScriptedLlmServerOptions = {}
         if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
           sendJson(res, 200, modelList([modelObject(defaultModel, 0, 'hub-test-fixture')]));
           rec.completed = true;
+          rec.completedAt = Date.now();
           return;
         }
         if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')) {
