@@ -10,6 +10,7 @@
 export * from './common/wire';
 export * from './agent/wire';
 export * from './agent/schemas';
+export * from './agent-registry/wire';
 export * from './session/wire';
 export * from './session/schemas';
 export * from './research/wire';
@@ -20,3 +21,5 @@ export * from './mcp/wire';
 export * from './mcp/schemas';
 export * from './delegation/wire';
 export * from './delegation/schemas';
+export * from './a2a/wire';
+export * from './a2a/schemas';
