@@ -1,4 +1,7 @@
-/** A pending approval of a tool call: its arguments, the time left, approve or deny with an optional reason. */
+/**
+ * A pending approval of a tool call: its arguments, the time left, approve or deny with an optional reason.
+ * A delegate's tool call (the approval names its agent and delegation) is approved the same way, on the session.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import type { PendingApproval } from '@hub/contracts';
 import type { HubClient } from '@hub/gateway/client';
@@ -32,8 +35,15 @@ export function ApprovalCard({ client, sessionId, approval }: { client: HubClien
   return (
     <section class="approval" role="region" aria-label={`Approval for ${approval.tool}`}>
       <h3>
-        Approve <span class="mono">{approval.tool}</span>?
+        Approve <span class="mono">{approval.tool}</span>
+        {approval.agent ? (
+          <>
+            {' '}for <strong>{approval.agent}</strong>
+          </>
+        ) : null}
+        ?
       </h3>
+      {approval.delegationId && <p class="small muted">Asked by a delegated agent; the decision is made on this session.</p>}
       <p class="small">
         <span data-testid="time-left">{timeLeft(approval.expiresAt, now)}</span> · no decision by {shortTime(approval.expiresAt)} counts as a denial
       </p>

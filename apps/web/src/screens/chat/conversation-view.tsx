@@ -5,7 +5,7 @@
  * history comes from its state. The composer sends messages without waiting.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { SessionEvent } from '@hub/contracts';
+import type { SessionEvent, SessionState as ContractState } from '@hub/contracts';
 import type { HubClient } from '@hub/gateway/client';
 import { messageOf, must, type Schema } from '../../api';
 import { ErrorText } from '../../components/error-text';
@@ -14,10 +14,11 @@ import { useCoalesced } from '../../hooks/use-coalesced';
 import { useEventStream } from '../../hooks/use-event-stream';
 import { useResource } from '../../hooks/use-resource';
 import { ApprovalCard } from './approval-card';
-import { apply, emptyConversation, fromState, type Conversation } from './conversation';
+import { apply, emptyConversation, fromState, handoffPath, type Conversation } from './conversation';
 import { TurnView } from './turn-view';
 
-type SessionState = Schema<'SessionState'>;
+/** The state as the gateway answers it, with the agent fields (handoff path, pinned version). */
+type SessionState = Schema<'SessionState'> & Pick<ContractState, 'handoffs' | 'agentVersion'>;
 
 export function ConversationView({ client, sessionId, name, onClosed }: { client: HubClient; sessionId: string; name: string | undefined; onClosed: () => void }) {
   // The session's state (status, usage); a failed send stays shown when the state is loaded again.
@@ -59,7 +60,7 @@ export function ConversationView({ client, sessionId, name, onClosed }: { client
         const ev = parseJson<SessionEvent>(msg.data);
         if (ev && typeof ev.type === 'string') {
           apply(model.current, ev);
-          if (ev.type === 'turn.completed' || ev.type === 'turn.failed' || ev.type === 'session.closed') void loadState();
+          if (ev.type === 'turn.completed' || ev.type === 'turn.failed' || ev.type === 'session.closed' || ev.type === 'agent.handoff') void loadState();
         }
       }
       rerender();
@@ -91,6 +92,9 @@ export function ConversationView({ client, sessionId, name, onClosed }: { client
 
   const closed = c.closed !== undefined || state?.status === 'closed';
   const usage = state?.usage;
+  // The events are the freshest word on the active agent; the state has the whole path (also from before the oldest kept event).
+  const activeAgent = c.agent ?? state?.agent;
+  const path = handoffPath((state?.handoffs?.length ?? 0) >= c.handoffs.length ? (state?.handoffs ?? []) : c.handoffs);
   return (
     <div class="conversation">
       <div class="row header">
@@ -104,7 +108,19 @@ export function ConversationView({ client, sessionId, name, onClosed }: { client
       </div>
       <p class="muted small">
         <span class="mono">{sessionId}</span>
-        {state?.agent ? ` · agent ${state.agent}` : ''}
+        {activeAgent && (
+          <>
+            {' · agent '}
+            <strong data-testid="active-agent">{activeAgent}</strong>
+            {state?.agentVersion && !path ? ` v${state.agentVersion}` : ''}
+          </>
+        )}
+        {path && (
+          <>
+            {' · handoffs '}
+            <span data-testid="handoff-path">{path}</span>
+          </>
+        )}
       </p>
       {usage && (
         <p class="usage small" data-testid="usage">

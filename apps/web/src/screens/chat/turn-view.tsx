@@ -1,6 +1,6 @@
-/** One turn of a conversation: the user's message, then the reply as it streams in, tool calls and results inline. */
-import { prettyJson } from '../../format';
+/** One turn of a conversation: the user's message, then the reply as it streams in, tool calls, handoffs and delegations inline. */
 import type { Turn } from './conversation';
+import { ItemsView } from './items-view';
 
 export function TurnView({ turn }: { turn: Turn }) {
   return (
@@ -11,35 +11,7 @@ export function TurnView({ turn }: { turn: Turn }) {
       </div>
       <div class="msg assistant" aria-busy={turn.status === 'running'}>
         <span class="who">Assistant</span>
-        {turn.items.map((item, i) =>
-          item.kind === 'text' ? (
-            <p key={i} class="reply">
-              {item.text}
-            </p>
-          ) : item.kind === 'tool' ? (
-            <details key={i} class="tool" data-tool={item.tool} open={!item.result}>
-              <summary>
-                Tool <strong>{item.tool}</strong>
-                {item.result ? (item.result.ok ? ' — result' : ' — error') : ' — running'}
-                {item.approval ? ` · ${item.approval}` : ''}
-              </summary>
-              <div class="small">Arguments</div>
-              <pre>{prettyJson(item.args)}</pre>
-              {item.progress && <div class="small muted">Progress: {item.progress}</div>}
-              {item.result && (
-                <>
-                  <div class="small">{item.result.ok ? 'Result' : 'Error'}</div>
-                  <pre class="tool-result">{prettyJson(item.result.content)}</pre>
-                </>
-              )}
-              {item.compensation && <div class="small muted">{item.compensation}</div>}
-            </details>
-          ) : (
-            <p key={i} class="note">
-              {item.text}
-            </p>
-          ),
-        )}
+        <ItemsView items={turn.items} />
         {turn.status === 'queued' && <p class="muted small">Queued…</p>}
         {turn.status === 'running' && turn.items.length === 0 && <p class="muted small">Thinking…</p>}
         {turn.status === 'failed' && (
