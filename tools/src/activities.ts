@@ -1,5 +1,10 @@
 import { Context, type Info } from '@temporalio/activity';
-import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventPublisherFactory } from '@hub/runtime/streams';
+import {
+  streamTargetOf,
+  workflowStreamPublisher,
+  type SessionEventPublisher,
+  type SessionEventPublisherFactory,
+} from '@hub/runtime/streams';
 import {
   activityIdempotencyKey,
   taskToolName,
@@ -8,6 +13,7 @@ import {
   type ListToolsRequest,
   type SessionActivities,
   type SessionEvent,
+  type StreamTarget,
   type ToolRequest,
   type ToolResult,
   type ToolSpec,
@@ -55,7 +61,7 @@ export interface ToolActivitiesDeps {
   registry?: ToolRegistry;
   /** Cap on result content (default `LIMITS.maxToolResultChars`). */
   maxResultChars?: number;
-  /** Where `tool.progress` events go (default: the session's workflow stream). Tests inject their own. */
+  /** Where `tool.progress` events go (default: the session's workflow stream, or a request's `streamTo`, tagged). Tests inject their own. */
   progressPublisher?: SessionEventPublisherFactory;
   /** Least time between two published progress events of one call (default 250 ms; later ones in between are coalesced). */
   progressIntervalMs?: number;
@@ -157,7 +163,7 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
           turnId: req.turnId,
           toolCallId: req.toolCallId,
           tool: name,
-        })
+        }, streamTargetOf(req.streamTo))
       : undefined;
     const ctx: ToolContext = {
       idempotencyKey: idempotencyKeyFromInfo(info),
@@ -198,6 +204,8 @@ class ProgressEvents {
     private readonly factory: SessionEventPublisherFactory,
     private readonly intervalMs: number,
     private readonly where: { turnId: string; toolCallId: string; tool: string },
+    /** A delegated agent's call: progress goes to the root session's stream, tagged with the delegation. */
+    private readonly target: StreamTarget | undefined,
   ) {}
 
   push(p: ToolProgress): void {
@@ -219,7 +227,7 @@ class ProgressEvents {
     this.#lastAt = Date.now();
     if (this.#failed) return;
     try {
-      this.#publisher ??= this.factory(this.actx);
+      this.#publisher ??= this.target ? this.factory(this.actx, this.target) : this.factory(this.actx);
       const ev: SessionEvent = { type: 'tool.progress', ...this.where, progress: p.progress };
       if (p.total !== undefined) ev.total = p.total;
       if (p.message !== undefined) ev.message = p.message;

@@ -32,13 +32,19 @@ import {
   type LlmResponse,
   type SessionActivities,
   type SessionEvent,
+  type StreamTarget,
   type SummarizeRequest,
   type TokenUsage,
   type ToolSpec,
   activityIdempotencyKey,
   type ListToolsRequest,
 } from '@hub/contracts';
-import { workflowStreamPublisher, type SessionEventPublisher, type SessionEventPublisherFactory } from '@hub/runtime/streams';
+import {
+  streamTargetOf,
+  workflowStreamPublisher,
+  type SessionEventPublisher,
+  type SessionEventPublisherFactory,
+} from '@hub/runtime/streams';
 import { classifyLlmError } from './classify';
 import { DeltaCoalescer } from './coalescer';
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_RESULT_BYTES, DEFAULT_MAX_TOKENS, assertResultFits, capText } from './reply-limits';
@@ -66,7 +72,7 @@ export interface LlmActivityDeps {
    * `onUnavailable` hears of every server left out (or served from cache) because its listing was slow or failed.
    */
   listTools?: (req: ListToolsRequest, opts?: { onUnavailable?: (u: UnavailableToolServer) => void }) => Promise<ToolSpec[]>;
-  /** Where token events go. Default: the calling workflow's durable stream. */
+  /** Where token events go. Default: the calling workflow's durable stream (or a request's `stream` target's, tagged). */
   publisher?: SessionEventPublisherFactory;
   /** Heartbeat period while a request is in flight (ms). Default: derived from the heartbeat timeout, at most 5 s. */
   heartbeatIntervalMs?: number;
@@ -97,12 +103,16 @@ class StreamStalledError extends Error {
   }
 }
 
-/** The calling workflow's event stream, opened on first use; publishing is best effort. */
+/**
+ * The calling workflow's event stream (or the target's: a delegated agent's events go to its root session),
+ * opened on first use; publishing is best effort.
+ */
 class EventSink {
   #publisher: SessionEventPublisher | undefined;
   constructor(
     private readonly ctx: Context,
     private readonly factory: SessionEventPublisherFactory,
+    private readonly target: StreamTarget | undefined,
   ) {}
 
   publish(ev: SessionEvent): void {
@@ -116,7 +126,7 @@ class EventSink {
 
   #open(): SessionEventPublisher {
     try {
-      return this.factory(this.ctx);
+      return this.target ? this.factory(this.ctx, this.target) : this.factory(this.ctx);
     } catch (err) {
       // E.g. a worker without a Temporal client: answer without live events rather than fail the turn.
       this.ctx.log.warn('Event streaming unavailable; continuing without publishing events', { error: String(err) });
@@ -156,14 +166,14 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
     return hbt ? Math.min(5_000, Math.max(50, Math.floor(hbt / 3))) : 5_000;
   }
 
-  /** Runs `fn` in the current activity, heartbeating from its start to its end, with its event sink. */
-  async function activity<T>(fn: (ctx: Context, events: EventSink) => Promise<T>): Promise<T> {
+  /** Runs `fn` in the current activity, heartbeating from its start to its end, with its event sink (to `target`'s stream). */
+  async function activity<T>(fn: (ctx: Context, events: EventSink) => Promise<T>, target?: StreamTarget): Promise<T> {
     const ctx = Context.current();
     if (ctx.cancellationSignal.aborted) throw cancellationOf(ctx);
     ctx.heartbeat();
     const hb = setInterval(() => ctx.heartbeat(), heartbeatInterval(ctx.info));
     hb.unref();
-    const events = new EventSink(ctx, publisherFactory);
+    const events = new EventSink(ctx, publisherFactory, target);
     try {
       return await fn(ctx, events);
     } finally {
@@ -288,7 +298,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       if (req.toolAllow) return limited({ ...(await complete(ctx, events, params, req.stream)), offeredTools: offered });
       if (req.responseFormat) params.response_format = toOpenAIResponseFormat(req.responseFormat);
       return limited(await complete(ctx, events, params, req.stream));
-    });
+    }, streamTargetOf(req.stream));
   }
 
   function summarizeConversation(req: SummarizeRequest): Promise<{ text: string; usage: TokenUsage }> {

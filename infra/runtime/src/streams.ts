@@ -1,10 +1,15 @@
 /**
  * Publishing to a session's durable event stream from an activity (token
  * deltas from the LLM activity, tool progress from tool activities).
+ *
+ * An activity publishes to the stream of the workflow that called it, or, for
+ * a delegated agent (an `agentDelegation` child workflow), to the stream of
+ * the root session named by a {@link StreamTarget}, each event tagged with the
+ * delegation's id: a client watching the session sees the whole tree.
  */
 import type { Context } from '@temporalio/activity';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
-import { SESSION_EVENTS_TOPIC, type SessionEvent } from '@hub/contracts';
+import { SESSION_EVENTS_TOPIC, type SessionEvent, type StreamTarget } from '@hub/contracts';
 
 /** Where an activity publishes session events. */
 export interface SessionEventPublisher {
@@ -14,23 +19,40 @@ export interface SessionEventPublisher {
   close(): Promise<void>;
 }
 
-/** Creates a publisher for an activity (tests inject in-memory ones). */
-export type SessionEventPublisherFactory = (ctx: Context) => SessionEventPublisher;
+/**
+ * Creates a publisher for an activity (tests inject in-memory ones). With a `target`, the events go to that
+ * workflow's stream, tagged with its delegation id; without, to the calling workflow's.
+ */
+export type SessionEventPublisherFactory = (ctx: Context, target?: StreamTarget) => SessionEventPublisher;
+
+/** The event with the delegation id it belongs to (an id it already carries, e.g. a nested delegation's, is kept). */
+export function tagDelegation(ev: SessionEvent, delegationId: string): SessionEvent {
+  if ('delegationId' in ev && ev.delegationId !== undefined) return ev;
+  return { ...ev, delegationId } as SessionEvent;
+}
 
 /**
- * The calling workflow's durable stream (Temporal Workflow Streams), topic
- * `SESSION_EVENTS_TOPIC`, batched every 100 ms. The client and workflow id
- * come from the given activity context, not `Context.current()`: publishing
- * may start in a callback (e.g. an MCP notification) whose async context is
- * not the activity's.
+ * The target of a request's stream field (`LlmRequest.stream`, `ToolRequest.streamTo`): set only when it names
+ * both a workflow and a delegation.
  */
-export const workflowStreamPublisher: SessionEventPublisherFactory = (ctx) => {
-  const workflowId = ctx.info.workflowExecution?.workflowId;
+export function streamTargetOf(t: Partial<StreamTarget> | undefined): StreamTarget | undefined {
+  return t?.workflowId && t.delegationId ? { workflowId: t.workflowId, delegationId: t.delegationId } : undefined;
+}
+
+/**
+ * The durable stream (Temporal Workflow Streams), topic `SESSION_EVENTS_TOPIC`, batched every 100 ms, of the
+ * target workflow or else the calling workflow. The client and workflow id come from the given activity
+ * context, not `Context.current()`: publishing may start in a callback (e.g. an MCP notification) whose async
+ * context is not the activity's.
+ */
+export const workflowStreamPublisher: SessionEventPublisherFactory = (ctx, target) => {
+  const workflowId = target?.workflowId ?? ctx.info.workflowExecution?.workflowId;
   if (!workflowId) throw new Error('not running for a workflow: no stream to publish to');
   const client = WorkflowStreamClient.create(ctx.client, workflowId, { batchInterval: '100 milliseconds' });
   const topic = client.topic<SessionEvent>(SESSION_EVENTS_TOPIC);
+  const delegationId = target?.delegationId;
   return {
-    publish: (ev) => topic.publish(ev),
+    publish: (ev) => topic.publish(delegationId ? tagDelegation(ev, delegationId) : ev),
     close: () => client[Symbol.asyncDispose](),
   };
 };
