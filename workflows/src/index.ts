@@ -5,5 +5,6 @@
  */
 export { agentSession } from './session';
 export { mcpRegistry } from './mcp-registry';
+export { agentRegistry } from './agent-registry';
 export { sagaTask } from './task';
 export { researchJob, researchBatch, researchAgent } from './research';

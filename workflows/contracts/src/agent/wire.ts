@@ -115,6 +115,12 @@ export interface AgentRecord extends AgentDefinition {
   updatedAt: string;
 }
 
+/**
+ * The id of a tenant's agent registry entity workflow (its messages and state: `../agent-registry/wire`).
+ * Remote A2A agents are stored in the same registry: one namespace of names per tenant.
+ */
+export const agentRegistryWorkflowId = (tenant: string): string => `agent-registry/${tenant}`;
+
 /** The profile a workflow runs for a stored agent version. */
 export function profileOf(record: AgentRecord): AgentProfile {
   return {
