@@ -1,4 +1,4 @@
-export { PROFILES, DEFAULT_PROFILE_NAME, getProfile, listProfiles } from './profiles';
+export { PROFILES, DEFAULT_PROFILE_NAME, getProfile, listProfiles, BUILTIN_AGENTS, buildDefinitions } from './profiles';
 export {
   DEFAULT_MODEL,
   DEFAULT_LLM_TIMEOUT_MS,
@@ -26,3 +26,11 @@ export {
   type LlmActivities,
   type UnavailableToolServer,
 } from './llm';
+export {
+  createRemoteAgentActivities,
+  RemoteAgentError,
+  fetchRemoteAgentCard,
+  summarizeCard,
+  type RemoteAgentActivityDeps,
+  type CardFetchOptions,
+} from './a2a';
