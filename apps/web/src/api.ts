@@ -3,7 +3,7 @@
  * (`@hub/gateway/client`, generated from docs/openapi.json), an API key kept in
  * localStorage, and small helpers around it. No API type is restated here.
  */
-import { createHubClient, errorMessage, SseHttpError, type EventsPath, type HubClient, type SseMessage } from '@hub/gateway/client';
+import { createHubClient, errorMessage, idempotentFetch, SseHttpError, type EventsPath, type HubClient, type SseMessage } from '@hub/gateway/client';
 
 export type { Schema } from '@hub/gateway/client';
 
@@ -26,9 +26,52 @@ export function storeApiKey(key: string): void {
   }
 }
 
+/** The API key each client was made with (for {@link callApi}). */
+const clientKeys = new WeakMap<HubClient, string>();
+
 /** A client for the gateway that served this page (same origin). */
 export function hubClient(apiKey: string): HubClient {
-  return createHubClient({ url: location.origin, apiKey: apiKey || undefined });
+  const client = createHubClient({ url: location.origin, apiKey: apiKey || undefined });
+  clientKeys.set(client, apiKey);
+  return client;
+}
+
+/** A failed call: the HTTP status and the gateway's `{error: {code, message, details}}`. */
+export class ApiCallError extends Error {
+  override name = 'ApiCallError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+/**
+ * A JSON call of a route the generated client does not type yet (added since
+ * docs/openapi.json was last generated): same base URL, API key and
+ * Idempotency-Key retries as the client. Throws {@link ApiCallError}.
+ */
+export async function callApi<T>(client: HubClient, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const key = clientKeys.get(client);
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await idempotentFetch()(client.url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const text = await res.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    const e = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    throw new ApiCallError(res.status, e?.code ?? 'error', e?.message ?? `HTTP ${res.status} ${res.statusText}`.trim(), e?.details);
+  }
+  return data as T;
 }
 
 /** Throws the gateway's `{error}` message when a call failed; returns its data otherwise. */

@@ -1,6 +1,7 @@
-/** The shell: navigation between the four screens (hash routes), the API key field. */
+/** The shell: navigation between the screens (hash routes), the API key field. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { hubClient, storeApiKey, storedApiKey } from './api';
+import { AgentsScreen } from './screens/agents/agents-screen';
 import { ChatScreen } from './screens/chat/chat-screen';
 import { ResearchScreen } from './screens/research/research-screen';
 import { ToolsScreen } from './screens/tools/tools-screen';
@@ -8,6 +9,7 @@ import { TasksScreen } from './screens/tasks/tasks-screen';
 
 const SCREENS = [
   { id: 'chat', label: 'Chat' },
+  { id: 'agents', label: 'Agents' },
   { id: 'research', label: 'Research' },
   { id: 'tools', label: 'Tools' },
   { id: 'tasks', label: 'Tasks' },
@@ -73,6 +75,7 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         {route.screen === 'chat' && <ChatScreen client={client} selected={route.item} />}
+        {route.screen === 'agents' && <AgentsScreen client={client} selected={route.item} />}
         {route.screen === 'research' && <ResearchScreen client={client} selected={route.item} />}
         {route.screen === 'tools' && <ToolsScreen client={client} />}
         {route.screen === 'tasks' && <TasksScreen client={client} selected={route.item} />}

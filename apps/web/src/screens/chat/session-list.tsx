@@ -11,11 +11,24 @@ import { shortTime } from '../../format';
 import { useResource } from '../../hooks/use-resource';
 import { navigate } from '../../nav';
 import { loadJson, saveJson } from '../../storage';
+import { agentsApi } from '../agents/agents-api';
 
 type SessionSummary = Schema<'SessionSummary'>;
 
 const NAMES_KEY = 'hub.sessionNames';
 const KNOWN_KEY = 'hub.sessionsCreated';
+
+/**
+ * Starts a session with `agent` (a name or `name@version`; default: the
+ * gateway's), remembers it until the list shows it, and opens it.
+ */
+export async function startSession(client: HubClient, agent?: string): Promise<SessionSummary> {
+  const created = must(await client.POST('/v1/sessions', { body: agent ? { agent } : {} }));
+  const summary: SessionSummary = { id: created.id, status: 'running', agent: created.session.agent, startTime: new Date().toISOString() };
+  saveJson(KNOWN_KEY, [summary, ...loadJson<SessionSummary[]>(KNOWN_KEY, [])].slice(0, 20));
+  navigate('chat', created.id);
+  return summary;
+}
 
 /** The list, the names given here, and what the list's buttons do. */
 export function useSessionList(client: HubClient) {
@@ -29,15 +42,14 @@ export function useSessionList(client: HubClient) {
   const { setData: setSessions, setError, reload: refresh } = list;
   const [names, setNames] = useState<Record<string, string>>(() => loadJson(NAMES_KEY, {}));
   const [busy, setBusy] = useState(false);
+  // The agents a session can start with (none listed: the gateway's default only).
+  const agents = useResource(async () => (await agentsApi.list(client).catch(() => [])).filter((a) => a.source !== 'remote'), [client]);
 
-  const create = async () => {
+  const create = async (agent?: string) => {
     setBusy(true);
     try {
-      const created = must(await client.POST('/v1/sessions', { body: {} }));
-      const summary: SessionSummary = { id: created.id, status: 'running', agent: created.session.agent, startTime: new Date().toISOString() };
-      saveJson(KNOWN_KEY, [summary, ...loadJson<SessionSummary[]>(KNOWN_KEY, [])].slice(0, 20));
+      const summary = await startSession(client, agent);
       setSessions((s) => [summary, ...(s ?? []).filter((x) => x.id !== summary.id)]);
-      navigate('chat', created.id);
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -63,22 +75,34 @@ export function useSessionList(client: HubClient) {
     }
   };
 
-  return { sessions: list.data ?? [], error: list.error, names, busy, refresh, create, rename, close };
+  return { sessions: list.data ?? [], agents: agents.data ?? [], error: list.error, names, busy, refresh, create, rename, close };
 }
 
 export type SessionListState = ReturnType<typeof useSessionList>;
 
 export function SessionList({ list, selected }: { list: SessionListState; selected: string | undefined }) {
+  const [agent, setAgent] = useState('');
   return (
     <section class="sidebar" aria-labelledby="sessions-heading">
       <div class="row">
         <h2 id="sessions-heading">Sessions</h2>
-        <button type="button" onClick={() => void list.create()} disabled={list.busy}>
+        <button type="button" onClick={() => void list.create(agent || undefined)} disabled={list.busy}>
           New session
         </button>
         <button type="button" class="secondary" onClick={() => void list.refresh()} aria-label="Refresh the session list">
           ↻
         </button>
+      </div>
+      <div class="row small">
+        <label for="new-session-agent">Agent</label>
+        <select id="new-session-agent" value={agent} onChange={(e) => setAgent(e.currentTarget.value)}>
+          <option value="">default agent</option>
+          {list.agents.map((a) => (
+            <option key={a.name} value={a.name}>
+              {a.name} (v{a.version})
+            </option>
+          ))}
+        </select>
       </div>
       <ErrorText error={list.error} />
       <ul class="list" aria-label="Sessions">
@@ -130,7 +154,10 @@ function SessionRow(p: { session: SessionSummary; name: string | undefined; curr
             <span class={`badge ${s.status}`}>{s.status}</span>
           </a>
           <div class="row small">
-            <span class="muted">{shortTime(s.startTime)}</span>
+            <span class="muted">
+              {shortTime(s.startTime)}
+              {s.agent ? ` · ${s.agent}` : ''}
+            </span>
             <button type="button" class="link" onClick={() => (setDraft(p.name ?? ''), setEditing(true))} aria-label={`Rename ${label}`}>
               Rename
             </button>
