@@ -30,7 +30,6 @@ import { LIMITS } from '@hub/contracts/common/wire';
 import { researchProgressToSessionSignal } from '@hub/contracts/research/wire';
 import {
   SESSION_EVENTS_TOPIC,
-  approveToolUpdate,
   closeSessionSignal,
   closeSessionUpdate,
   sendMessageSchemas,
@@ -38,8 +37,8 @@ import {
   sessionStateQuery,
 } from '@hub/contracts/session/wire';
 import type {
+  AgentProfile,
   ChatMessage,
-  PendingApproval,
   SessionEvent,
   SessionState,
   SessionStatus,
@@ -48,8 +47,10 @@ import type {
   TokenUsage,
   TurnResult,
 } from '@hub/contracts';
-import { closeOpenToolCalls, runAgentTurn, type ApprovalGate, type TurnContext } from './agent-loop';
+import { closeOpenToolCalls, runAgentTurn, type TurnContext, type WorkflowTool } from './agent-loop';
 import { compactConversation } from './compaction';
+import { SessionAgents } from './handoffs';
+import { installSessionApprovals } from './session-approvals';
 import { HANDOVER_PATCH, budgetCarried, handoverFailure, remember, repeatedFirstMessage } from './session-handover';
 import { researchToolFor } from './research-tool';
 import { TurnCompensations, describeRollback } from './turn-compensation';
@@ -63,12 +64,6 @@ interface QueuedMessage {
   text: string;
   /** The `sendMessage` update that brought it (a resend with the same id answers the same turn). */
   updateId?: string | undefined;
-}
-
-/** A tool call waiting for a human: what is shown, and the decision once it arrives. */
-interface ApprovalSlot {
-  pending: PendingApproval;
-  decided?: { approve: boolean; reason?: string };
 }
 
 export async function agentSession(input: SessionWorkflowInput): Promise<SessionState> {
@@ -97,21 +92,28 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
   const results = new Map<string, TurnResult>();
   /** Results of recent `sendMessage` updates by update id (Temporal dedups within a run; this spans runs). */
   const recent = new Map<string, TurnResult>((carried?.recent ?? []).map((r) => [r.updateId, r.result]));
-  const approvedUpdates = new Set<string>(carried?.approvals ?? []);
-  const approvals = new Map<string, ApprovalSlot>();
   let running: { turnId: string; scope: CancellationScope } | undefined;
 
   const stream = new WorkflowStream(input.streamState as WorkflowStreamState | undefined);
   const events = stream.topic<SessionEvent>(SESSION_EVENTS_TOPIC);
+  const agents = new SessionAgents(profile, input.team, carried, events);
+  const approvals = installSessionApprovals({
+    events,
+    approvalTimeoutMs: options.approvalTimeoutMs,
+    carriedUpdates: carried?.approvals,
+    onDecision: () => (lastActivityAt = nowIso()),
+  });
 
   const state = (): SessionState => ({
     sessionId,
     tenant,
-    agent: profile.name,
-    status,
+    agent: agents.active.name,
+    ...(profile.version !== undefined ? { agentVersion: profile.version } : {}),
+    ...(agents.handoffs().length > 0 ? { handoffs: agents.handoffs() } : {}),
+    status: status === 'running' && approvals.pending().length > 0 ? 'awaiting_approval' : status,
     messages,
     summary,
-    pendingApprovals: [...approvals.values()].map((a) => a.pending),
+    pendingApprovals: approvals.pending(),
     usage,
     turns,
     queued: queue.length,
@@ -164,35 +166,6 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     },
   );
 
-  setHandler(
-    approveToolUpdate,
-    (decision) => {
-      const updateId = currentUpdateInfo()?.id;
-      const slot = approvals.get(decision.approvalId);
-      if (slot && !slot.decided) {
-        slot.decided = { approve: decision.approve, reason: decision.reason };
-        lastActivityAt = nowIso();
-      }
-      if (updateId !== undefined) approvedUpdates.add(updateId);
-      return { accepted: true as const };
-    },
-    {
-      validator: (decision) => {
-        // A resend of a decision already taken (e.g. in the previous run) is answered, not refused.
-        const updateId = currentUpdateInfo()?.id;
-        if (updateId !== undefined && approvedUpdates.has(updateId)) return;
-        const slot = approvals.get(decision?.approvalId);
-        if (!slot || slot.decided) {
-          throw ApplicationFailure.create({
-            type: 'ApprovalNotFound',
-            message: `no pending approval with id '${String(decision?.approvalId)}'`,
-            nonRetryable: true,
-          });
-        }
-      },
-    },
-  );
-
   const requestClose = (reason: string): void => {
     if (closeReason) return;
     closeReason = reason;
@@ -223,33 +196,6 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     }
   }
 
-  // ---- approvals, as seen by the agent loop ----
-  const approvalGate: ApprovalGate = async (request) => {
-    const approvalId = `${request.turnId}.${request.toolCallId}`.replace(/[^a-zA-Z0-9_.-]/g, '_');
-    const requestedAt = nowIso();
-    const expiresAt = new Date(Date.parse(requestedAt) + options.approvalTimeoutMs).toISOString();
-    const pending = { approvalId, turnId: request.turnId, toolCallId: request.toolCallId, tool: request.tool, arguments: request.arguments, requestedAt, expiresAt };
-    const slot: ApprovalSlot = { pending };
-    approvals.set(approvalId, slot);
-    status = 'awaiting_approval';
-    events.publish({ type: 'approval.requested', approval: pending });
-    try {
-      const decidedInTime = await condition(() => slot.decided !== undefined, options.approvalTimeoutMs);
-      const decision = decidedInTime && slot.decided ? slot.decided : { approve: false, reason: undefined };
-      events.publish({
-        type: 'approval.resolved',
-        approvalId,
-        approved: decision.approve,
-        reason: decision.reason,
-        timedOut: !decidedInTime,
-      });
-      return { approved: decision.approve, reason: decision.reason, timedOut: !decidedInTime };
-    } finally {
-      approvals.delete(approvalId);
-      status = 'running';
-    }
-  };
-
   // ---- one turn ----
   async function runTurn(item: QueuedMessage): Promise<TurnResult> {
     status = 'running';
@@ -257,24 +203,23 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     messages.push({ role: 'user', content: item.text, turnId: item.turnId });
     events.publish({ type: 'turn.started', turnId: item.turnId, text: item.text });
     const compensations = new TurnCompensations(events, sessionId);
-    const research = researchToolFor({
-      sessionWorkflowId: workflowInfo().workflowId,
-      sessionId,
-      tenant,
-      profileTools: profile.tools,
-      options,
-    });
+    /** The workflow tools of the active agent, recomputed per model call: research, handoffs. */
+    const toolsFor = (active: AgentProfile): WorkflowTool[] => {
+      const research = researchToolFor({ sessionWorkflowId: workflowInfo().workflowId, sessionId, tenant, profileTools: active.tools, options });
+      return [...(research ? [research] : []), ...agents.handoffTools(active)];
+    };
     const ctx: TurnContext = {
       sessionId,
       tenant,
       turnId: item.turnId,
-      profile,
+      profile: agents.active,
+      currentProfile: () => agents.active,
       sessionAllow: options.toolAllowlist,
       summary,
       messages,
       events,
-      approvalGate,
-      ...(research ? { workflowTools: [research] } : {}),
+      approvalGate: approvals.gate,
+      toolsFor,
       compensations,
     };
     const scope = new CancellationScope();
@@ -355,7 +300,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     // Bounded before summarising too: the summary activity's input is a payload as well.
     if (v2) messages = budgetCarried.messages(messages);
     const compacted = await compactConversation({
-      profile,
+      profile: agents.active,
       messages,
       summary,
       ...options.compaction,
@@ -372,16 +317,18 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
         sessionId,
         tenant,
         profile,
+        ...(input.team ? { team: input.team } : {}),
         options,
-        carried: { messages, summary, usage, turns, turnSeq, createdAt, generation: generation + 1 },
+        carried: { messages, summary, usage, turns, turnSeq, createdAt, generation: generation + 1, ...agents.carried() },
         streamState: stream.getState(),
       });
     }
     await condition(allHandlersFinished);
     if (closeReason !== undefined) break; // closed (signal) during the hand-over: close here rather than lose it
-    const base = { messages, summary, usage, turns, turnSeq, createdAt, generation: generation + 1 };
-    const extra = { pending: [...queue], recent: [...recent], approvals: [...approvedUpdates] };
-    await continueAsNew<typeof agentSession>({ sessionId, tenant, profile, options, ...budgetCarried.input(base, extra, stream) });
+    const base = { messages, summary, usage, turns, turnSeq, createdAt, generation: generation + 1, ...agents.carried() };
+    const extra = { pending: [...queue], recent: [...recent], approvals: approvals.acceptedUpdates() };
+    const team = input.team ? { team: input.team } : {};
+    await continueAsNew<typeof agentSession>({ sessionId, tenant, profile, ...team, options, ...budgetCarried.input(base, extra, stream) });
   }
 
   // ---- close ----
