@@ -6,6 +6,7 @@
  */
 import type { Limits } from '@hub/contracts';
 import { createLogger } from '@hub/runtime';
+import { a2aRoutes } from './a2a/routes';
 import { codecCorsOrigins, codecRoutes } from './codec/routes';
 import { handleErrors } from './http/error-handler';
 import type { GatewayApp, GatewayEnv } from './http/env';
@@ -94,6 +95,7 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   app.route('/', taskRoutes(services.tasks, sse));
   app.route('/', researchRoutes(services.research, sse));
   app.route('/', codecRoutes()); // S7: /codec/{encode,decode}, Temporal's remote codec protocol
+  if (services.a2a) app.route('/', a2aRoutes(services.a2a, { auth: (opts.apiKeys?.size ?? 0) > 0, sse })); // /a2a/{agent}: every agent over A2A
 
   registerEventSchemas(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -5,6 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { HubConfigSchema, type HubConfig } from '@hub/contracts';
 import { assertUrlAllowed } from '@hub/tools';
+import { agentsFromProfiles } from './a2a/agents';
+import { createA2aService, type A2aService } from './a2a/service';
 import { createMcpRegistryService, type McpRegistryService, type McpRegistryServiceOptions } from './mcp-registry/service';
 import { createOpsService, type OpsService } from './ops/service';
 import type { ProfileSource } from './profiles';
@@ -22,6 +24,8 @@ export interface GatewayServices {
   tasks: TaskService;
   mcpRegistry: McpRegistryService;
   ops: OpsService;
+  /** Every agent over A2A (a2a/); optional so stand-in services may leave it out. */
+  a2a?: A2aService | undefined;
 }
 
 export interface ServicesConfig {
@@ -76,8 +80,9 @@ export function createServices(client: Client, config: ServicesConfig): GatewayS
     checkUrl: config.checkMcpUrl ?? (async (url, allow) => void (await assertUrlAllowed(url, allow))),
     rpcTimeoutMs,
   });
+  const guardedSessions = guarded(client, config, 'sessions', sessions, ['start', 'create', 'send']);
   return {
-    sessions: guarded(client, config, 'sessions', sessions, ['start', 'create', 'send']),
+    sessions: guardedSessions,
     research: guarded(client, config, 'research', createResearchService({ client, taskQueue, profiles, rpcTimeoutMs, openStream })),
     tasks: guarded(
       client,
@@ -88,5 +93,6 @@ export function createServices(client: Client, config: ServicesConfig): GatewayS
     // Registering inspects the server (connects, lists its tools): more than a route's usual deadline.
     mcpRegistry: guarded(client, config, 'mcpRegistry', mcpRegistry, ['register'], MCP_REGISTER_DEADLINE_MS),
     ops: createOpsService(client),
+    a2a: createA2aService({ client, sessions: guardedSessions, agents: agentsFromProfiles(profiles) }),
   };
 }

@@ -1,0 +1,196 @@
+/**
+ * The SDK's AgentExecutor over the session service. A message without a task is a new turn of the context's
+ * session (started with the route's agent when the context is new); its A2A `messageId` is the idempotency key
+ * of the session's `sendMessage` update, so a resent message is the same update and never runs twice. A
+ * message on a task waiting for an approval (`input-required`) is the decision. Events come from the session's
+ * durable stream (events.ts); the turn's end from its update's result or its stream.
+ */
+import { TaskState, type Message } from '@a2a-js/sdk';
+import { RequestMalformedError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
+import type { AgentExecutor, ExecutionEventBus, RequestContext as A2aRequestContext } from '@a2a-js/sdk/server';
+import { SESSION_ID_RE, type SessionEvent, type TurnResult } from '@hub/contracts';
+import { ApiError } from '../http/errors';
+import type { RequestContext } from '../request-context';
+import type { SessionService } from '../sessions/service';
+import type { StreamItem } from '../temporal/streams';
+import { TaskPublisher, turnEndOf, type TurnEnd } from './events';
+import { hubContextOf, sessionStateOrUndefined } from './task-store';
+import { parseTaskId, type TaskRef } from './tasks';
+
+const AGENT_KEY = 'hub.agent';
+
+export interface ExecutorDeps {
+  sessions: SessionService;
+  /** The offset the session's event stream is at (events from it on are new). */
+  streamOffset(ctx: RequestContext, sessionId: string): Promise<number>;
+  /** Stops a task's turn (resolves once it has ended). */
+  cancelTurn(ctx: RequestContext, ref: TaskRef): Promise<void>;
+}
+
+export const setServedAgent = (state: Map<string, unknown>, agent: string): void => void state.set(AGENT_KEY, agent);
+
+/** The text a message carries: its text parts, and its data parts as JSON. */
+export function textOf(message: Message): string {
+  const texts: string[] = [];
+  for (const part of message.parts ?? []) {
+    const c = part.content;
+    if (c?.$case === 'text') texts.push(c.value);
+    else if (c?.$case === 'data') texts.push(JSON.stringify(c.value));
+  }
+  return texts.join('\n').trim();
+}
+
+const APPROVE_RE = /^\s*(approve[d]?|yes|y|ok|allow(ed)?|confirm(ed)?)\b/i;
+
+/** An approval decision from a reply: a data part `{approve, reason?, approvalId?}`, or text ("approve", "yes", …; anything else denies). */
+export function decisionOf(message: Message): { approve: boolean; reason?: string; approvalId?: string } {
+  for (const part of message.parts ?? []) {
+    const c = part.content;
+    if (c?.$case === 'data' && c.value && typeof c.value === 'object' && typeof (c.value as { approve?: unknown }).approve === 'boolean') {
+      const v = c.value as { approve: boolean; reason?: unknown; approvalId?: unknown };
+      return {
+        approve: v.approve,
+        ...(typeof v.reason === 'string' ? { reason: v.reason } : {}),
+        ...(typeof v.approvalId === 'string' ? { approvalId: v.approvalId } : {}),
+      };
+    }
+  }
+  const text = textOf(message);
+  return APPROVE_RE.test(text) ? { approve: true } : { approve: false, ...(text ? { reason: text } : {}) };
+}
+
+type Step = { kind: 'event'; item: IteratorResult<StreamItem> } | { kind: 'result'; result: TurnResult } | { kind: 'error'; err: unknown };
+
+export class SessionAgentExecutor implements AgentExecutor {
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  async execute(request: A2aRequestContext, bus: ExecutionEventBus): Promise<void> {
+    const ctx = hubContextOf(request.context);
+    const agent = request.context.state.get(AGENT_KEY) as string;
+    if (request.task) return this.continueTask(ctx, request, bus, agent);
+    const message = request.userMessage;
+    const text = textOf(message);
+    if (!text) throw new RequestMalformedError('message.parts: a non-empty text (or data) part is required');
+    const sessionId = request.contextId;
+    if (!SESSION_ID_RE.test(sessionId)) throw new RequestMalformedError(`message.contextId must match ${String(SESSION_ID_RE)}`);
+    await this.ensureSession(ctx, sessionId, agent);
+    const offset = await this.deps.streamOffset(ctx, sessionId);
+    const abort = new AbortController();
+    const callCtx: RequestContext = { ...ctx, signal: abort.signal };
+    const result = this.deps.sessions.send(callCtx, sessionId, { text }, `a2a:${message.messageId}`);
+    try {
+      await this.follow(callCtx, bus, { sessionId, offset, agent, userMessage: message, text, result });
+    } finally {
+      abort.abort();
+      result.catch(() => undefined);
+    }
+  }
+
+  async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
+    // The store's save carries a cancellation out on the session (see task-store.ts); the handler only
+    // reaches this with a live bus, whose execution then sees its turn end as cancelled.
+    void taskId;
+    void bus;
+  }
+
+  /** Starts the context's session with the route's agent when it does not exist yet. */
+  private async ensureSession(ctx: RequestContext, sessionId: string, agent: string): Promise<void> {
+    const status = await this.deps.sessions.status(ctx, sessionId);
+    if (status === 'RUNNING') return;
+    if (status !== undefined) throw new ApiError(409, 'session_closed', `context '${sessionId}' has ended (its session is closed)`);
+    await this.deps.sessions.start(ctx, { id: sessionId, agent });
+  }
+
+  /** A message on an existing task: the decision on the approval it waits for. */
+  private async continueTask(ctx: RequestContext, request: A2aRequestContext, bus: ExecutionEventBus, agent: string): Promise<void> {
+    const task = request.task!;
+    const ref = parseTaskId(task.id);
+    if (!ref) throw new RequestMalformedError(`unknown task id '${task.id}'`);
+    if (task.status?.state !== TaskState.TASK_STATE_INPUT_REQUIRED) {
+      throw new UnsupportedOperationError(`task ${task.id} is still working; send a new message (without taskId) to the context to queue one`);
+    }
+    const state = await sessionStateOrUndefined(this.deps.sessions, ctx, ref.sessionId);
+    const decision = decisionOf(request.userMessage);
+    const pending = state?.pendingApprovals.filter((a) => a.turnId === ref.turnId) ?? [];
+    const approval = decision.approvalId !== undefined ? pending.find((a) => a.approvalId === decision.approvalId) : pending[0];
+    if (!approval) throw new RequestMalformedError(`task ${task.id} has no pending approval${decision.approvalId ? ` '${decision.approvalId}'` : ''}`);
+    const offset = await this.deps.streamOffset(ctx, ref.sessionId);
+    const publisher = new TaskPublisher(bus, ref);
+    publisher.task(TaskState.TASK_STATE_WORKING, undefined, agent);
+    const messageId = request.userMessage.messageId;
+    await this.deps.sessions.approve(
+      ctx,
+      ref.sessionId,
+      { approvalId: approval.approvalId, approve: decision.approve, ...(decision.reason !== undefined ? { reason: decision.reason } : {}) },
+      `a2a:${messageId}`,
+    );
+    const abort = new AbortController();
+    try {
+      await this.follow({ ...ctx, signal: abort.signal }, bus, { sessionId: ref.sessionId, offset, agent, publisher });
+    } finally {
+      abort.abort();
+    }
+  }
+
+  /**
+   * Follows the session's stream from `offset`: finds the turn (the first queued or started one with the
+   * message's text, or the update's result), publishes its events and ends with the turn, or when it waits
+   * for an approval (input-required).
+   */
+  private async follow(
+    ctx: RequestContext,
+    bus: ExecutionEventBus,
+    o: { sessionId: string; offset: number; agent: string; userMessage?: Message; text?: string; result?: Promise<TurnResult>; publisher?: TaskPublisher },
+  ): Promise<void> {
+    let publisher = o.publisher;
+    const begin = (turnId: string, state: TaskState): TaskPublisher => {
+      const p = new TaskPublisher(bus, { sessionId: o.sessionId, turnId });
+      p.task(state, o.userMessage, o.agent);
+      return p;
+    };
+    const stream = this.deps.sessions.events(ctx, o.sessionId, o.offset);
+    const done: Promise<Step> | undefined = o.result?.then(
+      (result): Step => ({ kind: 'result', result }),
+      (err: unknown): Step => ({ kind: 'error', err }),
+    );
+    let next: Promise<Step> | undefined = stream.next().then((item): Step => ({ kind: 'event', item }));
+    const finish = (end: TurnEnd, turnId: string): void => {
+      publisher ??= begin(turnId, TaskState.TASK_STATE_WORKING);
+      publisher.end(end);
+    };
+    try {
+      for (;;) {
+        const step = await Promise.race([...(next ? [next] : []), ...(done ? [done] : [])]);
+        if (step.kind === 'error') throw step.err;
+        if (step.kind === 'result') return finish(step.result, step.result.turnId);
+        if (step.item.done) {
+          next = undefined;
+          if (!done) return await this.endFromState(ctx, publisher);
+          continue;
+        }
+        next = stream.next().then((item): Step => ({ kind: 'event', item }));
+        if (step.item.value.topic !== 'events') continue;
+        const event = step.item.value.data as SessionEvent;
+        if (!publisher) {
+          if ((event.type === 'message.queued' || event.type === 'turn.started') && event.text === o.text) {
+            publisher = begin(event.turnId, event.type === 'message.queued' ? TaskState.TASK_STATE_SUBMITTED : TaskState.TASK_STATE_WORKING);
+          } else continue;
+        }
+        if (publisher.event(event)) return; // input-required: the task waits for the client's decision
+        const end = turnEndOf(event, publisher.ref.turnId);
+        if (end && !done) return publisher.end(end);
+      }
+    } finally {
+      await stream.return(undefined).catch(() => undefined);
+    }
+  }
+
+  /** The stream ended before the turn did (the session closed): the task's state as the session has it. */
+  private async endFromState(ctx: RequestContext, publisher: TaskPublisher | undefined): Promise<void> {
+    if (!publisher) throw new ApiError(409, 'session_closed', 'the session ended before the message was taken');
+    const state = await sessionStateOrUndefined(this.deps.sessions, ctx, publisher.ref.sessionId);
+    const turn = state?.messages.filter((m) => m.turnId === publisher.ref.turnId && m.role === 'assistant' && !m.toolCalls?.length).at(-1);
+    if (turn && turn.role === 'assistant' && turn.error === undefined) return publisher.end({ status: 'completed', reply: turn.content });
+    publisher.end({ status: 'cancelled', error: turn && turn.role === 'assistant' ? turn.error : 'the session closed' });
+  }
+}
