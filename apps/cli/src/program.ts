@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { client } from './api';
 import type { ExitCode } from './errors';
 import type { Io } from './io';
+import { registerAgents } from './commands/agents';
 import { registerChat } from './commands/chat';
 import type { CommandContext } from './commands/context';
 import { registerMcp } from './commands/mcp';
@@ -26,7 +27,7 @@ export const DEFAULT_URL = 'http://127.0.0.1:8787';
 export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
   const program = new Command('hub');
   program
-    .description('Terminal client of the Agent Hub gateway: chat with sessions, run research jobs, manage MCP servers and tasks.')
+    .description('Terminal client of the Agent Hub gateway: chat with sessions, define agents and teams, run research jobs, manage MCP servers and tasks.')
     // Defaults from io.env (not commander's .env(), which reads process.env): testable, and the key is never shown in --help.
     .addOption(new Option('--url <url>', 'gateway URL (env: HUB_URL)').default(io.env.HUB_URL || DEFAULT_URL, ''))
     .addOption(new Option('--api-key <key>', 'API key, sent as Authorization: Bearer (env: HUB_API_KEY)').default(io.env.HUB_API_KEY || undefined, ''))
@@ -39,12 +40,14 @@ export function buildProgram(io: Io, done: (code: ExitCode) => void): Command {
 Exit codes: 0 ok, 1 job/task/turn failed, 2 usage error, 3 API/HTTP error or gateway unreachable, 4 not found, 130 interrupted (Ctrl-C).`,
     );
 
+  const globals = (cmd: Command) => {
+    const o = cmd.optsWithGlobals<{ url: string; apiKey?: string }>();
+    return { url: o.url, apiKey: o.apiKey || undefined };
+  };
   const ctx: CommandContext = {
     io,
-    hub: (cmd) => {
-      const o = cmd.optsWithGlobals<{ url: string; apiKey?: string }>();
-      return client({ url: o.url, apiKey: o.apiKey || undefined });
-    },
+    hub: (cmd) => client(globals(cmd)),
+    globals,
     run:
       (fn) =>
       async (...args) =>
@@ -52,6 +55,7 @@ Exit codes: 0 ok, 1 job/task/turn failed, 2 usage error, 3 API/HTTP error or gat
   };
   // In this order in `hub --help`.
   registerChat(program, ctx);
+  registerAgents(program, ctx);
   registerResearch(program, ctx);
   registerSessions(program, ctx);
   registerMcp(program, ctx);

@@ -1,4 +1,5 @@
 /** Pure text rendering of API data for the terminal (unit-tested). */
+import type { HandoffRecord } from '@hub/contracts';
 import type { Schema } from '@hub/gateway/client';
 
 type ResearchJob = Schema<'ResearchJob'>;
@@ -36,11 +37,14 @@ export function renderSessions(list: Schema<'SessionList'>): string {
   );
 }
 
-export function renderSession(s: Schema<'SessionState'>): string {
+/** A session's state; `agent` is the active agent (handoffs change it), `handoffs` the path that led to it. */
+export function renderSession(s: Schema<'SessionState'> & { handoffs?: HandoffRecord[] | undefined }): string {
   const out = [
     `Session ${s.sessionId}  agent: ${s.agent}  status: ${s.status}`,
     `Tokens: ${s.usage.totalTokens} (prompt ${s.usage.promptTokens}, completion ${s.usage.completionTokens})`,
   ];
+  const handoffs = s.handoffs ?? [];
+  if (handoffs.length > 0) out.push(`Handoffs: ${[handoffs[0]!.from, ...handoffs.map((h) => h.to)].join(' → ')}`);
   if (s.closedReason) out.push(`Closed: ${s.closedReason}`);
   if (s.summary) out.push('', `(earlier messages summarized) ${s.summary}`);
   out.push('');

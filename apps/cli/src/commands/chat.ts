@@ -18,8 +18,11 @@ import type { HubClient, Schema } from '@hub/gateway/client';
 import { ok, unreachable } from '../api';
 import { CliError, EXIT, type ExitCode } from '../errors';
 import type { Io } from '../io';
-import { renderSession, truncate } from '../render';
+import { renderSession } from '../render';
+import { delegationOf, TurnRenderer } from '../turn-renderer';
 import type { CommandContext } from './context';
+
+export { TurnRenderer } from '../turn-renderer';
 
 type SessionState = Schema<'SessionState'>;
 
@@ -28,86 +31,27 @@ export function registerChat(program: Command, { io, hub, run }: CommandContext)
     .command('chat')
     .description('Interactive chat with a session (new one unless SESSION is given): streams tokens, shows tool calls, asks for approvals')
     .argument('[session]', 'id of an existing session to continue')
-    .option('--agent <name>', 'agent profile of a new session (default: assistant)')
-    .addHelpText('after', '\nIn the chat: Ctrl-C interrupts a running turn (or exits when idle); /exit or Ctrl-D exits; /close closes the session and exits.')
+    .option('--agent <name[@version]>', 'agent of a new session: its latest version, or name@N to pin version N (default: assistant; see hub agents ls)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'In the chat: Ctrl-C interrupts a running turn (or exits when idle); /exit or Ctrl-D exits; /close closes the session and exits.',
+        'Handoffs show as "→ handed off to billing" (the reply goes on under the new agent); delegations show as a tree under',
+        'their ask_<agent> tool call: "↳ researcher: <task>", the delegate\'s tool calls and answer indented, then "✓ researcher answered".',
+        '',
+        'Examples:',
+        '  hub chat --agent team-lead      chat with the latest version of team-lead',
+        '  hub chat --agent support@2      pin version 2 of support for the whole session',
+        '  hub chat 3f2c…                  continue an existing session',
+      ].join('\n'),
+    )
     .action(run(async (session: string | undefined, opts: { agent?: string }, cmd: Command) => runChat(io, hub(cmd), { session, agent: opts.agent })));
 }
 
 export interface ChatOptions {
   session?: string | undefined;
   agent?: string | undefined;
-}
-
-/** Renders one session event of the followed turn as terminal text (pure; unit-tested). */
-export class TurnRenderer {
-  private round = -1;
-  private attempt = -1;
-  private midLine = false;
-  /** Text streamed in the current round (a turn's reply is its last round). */
-  private streamed = '';
-
-  constructor(private readonly agent: string) {}
-
-  render(e: SessionEvent): string {
-    switch (e.type) {
-      case 'token': {
-        let prefix = '';
-        if (e.round !== this.round) {
-          prefix = (this.midLine ? '\n' : '') + `${this.agent}> `;
-          this.round = e.round;
-          this.attempt = e.attempt;
-          this.streamed = '';
-        } else if (e.attempt !== this.attempt) {
-          prefix = `\n(retrying)\n${this.agent}> `;
-          this.attempt = e.attempt;
-          this.streamed = '';
-        }
-        this.streamed += e.delta;
-        this.midLine = !e.delta.endsWith('\n');
-        return prefix + e.delta;
-      }
-      case 'tool.call':
-        this.streamed = '';
-        return this.line(`[tool call] ${e.tool} ${truncate(e.arguments, 300)}`);
-      case 'tool.progress':
-        return this.line(`[tool progress] ${e.tool} ${e.progress}${e.total !== undefined ? `/${e.total}` : ''}${e.message ? ` ${e.message}` : ''}`);
-      case 'tool.result':
-        return this.line(`[tool result] ${e.tool} ${e.ok ? 'ok' : 'error'}: ${truncate(e.content, 300)}`);
-      case 'approval.requested': {
-        const a = e.approval;
-        return this.line(`[approval needed] ${a.tool} ${truncate(a.arguments, 300)} (expires ${a.expiresAt})`);
-      }
-      case 'approval.resolved':
-        return this.line(`[approval] ${e.approved ? 'approved' : e.timedOut ? 'timed out (denied)' : 'denied'}${e.reason ? `: ${e.reason}` : ''}`);
-      case 'compensation.completed':
-        return this.line(`[compensated] ${e.tool}: ${truncate(e.result, 200)}`);
-      case 'compensation.failed':
-        return this.line(`[compensation failed] ${e.tool}: ${truncate(e.error, 200)}`);
-      case 'research.progress':
-        return e.event.type === 'research.progress'
-          ? this.line(`[research ${e.jobId}] ${e.event.progress.percent}% (${e.event.progress.succeeded + e.event.progress.failed}/${e.event.progress.total})`)
-          : '';
-      case 'turn.completed': {
-        // Token events are best-effort (batched signals): show the reply itself when its tokens did not arrive.
-        const reply = e.reply && this.streamed.trim() !== e.reply.trim() ? this.line(`${this.agent}> ${e.reply}`) : '';
-        return reply + this.line(`(${e.usage.totalTokens} tokens)`);
-      }
-      case 'turn.failed':
-        return this.line(`[turn failed] ${e.error}`);
-      case 'turn.interrupted':
-        return this.line('[turn interrupted]');
-      case 'session.closed':
-        return this.line(`[session closed] ${e.reason}`);
-      default:
-        return '';
-    }
-  }
-
-  private line(text: string): string {
-    const out = (this.midLine ? '\n' : '') + text + '\n';
-    this.midLine = false;
-    return out;
-  }
 }
 
 /** y/yes → approve, n/no → deny, anything else → undefined (ask again). */
@@ -136,6 +80,8 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
     state = (await ok(hub.POST('/v1/sessions', { body: o.agent ? { agent: o.agent } : {} }), 'new session')).session;
   }
   const id = state.sessionId;
+  /** The agent answering (the active one: handoffs change it). */
+  let agent = state.agent;
   const out = (s: string): void => void io.stdout.write(s);
 
   if (o.session) {
@@ -195,7 +141,7 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
   if (running && lastUser && 'turnId' in lastUser && lastUser.turnId) {
     const turnId = lastUser.turnId;
     attached = new Promise((resolve) => {
-      followed = { text: lastUser.content, turnId, resolve, renderer: new TurnRenderer(state.agent) };
+      followed = { text: lastUser.content, turnId, resolve, renderer: new TurnRenderer(agent) };
     });
   }
 
@@ -250,13 +196,16 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
     if (e.type === 'approval.requested') approvalTurns.set(e.approval.approvalId, e.approval.turnId);
     const turnId =
       e.type === 'approval.requested' ? e.approval.turnId : e.type === 'approval.resolved' ? approvalTurns.get(e.approvalId) : 'turnId' in e ? e.turnId : undefined;
-    if (turnId === undefined) return;
-    if ((e.type === 'message.queued' || e.type === 'turn.started') && followed && !followed.turnId && !seenTurns.has(turnId) && e.text === followed.text) {
+    // A delegate's events belong to the turn whose delegation they are in (nested ones: their parent's).
+    const delegation = delegationOf(e) ?? (e.type === 'delegation.started' || e.type === 'delegation.completed' ? e.parentDelegationId : undefined);
+    const inDelegation = delegation !== undefined && followed?.renderer.owns(delegation) === true;
+    if (turnId === undefined && !inDelegation) return;
+    if (turnId !== undefined && (e.type === 'message.queued' || e.type === 'turn.started') && followed && !followed.turnId && !seenTurns.has(turnId) && e.text === followed.text) {
       followed.turnId = turnId;
     }
-    if (e.type === 'turn.started' || e.type === 'message.queued') seenTurns.add(turnId);
+    if (turnId !== undefined && (e.type === 'turn.started' || e.type === 'message.queued')) seenTurns.add(turnId);
     if (END_EVENTS.has(e.type) && turnId === detached) detached = undefined;
-    if (!followed || followed.turnId !== turnId) return;
+    if (!followed || (followed.turnId !== turnId && !inDelegation)) return;
     const text = followed.renderer.render(e);
     if (text) out(text);
     if (e.type === 'approval.requested' && !handled.has(e.approval.approvalId)) {
@@ -268,6 +217,7 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
     if (END_EVENTS.has(e.type)) {
       const f = followed;
       followed = undefined;
+      agent = f.renderer.agent; // after a handoff, the next turn is the new agent's
       f.resolve('ended');
     }
   };
@@ -324,7 +274,7 @@ export async function runChat(io: Io, hub: HubClient, o: ChatOptions): Promise<E
       const interrupting = detached;
       detached = undefined;
       const ended = new Promise<'ended' | 'detached' | 'closed'>((resolve) => {
-        followed = { text, resolve, renderer: new TurnRenderer(state.agent) };
+        followed = { text, resolve, renderer: new TurnRenderer(agent) };
       });
       try {
         await ok(

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { HubClient } from '@hub/gateway/client';
+import type { GlobalOptions } from '../api';
 import type { ExitCode } from '../errors';
 import type { Io } from '../io';
 
@@ -12,6 +13,8 @@ export interface CommandContext {
   io: Io;
   /** A client of the gateway named by the command's global options. */
   hub(cmd: Command): HubClient;
+  /** The command's global options (--url, --api-key), for calls outside the typed client. */
+  globals(cmd: Command): GlobalOptions;
   /** Wraps an action: its exit code goes to the program's `done`. */
   run<A extends unknown[]>(fn: (...args: A) => Promise<ExitCode>): (...args: A) => Promise<void>;
 }

@@ -34,7 +34,8 @@ export const mcpRoute = createRoute({
   description: [
     'The hub as an MCP server, for MCP clients (MCP Inspector, Cursor, Claude Desktop via mcp-remote).',
     'The body is one JSON-RPC 2.0 message of the MCP protocol (`initialize`, `tools/list`, `tools/call`, notifications).',
-    'Tools: `chat` {message, sessionId?, agent?} (starts or continues a session and returns the reply),',
+    'Tools: `chat` {message, sessionId?, agent?} (starts or continues a session and returns the reply; `agent` is a name',
+    'or name@version), `list_agents` {} (the agents the tenant can use: name, description, version, source, handoffs, delegates),',
     '`list_sessions` {limit?}, `start_research` {question, maxAgents?} and `get_research` {id} (progress and report of a job).',
     'Stateless: no `Mcp-Session-Id`; GET and DELETE answer 405. Requests answer as `text/event-stream`',
     '(one JSON-RPC response, keep-alive comments while a turn runs) and notifications as 202.',

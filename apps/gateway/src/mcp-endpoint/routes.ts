@@ -16,7 +16,7 @@ import type { Admission } from '../quotas/admission';
 import type { ResearchService } from '../research/service';
 import type { SessionService } from '../sessions/service';
 import { MCP_PATH, mcpRoute } from './openapi';
-import { createHubMcpServer } from './tools';
+import { createHubMcpServer, type AgentLister } from './tools';
 import { jsonRpcError, serveMcpRequest } from './transport';
 
 export { MCP_PATH };
@@ -37,11 +37,13 @@ export interface McpEndpointDeps {
   research: ResearchService;
   /** The tenant's limits, asked before `chat` starts a session and before `start_research` (unset: none). */
   admission?: Admission | undefined;
+  /** The agent service (`list_agents`; unset: the tool is not offered). */
+  agents?: AgentLister | undefined;
 }
 
 /** `/mcp` (mounted after the app's auth and body-limit middleware), documented in the OpenAPI document. */
 export function mcpEndpointRoutes(deps: McpEndpointDeps): GatewayApp {
-  const { sessions, research, admission } = deps;
+  const { sessions, research, admission, agents } = deps;
   const app = createRouter();
 
   /** Hands a web Response to Hono so the headers set by middleware (X-Request-Id) are added. */
@@ -51,7 +53,7 @@ export function mcpEndpointRoutes(deps: McpEndpointDeps): GatewayApp {
 
   app.post(MCP_PATH, async (c) => {
     const ctx = requestContext(c);
-    return respond(c, await serveMcpRequest(createHubMcpServer(sessions, research, ctx, admission), c.req.raw, ctx.log));
+    return respond(c, await serveMcpRequest(createHubMcpServer(sessions, research, ctx, admission, agents), c.req.raw, ctx.log));
   });
 
   // Stateless: no standalone SSE stream (GET) and no session to end (DELETE).

@@ -1,6 +1,6 @@
 /** The input and output schemas of the MCP tools (the MCP contract of mcp-endpoint/tools.ts). */
 import { z } from 'zod';
-import { DEFAULTS, LIMITS, RESEARCH_LIMITS, SESSION_ID_RE, TurnStatusSchema } from '@hub/contracts';
+import { AGENT_REF_RE, DEFAULTS, LIMITS, RESEARCH_LIMITS, SESSION_ID_RE, TurnStatusSchema } from '@hub/contracts';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../http/list-query';
 
 const sessionIdSchema = z
@@ -18,10 +18,11 @@ export const chatInput = {
   sessionId: sessionIdSchema.optional(),
   agent: z
     .string()
-    .min(1)
-    .max(64)
+    .regex(AGENT_REF_RE, 'an agent is a name, optionally with a version: "support" (its latest version) or "support@3"')
     .optional()
-    .describe(`Agent profile of a new session (default "${DEFAULTS.agent}"); ignored when sessionId is given`),
+    .describe(
+      `Agent of a new session: a name from \`list_agents\` (its latest version) or name@version, e.g. "support@3" (default "${DEFAULTS.agent}"); ignored when sessionId is given`,
+    ),
 };
 
 export const chatOutput = {
@@ -39,6 +40,18 @@ const sessionSummary = z.object({
   startTime: z.string().describe('ISO time the current run started'),
   closeTime: z.string().optional(),
 });
+
+const agentSummary = z.object({
+  name: z.string(),
+  description: z.string(),
+  version: z.number().int().describe('Latest version (pin one with name@version in `chat`)'),
+  source: z.enum(['builtin', 'config', 'api', 'remote']).describe('builtin: ships with the hub; config: hub.config.json; api: defined by your tenant; remote: an A2A agent'),
+  handoffs: z.array(z.string()).describe('Agents it may transfer the conversation to'),
+  delegates: z.array(z.string()).describe('Agents it may ask as tools'),
+});
+
+export const listAgentsInput = {};
+export const listAgentsOutput = { agents: z.array(agentSummary) };
 
 export const listSessionsInput = {
   limit: z.number().int().min(1).max(LIST_LIMIT_MAX).optional().describe(`Most sessions to return (default ${LIST_LIMIT_DEFAULT})`),

@@ -1,24 +1,34 @@
 /**
- * The hub's MCP tools: `chat` (start or continue a session), `list_sessions`, `start_research`
- * and `get_research`, bound to the caller's tenant. They call the same services as the REST
+ * The hub's MCP tools: `chat` (start or continue a session, with any agent the tenant may use),
+ * `list_agents`, `list_sessions`, `start_research` and `get_research`, bound to the caller's tenant. They call the same services as the REST
  * routes; failures become tool errors (`isError: true`) an LLM (or a person) can act on.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { CreateResearchBodySchema, formatIssues, type TurnResult } from '@hub/contracts';
+import { CreateResearchBodySchema, formatIssues, type AgentRecord, type TurnResult } from '@hub/contracts';
 import { toApiError } from '../http/error-handler';
 import { LIST_LIMIT_DEFAULT } from '../http/list-query';
 import type { Logger } from '../log';
 import type { Admission } from '../quotas/admission';
 import type { ResearchService } from '../research/service';
 import type { SessionContext, SessionService } from '../sessions/service';
-import { chatInput, chatOutput, getResearchInput, listSessionsInput, listSessionsOutput, startResearchInput } from './tool-schemas';
+import {
+  chatInput,
+  chatOutput,
+  getResearchInput,
+  listAgentsInput,
+  listAgentsOutput,
+  listSessionsInput,
+  listSessionsOutput,
+  startResearchInput,
+} from './tool-schemas';
 
 export const MCP_SERVER_INFO = { name: 'agent-hub', version: '0.1.0' } as const;
 
 const INSTRUCTIONS = [
   "Agent Hub: durable AI agent sessions. Call `chat` without a sessionId to start a session; the result's sessionId",
-  'continues the conversation in later `chat` calls. `list_sessions` lists your sessions.',
+  'continues the conversation in later `chat` calls. `list_agents` lists the agents you can chat with (pass one as',
+  '`agent`, optionally pinned to a version: "support@3"). `list_sessions` lists your sessions.',
   '`start_research` starts a research job (parallel agents, then a report); `get_research` reads its progress and report.',
 ].join(' ');
 
@@ -69,8 +79,36 @@ function describeResearchFailure(err: unknown, log: Logger, id: string): string 
   }
 }
 
-/** The MCP server of one request, its tools bound to the caller's tenant. */
-export function createHubMcpServer(sessions: SessionService, research: ResearchService, ctx: SessionContext, admission?: Admission): McpServer {
+/** The agents a tenant may use (the gateway's agent service: built-in, config and the tenant's own). */
+export interface AgentLister {
+  list(ctx: SessionContext): Promise<AgentRecord[]>;
+}
+
+/** One line per agent: `name@version (source): description`, with its handoffs and delegates. */
+function agentLines(agents: ReadonlyArray<{ name: string; version: number; source: string; description: string; handoffs: string[]; delegates: string[] }>): string {
+  if (agents.length === 0) return 'No agents.';
+  return agents
+    .map((a) => {
+      const edges = [
+        ...(a.handoffs.length ? [`hands off to ${a.handoffs.join(', ')}`] : []),
+        ...(a.delegates.length ? [`asks ${a.delegates.join(', ')}`] : []),
+      ];
+      return `${a.name}@${a.version} (${a.source})${a.description ? `: ${a.description}` : ''}${edges.length ? ` [${edges.join('; ')}]` : ''}`;
+    })
+    .join('\n');
+}
+
+/**
+ * The MCP server of one request, its tools bound to the caller's tenant. `list_agents` is offered when the
+ * agent service is given.
+ */
+export function createHubMcpServer(
+  sessions: SessionService,
+  research: ResearchService,
+  ctx: SessionContext,
+  admission?: Admission,
+  agents?: AgentLister,
+): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, { instructions: INSTRUCTIONS });
   const log = ctx.log;
 
@@ -129,6 +167,38 @@ export function createHubMcpServer(sessions: SessionService, research: ResearchS
         return { content: text(structured.reply), structuredContent: structured };
       }),
   );
+
+  if (agents) {
+    server.registerTool(
+      'list_agents',
+      {
+        title: 'List agents',
+        description:
+          'The agents you can chat with (pass a name as `agent` to `chat`, or name@version to pin a version): ' +
+          'built-in ones, those of the hub config and your own (as GET /v1/agents), with what each hands off to and asks.',
+        inputSchema: listAgentsInput,
+        outputSchema: listAgentsOutput,
+        annotations: { readOnlyHint: true, openWorldHint: false },
+      },
+      () =>
+        timed('list_agents', {}, async () => {
+          try {
+            const list = (await agents.list(ctx)).map((a) => ({
+              name: a.name,
+              description: a.description,
+              version: a.version,
+              source: a.source,
+              handoffs: [...a.handoffs],
+              delegates: [...a.delegates],
+            }));
+            const structured = { agents: list };
+            return { content: text(agentLines(list)), structuredContent: structured };
+          } catch (err) {
+            return toolError(describeFailure(err, log, undefined));
+          }
+        }),
+    );
+  }
 
   server.registerTool(
     'list_sessions',
