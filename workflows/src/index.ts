@@ -8,3 +8,4 @@ export { mcpRegistry } from './mcp-registry';
 export { agentRegistry } from './agent-registry';
 export { sagaTask } from './task';
 export { researchJob, researchBatch, researchAgent } from './research';
+export { agentDelegation } from './agent-delegation';
