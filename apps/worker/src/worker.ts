@@ -4,9 +4,9 @@
  */
 import { createRequire } from 'node:module';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createLlmActivities, createOpenAIClient, loadLlmConfig } from '@hub/agents';
+import { createLlmActivities, createOpenAIClient, createRemoteAgentActivities, loadLlmConfig } from '@hub/agents';
 import { createDefaultRegistry, createToolActivities } from '@hub/tools';
-import type { HubConfig, McpActivities, SessionActivities } from '@hub/contracts';
+import type { HubConfig, McpActivities, RemoteAgentActivities, SessionActivities } from '@hub/contracts';
 import type OpenAI from 'openai';
 import { createMcpIntegration } from './mcp';
 
@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 /** Path of the workflows package entry, bundled by the worker (or by `bundleWorkflowCode`). */
 export const workflowsPath = require.resolve('@hub/workflows');
 
-export type HubActivities = SessionActivities & McpActivities;
+export type HubActivities = SessionActivities & McpActivities & RemoteAgentActivities;
 
 export interface HubActivitiesOptions {
   hubConfig: HubConfig;
@@ -42,7 +42,13 @@ export function createHubActivities(opts: HubActivitiesOptions): { activities: H
     compensations: opts.hubConfig.compensations,
   });
   return {
-    activities: { ...createLlmActivities({ ...llm, listTools: tools.listTools }), ...tools, ...mcp.activities },
+    activities: {
+      ...createLlmActivities({ ...llm, listTools: tools.listTools }),
+      ...tools,
+      ...mcp.activities,
+      // Remote A2A agents as delegates: their headers are read from the tenant's agent registry at call time.
+      ...createRemoteAgentActivities({ hubConfig: opts.hubConfig }),
+    },
     close: () => mcp.close(),
   };
 }
