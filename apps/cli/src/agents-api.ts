@@ -14,6 +14,7 @@ export interface AgentList {
   agents: AgentRecord[];
 }
 export interface AgentVersions {
+  /** The agent (the gateway answers only `versions`; the CLI adds the name it asked for). */
   name: string;
   /** Newest first. */
   versions: AgentRecord[];
@@ -49,7 +50,7 @@ export interface AgentsApi {
   versions(name: string): Promise<AgentVersions>;
   create(definition: AgentDefinitionInput): Promise<AgentRecord>;
   update(name: string, definition: Partial<AgentDefinitionInput>): Promise<AgentRecord>;
-  remove(name: string): Promise<AgentRecord>;
+  remove(name: string): Promise<{ deleted: string }>;
 }
 
 export function agentsApi(o: GlobalOptions, fetchImpl: typeof fetch = idempotentFetch()): AgentsApi {
@@ -85,6 +86,6 @@ export function agentsApi(o: GlobalOptions, fetchImpl: typeof fetch = idempotent
     },
     create: (definition) => call<AgentRecord>('POST', '/v1/agents', `agent ${definition.name}`, definition),
     update: (name, definition) => call<AgentRecord>('PUT', at(name), `agent ${name}`, definition),
-    remove: (name) => call<AgentRecord>('DELETE', at(name), `agent ${name}`),
+    remove: (name) => call<{ deleted: string }>('DELETE', at(name), `agent ${name}`),
   };
 }

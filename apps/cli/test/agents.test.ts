@@ -108,7 +108,7 @@ describe('hub agents against a fake gateway', () => {
         if (key === 'GET /v1/agents') return send(200, { agents: [record('writer', 1), record('lead', 2, { delegates: ['writer'] })] });
         if (key === 'GET /v1/agents/lead') return send(200, record('lead', 2, { delegates: ['writer'] }));
         if (key === 'GET /v1/agents/lead?version=1') return send(200, record('lead', 1));
-        if (key === 'GET /v1/agents/lead/versions') return send(200, { name: 'lead', versions: [record('lead', 1), record('lead', 2, { delegates: ['writer'] })] });
+        if (key === 'GET /v1/agents/lead/versions') return send(200, { versions: [record('lead', 1), record('lead', 2, { delegates: ['writer'] })] });
         if (key === 'POST /v1/agents') {
           const d = body as { name: string; delegates?: string[] };
           if (d.delegates?.includes('ghost')) {
@@ -123,7 +123,7 @@ describe('hub agents against a fake gateway', () => {
           return send(201, record(d.name, 1));
         }
         if (key === 'PUT /v1/agents/lead') return send(200, record('lead', 3));
-        if (key === 'DELETE /v1/agents/lead') return send(200, record('lead', 3));
+        if (key === 'DELETE /v1/agents/lead') return send(200, { deleted: 'lead' });
         if (key === 'DELETE /v1/agents/writer') return send(409, { error: { code: 'conflict', message: "agent 'writer' is still named by: lead" } });
         send(404, { error: { code: 'agent_not_found', message: 'no such agent' } });
       })();
