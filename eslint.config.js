@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
  * else (`@hub/contracts` itself, `@hub/contracts/<domain>/schemas`, client, activities, Node): `import type` only.
  */
 const WORKFLOW_RUNTIME_IMPORTS = ['@temporalio/workflow', '@temporalio/workflow-streams/workflow'];
-const WIRE_MODULE = '@hub/contracts/[a-z-]+/wire';
+const WIRE_MODULE = '@hub/contracts/[a-z0-9-]+/wire';
 /** A `no-restricted-imports` pattern: runtime imports of anything but `allowed` (regex sources) and relative paths. */
 const onlyAtRuntime = (allowed, message) => ({
   regex: `^(?!(${allowed.join('|')})$|\\.\\.?/)`,

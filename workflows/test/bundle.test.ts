@@ -20,14 +20,14 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 
 /** The contract modules a bundle carries, e.g. `session/wire`. */
 function contractModules(code: string): string[] {
-  return [...new Set([...code.matchAll(/contracts\/src\/([a-z-]+(?:\/[a-z-]+)?)\.ts/g)].map((m) => m[1]!))].sort();
+  return [...new Set([...code.matchAll(/contracts\/src\/([a-z0-9-]+(?:\/[a-z0-9-]+)?)\.ts/g)].map((m) => m[1]!))].sort();
 }
 /** What the bundle must not carry: contract modules other than `<domain>/wire`, and zod's other locales (the whole of zod). */
 function forbiddenModules(code: string): string[] {
   const zodExtras = [...new Set([...code.matchAll(/zod\/v4\/locales\/([a-zA-Z-]+)\.js/g)].map((m) => `zod/locales/${m[1]}`))].filter(
     (m) => m !== 'zod/locales/en',
   );
-  return [...contractModules(code).filter((m) => !/^[a-z-]+\/wire$/.test(m)), ...zodExtras];
+  return [...contractModules(code).filter((m) => !/^[a-z0-9-]+\/wire$/.test(m)), ...zodExtras];
 }
 
 describe('workflow bundle', () => {
@@ -44,7 +44,17 @@ describe('workflow bundle', () => {
   });
 
   it('carries only the wire halves of the contracts, and of zod only what the validators use', () => {
-    expect(contractModules(code)).toEqual(['agent/wire', 'common/wire', 'mcp/wire', 'research/wire', 'session/wire', 'task/wire']);
+    expect(contractModules(code)).toEqual([
+      'a2a/wire',
+      'agent-registry/wire',
+      'agent/wire',
+      'common/wire',
+      'delegation/wire',
+      'mcp/wire',
+      'research/wire',
+      'session/wire',
+      'task/wire',
+    ]);
     expect(forbiddenModules(code)).toEqual([]);
     expect(code).toContain('zod/v4/locales/en.js');
   });

@@ -38,6 +38,7 @@ export const TurnResultSchema = z.object({
   reply: z.string().optional(),
   error: z.string().optional(),
   usage: TokenUsageSchema,
+  structured: z.unknown().optional().describe('The parsed final answer (JSON) when the agent has an outputSchema'),
 });
 
 export const PendingApprovalSchema = z.object({
@@ -224,7 +225,13 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     timedOut: z.boolean(),
     ...delegated,
   }),
-  z.object({ type: z.literal('turn.completed'), turnId: z.string(), reply: z.string(), usage: TokenUsageSchema }),
+  z.object({
+    type: z.literal('turn.completed'),
+    turnId: z.string(),
+    reply: z.string(),
+    usage: TokenUsageSchema,
+    structured: z.unknown().optional().describe('The parsed final answer (JSON) when the agent has an outputSchema'),
+  }),
   z.object({ type: z.literal('turn.failed'), turnId: z.string(), error: z.string() }),
   z.object({ type: z.literal('turn.interrupted'), turnId: z.string() }),
   z.object({

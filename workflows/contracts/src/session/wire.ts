@@ -96,6 +96,8 @@ export interface TurnResult {
   reply?: string;
   error?: string;
   usage: TokenUsage;
+  /** The parsed final answer (JSON) when the agent has an `outputSchema`. */
+  structured?: unknown;
 }
 
 export interface PendingApproval {
