@@ -64,19 +64,21 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
     const wantsTools = profile.tools.length > 0 || workflowTools.size > 0;
     const mayUseTools = agentRounds < profile.maxToolRounds && wantsTools && (legacyCatalog === undefined || legacyCatalog.length > 0);
     const format = responseFormatOf(profile);
+    const offered = mayUseTools && legacyCatalog ? legacyCatalog : mayUseTools ? [...workflowTools.values()].map((t) => t.spec) : [];
     const res = await llm(`${turnId}/llm/${round}`).llmComplete({
       model: profile.model,
       temperature: profile.temperature,
       systemPrompt: systemPromptFor(profile, ctx.summary),
       messages: modelMessages(ctx.messages),
-      tools: mayUseTools && legacyCatalog ? legacyCatalog : mayUseTools ? [...workflowTools.values()].map((t) => t.spec) : [],
+      tools: offered,
       ...(mayUseTools && !legacyCatalog && profile.tools.length > 0
         ? { toolAllow: { allow: profile.tools, alsoAllow: ctx.sessionAllow, tenant: ctx.tenant } }
         : {}),
       ...(ctx.streamTokens === false ? {} : { stream: { turnId, round, ...ctx.streamTo } }),
       ...(format ? { responseFormat: format } : {}),
     });
-    const byName = new Map((legacyCatalog ?? res.offeredTools ?? []).map((t) => [t.name, t]));
+    // What the model was offered: the activity reports it when it resolved the catalogue (`toolAllow`).
+    const byName = new Map((legacyCatalog ?? res.offeredTools ?? offered).map((t) => [t.name, t]));
     onUsage(res.usage);
     usedTokens += res.usage.totalTokens;
     const budgetSpent = ctx.tokenBudget !== undefined && usedTokens >= ctx.tokenBudget;
