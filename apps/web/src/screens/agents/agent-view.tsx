@@ -110,7 +110,7 @@ export function AgentView({ client, name, onChanged }: { client: HubClient; name
       <Definition a={a} />
       <h3>Versions</h3>
       <ErrorText error={versions.error} />
-      <ol class="versions" aria-label={`Versions of ${a.name}`} reversed>
+      <ol class="versions" aria-label={`Versions of ${a.name}`}>
         {(versions.data ?? []).map((v) => (
           <li key={v.version} data-version={v.version}>
             <details>
