@@ -59,7 +59,9 @@ export function decisionOf(message: Message): { approve: boolean; reason?: strin
   return APPROVE_RE.test(text) ? { approve: true } : { approve: false, ...(text ? { reason: text } : {}) };
 }
 
-type Step = { kind: 'event'; item: IteratorResult<StreamItem> } | { kind: 'result'; result: TurnResult } | { kind: 'error'; err: unknown };
+type Step = { kind: 'event'; item: IteratorResult<StreamItem> } | { kind: 'result'; result: TurnResult } | { kind: 'error'; err: unknown } | { kind: 'drained' };
+/** How long the stream is still read after the turn's result arrived (its last events are on their way). */
+const DRAIN_MS = 2_000;
 
 export class SessionAgentExecutor implements AgentExecutor {
   constructor(private readonly deps: ExecutorDeps) {}
@@ -154,33 +156,61 @@ export class SessionAgentExecutor implements AgentExecutor {
       (err: unknown): Step => ({ kind: 'error', err }),
     );
     let next: Promise<Step> | undefined = stream.next().then((item): Step => ({ kind: 'event', item }));
+    /** The update's result, once known: the stream is drained (its last tokens, the turn's end) for a moment more. */
+    let result: TurnResult | undefined;
+    /** The offset of the last item read, and (once the result came before the turn's events) the stream's head then. */
+    let seen = o.offset - 1;
+    let head = 0;
+    let drain: { promise: Promise<Step>; timer: NodeJS.Timeout } | undefined;
     const finish = (end: TurnEnd, turnId: string): void => {
       publisher ??= begin(turnId, TaskState.TASK_STATE_WORKING);
       publisher.end(end);
     };
     try {
       for (;;) {
-        const step = await Promise.race([...(next ? [next] : []), ...(done ? [done] : [])]);
+        const racers = [next, result ? drain?.promise : done].filter((p): p is Promise<Step> => p !== undefined);
+        const step = racers.length > 0 ? await Promise.race(racers) : ({ kind: 'drained' } as const);
         if (step.kind === 'error') throw step.err;
-        if (step.kind === 'result') return finish(step.result, step.result.turnId);
+        if (step.kind === 'drained') return finish(result!, result!.turnId);
+        if (step.kind === 'result') {
+          result = step.result;
+          if (!publisher) {
+            // The turn's events may still be on their way; a resend's turn ran before this stream (none will come).
+            head = await this.deps.streamOffset(ctx, o.sessionId);
+            if (seen >= head - 1) return finish(result, result.turnId);
+          }
+          let timer: NodeJS.Timeout | undefined;
+          const promise = new Promise<Step>((resolve) => (timer = setTimeout(() => resolve({ kind: 'drained' }), DRAIN_MS)));
+          drain = { promise, timer: timer! };
+          continue;
+        }
         if (step.item.done) {
           next = undefined;
+          if (result) return finish(result, result.turnId);
           if (!done) return await this.endFromState(ctx, publisher);
           continue;
         }
         next = stream.next().then((item): Step => ({ kind: 'event', item }));
-        if (step.item.value.topic !== 'events') continue;
+        seen = step.item.value.offset;
         const event = step.item.value.data as SessionEvent;
-        if (!publisher) {
-          if ((event.type === 'message.queued' || event.type === 'turn.started') && event.text === o.text) {
+        if (!publisher && step.item.value.topic === 'events') {
+          if (result && 'turnId' in event && event.turnId === result.turnId) publisher = begin(result.turnId, TaskState.TASK_STATE_WORKING);
+          else if ((event.type === 'message.queued' || event.type === 'turn.started') && event.text === o.text) {
             publisher = begin(event.turnId, event.type === 'message.queued' ? TaskState.TASK_STATE_SUBMITTED : TaskState.TASK_STATE_WORKING);
-          } else continue;
+            if (event.type === 'turn.started') continue;
+          }
         }
+        if (!publisher) {
+          if (result && seen >= head - 1) return finish(result, result.turnId);
+          continue;
+        }
+        if (step.item.value.topic !== 'events') continue;
         if (publisher.event(event)) return; // input-required: the task waits for the client's decision
         const end = turnEndOf(event, publisher.ref.turnId);
-        if (end && !done) return publisher.end(end);
+        if (end) return publisher.end(result ?? end);
       }
     } finally {
+      if (drain) clearTimeout(drain.timer);
       await stream.return(undefined).catch(() => undefined);
     }
   }
