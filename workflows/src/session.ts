@@ -25,7 +25,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
 import type { WorkflowStreamState } from '@temporalio/workflow-streams/workflow';
-import { addUsage, ZERO_USAGE } from '@hub/contracts/agent/wire';
+import { AGENT_LIMITS, addUsage, ZERO_USAGE } from '@hub/contracts/agent/wire';
 import { LIMITS } from '@hub/contracts/common/wire';
 import { researchProgressToSessionSignal } from '@hub/contracts/research/wire';
 import {
@@ -49,6 +49,7 @@ import type {
 } from '@hub/contracts';
 import { closeOpenToolCalls, runAgentTurn, type TurnContext, type WorkflowTool } from './agent-loop';
 import { compactConversation } from './compaction';
+import { delegateToolsFor, installDelegationRelay } from './delegation-tools';
 import { SessionAgents } from './handoffs';
 import { installSessionApprovals } from './session-approvals';
 import { HANDOVER_PATCH, budgetCarried, handoverFailure, remember, repeatedFirstMessage } from './session-handover';
@@ -103,6 +104,8 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     carriedUpdates: carried?.approvals,
     onDecision: () => (lastActivityAt = nowIso()),
   });
+  // Delegated agents (child workflows) publish their events and ask for approvals here.
+  installDelegationRelay({ events, approvalGate: approvals.gate });
 
   const state = (): SessionState => ({
     sessionId,
@@ -203,10 +206,29 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     messages.push({ role: 'user', content: item.text, turnId: item.turnId });
     events.publish({ type: 'turn.started', turnId: item.turnId, text: item.text });
     const compensations = new TurnCompensations(events, sessionId);
-    /** The workflow tools of the active agent, recomputed per model call: research, handoffs. */
+    let turnUsage: TokenUsage = ZERO_USAGE;
+    const onUsage = (u: TokenUsage) => {
+      turnUsage = addUsage(turnUsage, u);
+      usage = addUsage(usage, u);
+    };
+    const rootWorkflowId = workflowInfo().workflowId;
+    /** The workflow tools of the active agent, recomputed per model call: research, handoffs, delegates. */
     const toolsFor = (active: AgentProfile): WorkflowTool[] => {
-      const research = researchToolFor({ sessionWorkflowId: workflowInfo().workflowId, sessionId, tenant, profileTools: active.tools, options });
-      return [...(research ? [research] : []), ...agents.handoffTools(active)];
+      const research = researchToolFor({ sessionWorkflowId: rootWorkflowId, sessionId, tenant, profileTools: active.tools, options });
+      const delegates = delegateToolsFor(active, {
+        rootWorkflowId,
+        sessionId,
+        tenant,
+        team: agents.team,
+        path: [active.name],
+        depth: 0,
+        maxDepth: AGENT_LIMITS.maxDelegationDepth,
+        ...(options.toolAllowlist ? { toolAllowlist: options.toolAllowlist } : {}),
+        approvalTimeoutMs: options.approvalTimeoutMs,
+        events,
+        onUsage,
+      });
+      return [...(research ? [research] : []), ...agents.handoffTools(active), ...delegates];
     };
     const ctx: TurnContext = {
       sessionId,
@@ -224,16 +246,11 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     };
     const scope = new CancellationScope();
     running = { turnId: item.turnId, scope };
-    let turnUsage: TokenUsage = ZERO_USAGE;
     try {
-      const outcome = await scope.run(() =>
-        runAgentTurn(ctx, (u) => {
-          turnUsage = addUsage(turnUsage, u);
-          usage = addUsage(usage, u);
-        }),
-      );
-      events.publish({ type: 'turn.completed', turnId: item.turnId, reply: outcome.reply, usage: turnUsage });
-      return { turnId: item.turnId, status: 'completed', reply: outcome.reply, usage: turnUsage };
+      const outcome = await scope.run(() => runAgentTurn(ctx, onUsage));
+      const structured = outcome.structured !== undefined ? { structured: outcome.structured } : {};
+      events.publish({ type: 'turn.completed', turnId: item.turnId, reply: outcome.reply, usage: turnUsage, ...structured });
+      return { turnId: item.turnId, status: 'completed', reply: outcome.reply, usage: turnUsage, ...structured };
     } catch (err) {
       closeOpenToolCalls(messages, item.turnId, isCancellation(err) ? 'cancelled: the turn was interrupted' : 'not run: the turn failed');
       // Side effects of the failed turn with a declared compensation are undone (last first).

@@ -140,6 +140,7 @@ describe('handoffs', () => {
     const handle = await startTeam(triage, team);
     const result = await send(handle, 'my invoice total?');
     expect(result).toMatchObject({ status: 'completed', reply: 'billing: total 42' });
+    expect(result.structured).toBeUndefined();
 
     const [r1, r2, r3, ...rest] = h.llm.chatRequests();
     expect(rest).toEqual([]);
@@ -202,6 +203,9 @@ describe('handoffs', () => {
     const handle = await startTeam(triage, team);
     const result = await send(handle, 'which city is this about? Paris!');
     expect(JSON.parse(result.reply ?? '')).toEqual({ city: 'Paris' });
+    expect(result.structured).toEqual({ city: 'Paris' });
+    const done = (await events(handle, (e) => e.type === 'turn.completed')).at(-1);
+    expect(done).toMatchObject({ type: 'turn.completed', structured: { city: 'Paris' } });
     const [routed, extracted] = h.llm.chatRequests();
     expect(routed!.body?.response_format).toBeUndefined();
     expect(extracted!.body?.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'extractor', schema: cityFormat, strict: true } });
