@@ -47,7 +47,11 @@ describe('the agent card', () => {
   it('an unknown agent is a 404 JSON error; no key is 401 (card and JSON-RPC)', async () => {
     const missing = await bearerFetch('key-a')(`${hub.agentUrl('nobody')}.well-known/agent-card.json`);
     expect(missing.status).toBe(404);
-    expect(((await missing.json()) as { error: { details: unknown } }).error.details).toEqual({ agent: 'nobody' });
+    const body = (await missing.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toMatch(/not_found$/);
+    expect(body.error.message).toContain('nobody');
+    const badRef = await bearerFetch('key-a')(`${hub.agentUrl('not..a..name')}.well-known/agent-card.json`);
+    expect(badRef.status).toBe(404);
     const noKey = await fetch(`${hub.agentUrl('assistant')}.well-known/agent-card.json`);
     expect(noKey.status).toBe(401);
     const rpc = await fetch(`${hub.origin}/a2a/assistant`, {

@@ -19,9 +19,9 @@ export interface ServedAgent {
   delegates?: string[] | undefined;
 }
 
-/** The tenant's agents; `get` throws a 404 ApiError for an unknown name. */
+/** The tenant's agents; `get` throws a 404 ApiError for an unknown name (or version). */
 export interface AgentDirectory {
-  get(ctx: RequestContext, name: string): Promise<ServedAgent>;
+  get(ctx: RequestContext, name: string, version?: number): Promise<ServedAgent>;
 }
 
 export const agentNotFound = (name: string): ApiError => new ApiError(404, 'not_found', `agent '${name}' not found`, { agent: name });

@@ -19,7 +19,8 @@ export interface CardOptions {
   auth: boolean;
 }
 
-export const agentBaseUrl = (origin: string, agent: string): string => `${origin}${A2A_PREFIX}/${encodeURIComponent(agent)}`;
+/** An agent's A2A URL; `ref` is its name or `name@version` (both URL-safe: AGENT_REF_RE). */
+export const agentBaseUrl = (origin: string, ref: string): string => `${origin}${A2A_PREFIX}/${ref}`;
 
 const skill = (id: string, name: string, description: string, tags: string[]): AgentSkill => ({
   id,
@@ -44,8 +45,9 @@ export function skillsOf(agent: ServedAgent): AgentSkill[] {
   return skills;
 }
 
-export function buildAgentCard(agent: ServedAgent, opts: CardOptions): AgentCard {
-  const url = agentBaseUrl(opts.origin, agent.name);
+/** The card of `agent` as served at `ref` (its name, or `name@version` for a pinned version). */
+export function buildAgentCard(agent: ServedAgent, opts: CardOptions, ref: string = agent.name): AgentCard {
+  const url = agentBaseUrl(opts.origin, ref);
   return {
     name: agent.name,
     description: agent.description || `The ${agent.name} agent of the hub`,

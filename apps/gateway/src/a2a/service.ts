@@ -20,10 +20,10 @@ import {
 } from '@a2a-js/sdk/server';
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
-import { sessionWorkflowId } from '@hub/contracts';
+import { parseAgentRef, sessionWorkflowId } from '@hub/contracts';
 import type { RequestContext } from '../request-context';
 import type { SessionService } from '../sessions/service';
-import type { AgentDirectory } from './agents';
+import { agentNotFound, type AgentDirectory } from './agents';
 import { buildAgentCard, cardJson, type CardOptions } from './card';
 import { SessionAgentExecutor, setServedAgent } from './executor';
 import { SessionTaskStore, withHubContext } from './task-store';
@@ -81,7 +81,12 @@ export function createA2aService(opts: A2aServiceOptions): A2aService {
   // Buses of executions in this process only (a blocking call's or a stream's); tasks themselves live in the sessions.
   const buses = new DefaultExecutionEventBusManager();
 
-  const cardOf = async (ctx: RequestContext, agent: string, cardOpts: CardOptions) => buildAgentCard(await agents.get(ctx, agent), cardOpts);
+  /** The card of the agent a route names: `name` (the latest version) or `name@version` (that version, pinned). */
+  const cardOf = async (ctx: RequestContext, ref: string, cardOpts: CardOptions) => {
+    const parsed = parseAgentRef(ref);
+    if (!parsed) throw agentNotFound(ref);
+    return buildAgentCard(await agents.get(ctx, parsed.name, parsed.version), cardOpts, ref);
+  };
 
   return {
     async card(ctx, agent, cardOpts) {
