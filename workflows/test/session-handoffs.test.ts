@@ -199,6 +199,17 @@ describe('handoffs', () => {
     expect(seen.find((e) => e.type === 'tool.result')).toMatchObject({ tool: 'transfer_to_ghost', ok: false });
   });
 
+  it('two handoffs in one response: the first switches, the second is refused (the conversation already moved)', async () => {
+    h.llm.script({ toolCalls: [{ id: 'two-1', name: 'transfer_to_tech-support', arguments: {} }, { id: 'two-2', name: 'transfer_to_billing', arguments: {} }] });
+    const handle = await startTeam(triage, team);
+    expect((await send(handle, 'wifi and invoice')).reply).toBe('tech: turn it off and on again');
+    const s = await state(handle);
+    expect(s.agent).toBe('tech-support');
+    expect(s.handoffs?.map((x) => x.to)).toEqual(['tech-support']);
+    const answers = s.messages.filter((m) => m.role === 'tool').map((m) => m.content);
+    expect(answers).toEqual([expect.stringMatching(/^Transferred the conversation to 'tech-support'/), "Error: the conversation was already transferred to 'tech-support'"]);
+  });
+
   it('an agent with an outputSchema is asked for JSON (response_format) and answers it', async () => {
     const handle = await startTeam(triage, team);
     const result = await send(handle, 'which city is this about? Paris!');
