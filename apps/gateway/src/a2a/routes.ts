@@ -12,6 +12,7 @@ import { errorResponses } from '../http/error-responses';
 import { requestContext, type GatewayApp, type GatewayEnv } from '../http/env';
 import { createRouter } from '../http/router';
 import type { SseSettings } from '../http/sse';
+import type { Admission } from '../quotas/admission';
 import { A2A_PREFIX, CARD_PATH } from './card';
 import type { A2aService } from './service';
 
@@ -69,6 +70,8 @@ export interface A2aRouteOptions {
   /** Whether the hub's API keys are enforced: the cards then name the bearer scheme. */
   auth: boolean;
   sse: SseSettings;
+  /** The tenant's limits, asked before a message starts a new session (unset: none). */
+  admission?: Admission | undefined;
 }
 
 const originOf = (c: Context<GatewayEnv>): string => new URL(c.req.url).origin;
@@ -86,7 +89,8 @@ export function a2aRoutes(a2a: A2aService, opts: A2aRouteOptions): GatewayApp {
   app.post(`${A2A_PREFIX}/:agent`, async (c) => {
     const ctx = { ...requestContext(c), signal: c.req.raw.signal };
     const body = await c.req.text();
-    const out = await a2a.handle(ctx, c.req.param('agent'), { origin: originOf(c), auth: opts.auth }, body, (name) => c.req.header(name));
+    const handleOpts = { origin: originOf(c), auth: opts.auth, admission: opts.admission };
+    const out = await a2a.handle(ctx, c.req.param('agent'), handleOpts, body, (name) => c.req.header(name));
     for (const [k, v] of Object.entries(out.headers)) c.header(k, v);
     if (out.kind === 'json') return c.json(out.body as object, out.status);
     c.header('X-Accel-Buffering', 'no');

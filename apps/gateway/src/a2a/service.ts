@@ -21,11 +21,12 @@ import {
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { parseAgentRef, sessionWorkflowId } from '@hub/contracts';
+import type { Admission } from '../quotas/admission';
 import type { RequestContext } from '../request-context';
 import type { SessionService } from '../sessions/service';
 import { agentNotFound, type AgentDirectory } from './agents';
 import { buildAgentCard, cardJson, type CardOptions } from './card';
-import { SessionAgentExecutor, setServedAgent } from './executor';
+import { SessionAgentExecutor, setAdmission, setServedAgent } from './executor';
 import { SessionTaskStore, withHubContext } from './task-store';
 import { taskIdOf, type TaskRef } from './tasks';
 
@@ -38,7 +39,12 @@ export interface A2aService {
   /** The agent's card (JSON); 404 ApiError for an agent the tenant does not have. */
   card(ctx: RequestContext, agent: string, opts: CardOptions): Promise<unknown>;
   /** One JSON-RPC request to the agent (`body` as received, `header` reads the request's headers). */
-  handle(ctx: RequestContext, agent: string, opts: CardOptions, body: string, header: (name: string) => string | undefined): Promise<A2aOutcome>;
+  handle(ctx: RequestContext, agent: string, opts: HandleOptions, body: string, header: (name: string) => string | undefined): Promise<A2aOutcome>;
+}
+
+export interface HandleOptions extends CardOptions {
+  /** The tenant's limits, asked before a message starts a new session (unset: none). */
+  admission?: Admission | undefined;
 }
 
 export interface A2aServiceOptions {
@@ -114,6 +120,7 @@ export function createA2aService(opts: A2aServiceOptions): A2aService {
         });
         withHubContext(context, ctx);
         setServedAgent(context.state, agentName);
+        setAdmission(context.state, cardOpts.admission);
         validateVersion(context.requestedVersion, card, 'JSONRPC');
         const transport = legacy ? new LegacyJsonRpcTransportHandler(handler) : new JsonRpcTransportHandler(handler);
         const out = await transport.handle(body, context);
