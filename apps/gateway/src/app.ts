@@ -7,6 +7,8 @@
 import type { Limits } from '@hub/contracts';
 import { createLogger } from '@hub/runtime';
 import { a2aRoutes } from './a2a/routes';
+import { remoteAgentRoutes } from './a2a-remotes/routes';
+import { agentRoutes } from './agents/routes';
 import { codecCorsOrigins, codecRoutes } from './codec/routes';
 import { handleErrors } from './http/error-handler';
 import type { GatewayApp, GatewayEnv } from './http/env';
@@ -90,8 +92,10 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   // Mount order is the order of the paths in the OpenAPI document.
   app.route('/', opsRoutes(services.ops, { llm: opts.llm, showDetails: holdsKey(opts.apiKeys) }));
   app.route('/', sessionRoutes(services.sessions, sse));
+  app.route('/', agentRoutes(services.agents));
   app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research, admission }));
   app.route('/', mcpRegistryRoutes(services.mcpRegistry));
+  if (services.remoteAgents) app.route('/', remoteAgentRoutes(services.remoteAgents)); // /v1/a2a/remotes: remote A2A agents as delegates
   app.route('/', taskRoutes(services.tasks, sse));
   app.route('/', researchRoutes(services.research, sse));
   app.route('/', codecRoutes()); // S7: /codec/{encode,decode}, Temporal's remote codec protocol

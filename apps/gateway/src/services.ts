@@ -4,9 +4,11 @@
  */
 import type { Client } from '@temporalio/client';
 import { HubConfigSchema, type HubConfig } from '@hub/contracts';
+import { getProfile, listProfiles } from '@hub/agents/profiles';
 import { assertUrlAllowed } from '@hub/tools';
-import { agentsFromProfiles } from './a2a/agents';
+import { createAgentService, type AgentService } from './agents/service';
 import { createA2aService, type A2aService } from './a2a/service';
+import { createRemoteAgentService, type RemoteAgentService } from './a2a-remotes/service';
 import { createMcpRegistryService, type McpRegistryService, type McpRegistryServiceOptions } from './mcp-registry/service';
 import { createOpsService, type OpsService } from './ops/service';
 import type { ProfileSource } from './profiles';
@@ -20,18 +22,22 @@ import type { OpenStream } from './temporal/streams';
 
 export interface GatewayServices {
   sessions: SessionService;
+  agents: AgentService;
   research: ResearchService;
   tasks: TaskService;
   mcpRegistry: McpRegistryService;
   ops: OpsService;
   /** Every agent over A2A (a2a/); optional so stand-in services may leave it out. */
   a2a?: A2aService | undefined;
+  /** Remote A2A agents usable as delegates (a2a-remotes/); optional so stand-in services may leave it out. */
+  remoteAgents?: RemoteAgentService | undefined;
 }
 
 export interface ServicesConfig {
   /** The task queue the hub's workers poll (workflows are started on it). */
   taskQueue: string;
-  profiles: ProfileSource;
+  /** The built-in agents (default: `@hub/agents`' definitions); hub.config `agents` and each tenant's are added to them. */
+  profiles?: ProfileSource | undefined;
   /** Options of new sessions (default: `DEFAULTS` of @hub/contracts). */
   sessionDefaults?: Partial<SessionDefaults> | undefined;
   /** Deadline for short Temporal calls (describe, query, list, start). Default 10 s. */
@@ -72,18 +78,23 @@ const MCP_REGISTER_DEADLINE_MS = 60_000;
 
 export function createServices(client: Client, config: ServicesConfig): GatewayServices {
   const { taskQueue, profiles, rpcTimeoutMs, openStream } = config;
-  const sessions = createSessionService({ client, taskQueue, profiles, defaults: config.sessionDefaults, rpcTimeoutMs, openStream });
+  const hubConfig = config.hubConfig ?? HubConfigSchema.parse({});
+  // Checks the built-in and hub.config agents: a bad one throws here (startup), naming the agent and field.
+  const agents = createAgentService({ client, taskQueue, builtin: profiles ?? { get: getProfile, list: listProfiles }, hubConfig, rpcTimeoutMs });
+  const sessions = createSessionService({ client, taskQueue, profiles: agents.fixed, agents, defaults: config.sessionDefaults, rpcTimeoutMs, openStream });
   const mcpRegistry = createMcpRegistryService({
     client,
     taskQueue,
-    hubConfig: config.hubConfig ?? HubConfigSchema.parse({}),
+    hubConfig,
     checkUrl: config.checkMcpUrl ?? (async (url, allow) => void (await assertUrlAllowed(url, allow))),
     rpcTimeoutMs,
   });
   const guardedSessions = guarded(client, config, 'sessions', sessions, ['start', 'create', 'send']);
+  const guardedAgents = guarded(client, config, 'agents', agents);
   return {
     sessions: guardedSessions,
-    research: guarded(client, config, 'research', createResearchService({ client, taskQueue, profiles, rpcTimeoutMs, openStream })),
+    agents: guardedAgents,
+    research: guarded(client, config, 'research', createResearchService({ client, taskQueue, profiles: agents.fixed, agents, rpcTimeoutMs, openStream, log: config.log })),
     tasks: guarded(
       client,
       config,
@@ -93,6 +104,22 @@ export function createServices(client: Client, config: ServicesConfig): GatewayS
     // Registering inspects the server (connects, lists its tools): more than a route's usual deadline.
     mcpRegistry: guarded(client, config, 'mcpRegistry', mcpRegistry, ['register'], MCP_REGISTER_DEADLINE_MS),
     ops: createOpsService(client),
-    a2a: createA2aService({ client, sessions: guardedSessions, agents: agentsFromProfiles(profiles) }),
+    // Registering reads the remote's card (SSRF-guarded, bounded): the MCP registration's deadline.
+    remoteAgents: guarded(
+      client,
+      config,
+      'remoteAgents',
+      createRemoteAgentService({
+        client,
+        taskQueue,
+        hubConfig,
+        isFixedAgent: (name) => agents.fixed.get(name) !== undefined,
+        checkUrl: config.checkMcpUrl ?? (async (url, allow) => void (await assertUrlAllowed(url, allow))),
+        rpcTimeoutMs,
+      }),
+      ['register'],
+      MCP_REGISTER_DEADLINE_MS,
+    ),
+    a2a: createA2aService({ client, sessions: guardedSessions, agents: guardedAgents }),
   };
 }

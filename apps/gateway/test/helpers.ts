@@ -57,6 +57,11 @@ export function makeApp(client: Client, overrides: MakeAppOptions = {}): { app: 
   return { app, log };
 }
 
+/** Real services of `client` on a task queue no worker polls (a tenant without agents of its own resolves agents without one). */
+export function makeServices(client: Client, config: Partial<ServicesConfig> = {}): GatewayServices {
+  return createServices(client, { taskQueue: noWorkerTaskQueue(), profiles: profileSource, rpcTimeoutMs: 1_500, ...config });
+}
+
 /** Stand-ins for some of the services' methods. */
 export type Stubs = { [K in keyof GatewayServices]?: Partial<GatewayServices[K]> };
 
@@ -75,6 +80,7 @@ function stub<T extends object>(name: string, impl: Partial<T> = {}): T {
 export function stubServices(stubs: Stubs = {}): GatewayServices {
   return {
     sessions: stub('sessions', stubs.sessions),
+    agents: stub('agents', stubs.agents),
     research: stub('research', stubs.research),
     tasks: stub('tasks', stubs.tasks),
     mcpRegistry: stub('mcpRegistry', stubs.mcpRegistry),

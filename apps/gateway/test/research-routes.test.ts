@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Connection } from '@temporalio/client';
 import { WORKFLOW_TYPES, researchWorkflowId, type ResearchJobInput } from '@hub/contracts';
-import { connectTestClient, json, makeApp, makeStubApp, offlineServices } from './helpers';
+import { connectTestClient, json, makeApp, makeServices, makeStubApp } from './helpers';
 
 let client: Client;
 let connection: Connection;
@@ -17,8 +17,8 @@ const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'a
 
 describe('/v1/research', () => {
   it('rejects bad bodies with 400 naming each offending field', async () => {
-    // Validation, and the research service's agent check (made before any Temporal call): no Temporal needed.
-    const { app } = makeStubApp({ research: offlineServices().research });
+    // Validation (no Temporal needed), and the agent service's check (the tenant has no agents of its own: no registry workflow).
+    const { app } = makeStubApp({ research: makeServices(client).research });
     const res = await app.request('/v1/research', post({ question: '', maxAgents: 20_000, policy: { minSuccessRatio: 1.5, deadline: 'later' } }));
     expect(res.status).toBe(400);
     const body = await json(res);

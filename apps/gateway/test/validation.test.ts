@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on parsed JSON bodies */
 /** Input validation, error envelope, body limit, request ids, OpenAPI document (stub services: no Temporal). */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { LIMITS } from '@hub/contracts';
-import { json, makeStubApp, offlineServices, post } from './helpers';
+import { connectTestClient, json, makeServices, makeStubApp, post } from './helpers';
 import type { GatewayApp } from '../src/app';
 
 let app: GatewayApp;
@@ -78,8 +78,10 @@ describe('validation', () => {
   });
 
   it('an unknown agent is 400 naming it', async () => {
-    // The session service's own check, made before any Temporal call.
-    const { app } = makeStubApp({ sessions: offlineServices().sessions });
+    // The agent service's check: not a built-in agent, and the tenant has none of its own (no registry workflow).
+    const { client, connection } = await connectTestClient();
+    const { app } = makeStubApp({ sessions: makeServices(client).sessions });
+    onTestFinished(() => connection.close());
     const res = await app.request('/v1/sessions', post({ agent: 'nope-agent', message: 'hi' }));
     expect(res.status).toBe(400);
     const body = await json(res);
@@ -231,6 +233,9 @@ describe('cross-cutting', () => {
         '/v1/research/{id}',
         '/v1/research/{id}/events',
         '/v1/research/{id}/cancel',
+        '/v1/agents',
+        '/v1/agents/{name}',
+        '/v1/agents/{name}/versions',
       ].sort(),
     );
     expect(Object.keys(doc.paths['/v1/mcp/servers'])).toEqual(expect.arrayContaining(['get', 'post']));

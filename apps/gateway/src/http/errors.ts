@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'not_found',
   'session_not_found',
   'approval_not_found',
+  'agent_not_found',
   'mcp_server_not_found',
   'mcp_tool_not_found',
   'research_not_found',

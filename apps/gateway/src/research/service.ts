@@ -20,12 +20,13 @@ import {
 import type { z } from 'zod';
 import { ApiError } from '../http/errors';
 import { IDEMPOTENT_START, assertSameRequest, idempotencyMemo, idempotentId, requestFingerprint } from '../http/idempotency';
-import type { ProfileSource } from '../profiles';
+import { silentLogger, type Logger } from '../log';
+import type { AgentResolver, ProfileSource } from '../profiles';
 import { shortCalls } from '../temporal/deadlines';
 import { withApiErrors } from '../temporal/failures';
 import { workflowStatus } from '../temporal/status';
 import { defaultOpenStream, type OpenStream, type StreamItem } from '../temporal/streams';
-import { RESEARCH_PROFILES, researchProfiles } from './profiles';
+import { resolveResearchProfiles } from './profiles';
 
 export interface ResearchSummary {
   id: string;
@@ -51,14 +52,18 @@ export interface ResearchService {
 export interface ResearchServiceOptions {
   client: Client;
   taskQueue: string;
+  /** The built-in and config agents: the default planner and synthesizer when the body names none. */
   profiles: ProfileSource;
+  /** Resolves the body's `agent`, `planner` and `synthesizer` (names or name@version) for the tenant. */
+  agents: AgentResolver;
+  log?: Logger | undefined;
   rpcTimeoutMs?: number | undefined;
   /** Opens a job's event subscription. Default: the workflow-streams client. */
   openStream?: OpenStream | undefined;
 }
 
 export function createResearchService(opts: ResearchServiceOptions): ResearchService {
-  const { client, taskQueue, profiles } = opts;
+  const { client, taskQueue, profiles, agents } = opts;
   const short = shortCalls(client, opts.rpcTimeoutMs);
   const openStream = opts.openStream ?? defaultOpenStream(client);
   const handleFor = (tenant: string, id: string): WorkflowHandle => client.workflow.getHandle(researchWorkflowId(tenant, id));
@@ -70,14 +75,8 @@ export function createResearchService(opts: ResearchServiceOptions): ResearchSer
 
   return withApiErrors<ResearchService>({
     async start(tenant, body, key) {
-      const agent = body.agent ?? RESEARCH_PROFILES.researcher;
-      const p = researchProfiles(profiles, agent);
-      if (!p) {
-        throw new ApiError(400, 'invalid_request', `unknown agent ${JSON.stringify(agent)}`, {
-          field: 'agent',
-          available: profiles.list().map((x) => x.name),
-        });
-      }
+      const ctx = { tenant, log: opts.log ?? silentLogger };
+      const p = await resolveResearchProfiles(ctx, agents, profiles, body);
       const id = key !== undefined ? idempotentId(tenant, 'POST /v1/research', key) : randomUUID();
       const fingerprint = requestFingerprint(body);
       if (key !== undefined) {

@@ -24,7 +24,7 @@ import {
 } from '@hub/contracts';
 import { ApiError } from '../http/errors';
 import { IDEMPOTENT_START, assertSameRequest, idempotencyMemo, idempotentId, requestFingerprint } from '../http/idempotency';
-import type { ProfileSource } from '../profiles';
+import type { AgentResolver } from '../profiles';
 import type { RequestContext } from '../request-context';
 import type { ShortCalls } from '../temporal/deadlines';
 import type { createUpdateRunner } from './updates';
@@ -73,7 +73,8 @@ export interface StartedSession {
 export interface StarterOptions {
   client: Client;
   taskQueue: string;
-  profiles: ProfileSource;
+  /** Resolves `agent` (a name, or name@version) into the pinned profile and team the session runs. */
+  agents: AgentResolver;
   sessionOptions: (body: StartSessionInput) => SessionOptions;
   short: ShortCalls;
   cancellable: <R>(signal: AbortSignal | undefined, fn: () => Promise<R>) => Promise<R>;
@@ -115,7 +116,7 @@ function stateFromTurn(ctx: RequestContext, id: string, agent: string, message: 
 }
 
 export function createSessionStarter(opts: StarterOptions) {
-  const { client, taskQueue, profiles, short, cancellable, updates } = opts;
+  const { client, taskQueue, agents, short, cancellable, updates } = opts;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   /** Waits for the first turn's result, or (when asked) until it waits for an approval. */
@@ -162,21 +163,17 @@ export function createSessionStarter(opts: StarterOptions) {
 
   const start = async (ctx: RequestContext, body: StartSessionInput): Promise<StartedSession> => {
     const { tenant } = ctx;
-    const agentName = body.agent ?? DEFAULTS.agent;
-    const profile = profiles.get(agentName);
-    if (!profile) {
-      throw new ApiError(400, 'invalid_request', `unknown agent ${JSON.stringify(agentName)}`, {
-        field: 'agent',
-        available: profiles.list().map((p) => p.name),
-      });
-    }
+    const agentRef = body.agent ?? DEFAULTS.agent;
+    // Pinned: the named version (the latest when unversioned) and its team at their latest versions now.
+    const { profile, team } = await agents.resolve(ctx, agentRef, 'agent');
     const key = body.idempotencyKey;
     const idempotent = body.id !== undefined || key !== undefined;
     const id = body.id ?? (key !== undefined ? idempotentId(tenant, CREATE_SESSION_ROUTE, key) : randomUUID());
     const workflowId = sessionWorkflowId(tenant, id);
     const handle = client.workflow.getHandle(workflowId);
     const { message } = body;
-    const fingerprint = requestFingerprint({ id: body.id, message, agent: profile.name, tools: body.tools, idleTimeoutMs: body.idleTimeoutMs });
+    // The reference as asked (not the version it resolved to): a repeat after a new version is the same request.
+    const fingerprint = requestFingerprint({ id: body.id, message, agent: agentRef, tools: body.tools, idleTimeoutMs: body.idleTimeoutMs });
     if (idempotent) {
       const ended = await existing(handle, id, fingerprint);
       if (ended) {
@@ -184,13 +181,13 @@ export function createSessionStarter(opts: StarterOptions) {
         return { id, agent: profile.name, state: ended, ...(message !== undefined && reply ? { reply } : {}) };
       }
     }
-    const input: SessionWorkflowInput = { sessionId: id, tenant, profile, options: opts.sessionOptions(body) };
+    const input: SessionWorkflowInput = { sessionId: id, tenant, profile, ...(team.length > 1 ? { team } : {}), options: opts.sessionOptions(body) };
     const startOptions = {
       workflowId,
       taskQueue,
       args: [input] as [SessionWorkflowInput],
-      memo: { agent: profile.name, ...(idempotent ? idempotencyMemo(fingerprint) : {}) },
-      staticSummary: `agent session (${profile.name})`,
+      memo: { agent: profile.name, ...(profile.version !== undefined ? { agentVersion: profile.version } : {}), ...(idempotent ? idempotencyMemo(fingerprint) : {}) },
+      staticSummary: `agent session (${profile.name}${profile.version !== undefined ? `@${profile.version}` : ''})`,
       workflowTaskTimeout: SESSION_WORKFLOW_TASK_TIMEOUT,
       ...(idempotent ? IDEMPOTENT_START : { workflowIdConflictPolicy: 'FAIL' as const }),
     };

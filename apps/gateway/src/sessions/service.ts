@@ -25,7 +25,7 @@ import {
 import { ApiError } from '../http/errors';
 import { createSessionStarter, type PendingTurn, type StartSessionInput, type StartedSession } from './create';
 import { createUpdateRunner, updateIdFor } from './updates';
-import type { ProfileSource } from '../profiles';
+import type { AgentResolver, ProfileSource } from '../profiles';
 import { researchProfiles } from '../research/profiles';
 import type { RequestContext } from '../request-context';
 import { cancellableCalls, shortCalls } from '../temporal/deadlines';
@@ -41,7 +41,10 @@ export interface SessionDefaults {
 export interface SessionServiceOptions {
   client: Client;
   taskQueue: string;
+  /** The built-in and config agents (the session's `research` tool uses their research roles). */
   profiles: ProfileSource;
+  /** Resolves a session's `agent` (with its version and team). */
+  agents: AgentResolver;
   defaults?: Partial<SessionDefaults> | undefined;
   /** Deadline for short Temporal calls (describe, query, list, start). Default 10 s. */
   rpcTimeoutMs?: number | undefined;
@@ -114,7 +117,7 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     // The session's `research` tool starts jobs with these profiles.
     ...(research ? { research } : {}),
   });
-  const { start, create } = createSessionStarter({ client, taskQueue, profiles, sessionOptions, short, cancellable, updates });
+  const { start, create } = createSessionStarter({ client, taskQueue, agents: opts.agents, sessionOptions, short, cancellable, updates });
 
   const messageArgs = (message: SendMessageInput): [SendMessageInput] => [
     { text: message.text, ...(message.interrupt !== undefined ? { interrupt: message.interrupt } : {}) },
