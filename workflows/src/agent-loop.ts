@@ -1,7 +1,13 @@
 /**
  * One agent turn: call the model, run the tools it asks for (pausing for
- * approval where a tool requires it), feed the results back, until the
- * model answers without tool calls or the round limit is reached.
+ * approval where a tool requires it; the calls of one response run at once,
+ * `./parallel-tool-calls`), feed the results back, until the model answers
+ * without tool calls or the round limit is reached.
+ *
+ * The active agent is read before every model call (`currentProfile`): a
+ * handoff (`./handoffs`) switches the instructions, tools, model, temperature
+ * and round limit from the next call on. An agent with an `outputSchema` is
+ * asked for JSON (`responseFormat`) and its final answer is parsed.
  *
  * Every activity gets an explicit id derived from the turn id, so the
  * idempotency key `<workflowId>/<activityId>` that activities send to LLM
