@@ -1,0 +1,137 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- assertions on parsed JSON bodies */
+/**
+ * A second hub as a remote A2A delegate: hub B (its own worker, scripted LLM and gateway serving its
+ * agents over A2A, apps/gateway/test/a2a-hub.ts) is registered on hub A (`POST /v1/a2a/remotes`, with
+ * B's bearer key as the header); an agent of hub A names it in `delegates` and calls `ask_hub-b` in a
+ * session turn. Hub A's worker runs the real workflows and the real `callRemoteAgent` activity (which
+ * reads the header from A's registry at call time). With HUB_RECORD_HISTORIES=1 the session's history is
+ * recorded as the replay fixture `session-a2a-remote-delegate`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Client, Connection } from '@temporalio/client';
+import { HubConfigSchema, sessionWorkflowId } from '@hub/contracts';
+import { createLlmActivities, createRemoteAgentActivities } from '@hub/agents';
+import { createToolActivities } from '@hub/tools';
+import { testTemporalAddress } from '@hub/testing';
+import { startScriptedLlmServer, toolResultsOf, offeredToolNames, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { parseApiKeys } from '../src/http/auth';
+import type { GatewayApp } from '../src/app';
+import { startA2aHub, type A2aHub } from './a2a-hub';
+import { connectTestClient, json, makeApp, post } from './helpers';
+
+const require = createRequire(import.meta.url);
+const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+const KEY = 'key-hub-a-tenant-0123456789';
+const auth = { authorization: `Bearer ${KEY}` };
+const TASK = 'What is the capital of France?';
+
+let hubB: A2aHub;
+let client: Client;
+let connection: Connection;
+let llmA: ScriptedLlmServer;
+let workerA: Worker;
+let runningA: Promise<void>;
+let nativeA: NativeConnection;
+let appA: GatewayApp;
+const tenant = `ha${randomUUID().slice(0, 8)}`;
+
+/** Hub A's worker: the hub's workflows, the LLM and tool activities and the remote A2A ones (loopback allowed). */
+async function startHubAWorker(taskQueue: string) {
+  nativeA = await NativeConnection.connect({ address: testTemporalAddress() });
+  const openai = new OpenAI({ baseURL: llmA.url, apiKey: 'test', maxRetries: 0, timeout: 30_000 });
+  const tools = createToolActivities();
+  workerA = await Worker.create({
+    connection: nativeA,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), logger: silent }),
+    activities: {
+      ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }),
+      ...tools,
+      ...createRemoteAgentActivities({ hubConfig: HubConfigSchema.parse({ security: { allowPrivateHosts: ['127.0.0.1'] } }) }),
+    },
+  });
+  runningA = workerA.run();
+}
+
+async function recordHistory(workflowId: string, name: string): Promise<void> {
+  if (process.env.HUB_RECORD_HISTORIES !== '1') return;
+  const dir = fileURLToPath(new URL('../../../workflows/test/histories/', import.meta.url));
+  writeFileSync(`${dir}${name}.json`, historyToJSON(await client.workflow.getHandle(workflowId).fetchHistory()) + '\n');
+  const ids = JSON.parse(readFileSync(`${dir}workflow-ids.map`, 'utf8')) as Record<string, string>;
+  ids[name] = workflowId;
+  writeFileSync(`${dir}workflow-ids.map`, JSON.stringify(Object.fromEntries(Object.entries(ids).sort()), null, 2) + '\n');
+}
+
+beforeAll(async () => {
+  hubB = await startA2aHub();
+  ({ client, connection } = await connectTestClient());
+  // Hub A's model: the boss asks hub B once, then answers with what it said.
+  llmA = await startScriptedLlmServer({
+    responder: (req) => {
+      const result = toolResultsOf(req).find((r) => r.name === 'ask_hub-b');
+      if (result) return { reply: `Boss says: ${result.content}` };
+      if (offeredToolNames(req).includes('ask_hub-b')) return { toolCalls: [{ id: 'call-remote-1', name: 'ask_hub-b', arguments: JSON.stringify({ task: TASK }) }] };
+      return { reply: 'no delegate offered' };
+    },
+  });
+  const taskQueue = `hub-a-${randomUUID()}`;
+  await startHubAWorker(taskQueue);
+  ({ app: appA } = makeApp(client, {
+    taskQueue,
+    rpcTimeoutMs: 5_000,
+    apiKeys: parseApiKeys(`${KEY}:${tenant}`),
+    hubConfig: HubConfigSchema.parse({ security: { allowPrivateHosts: ['127.0.0.1'] } }),
+  }));
+}, 180_000);
+
+afterAll(async () => {
+  workerA?.shutdown();
+  await runningA?.catch(() => undefined);
+  await nativeA?.close();
+  await llmA?.close();
+  await connection?.close();
+  await hubB?.close();
+});
+
+describe('a second hub as a remote A2A delegate', () => {
+  it("registers hub B's agent on hub A, and an agent of hub A delegates to it in a session turn", async () => {
+    const cardUrl = `${hubB.agentUrl('assistant')}.well-known/agent-card.json`;
+    const reg = await appA.request('/v1/a2a/remotes', post({ name: 'hub-b', cardUrl, headers: { Authorization: 'Bearer key-a' } }, auth));
+    expect(reg.status).toBe(201);
+    expect(await json(reg)).toMatchObject({ name: 'hub-b', cardName: 'assistant', url: `${hubB.origin}/a2a/assistant`, headerNames: ['Authorization'] });
+
+    const agent = await appA.request(
+      '/v1/agents',
+      post({ name: 'boss', description: 'Delegates to the other hub', instructions: 'Ask hub-b, then answer.', delegates: ['hub-b'] }, auth),
+    );
+    expect(agent.status).toBe(201);
+
+    const sessionId = `remote-${randomUUID()}`;
+    const res = await appA.request('/v1/sessions', post({ id: sessionId, agent: 'boss', message: 'Ask the other hub about France.' }, auth));
+    expect(res.status).toBe(201);
+    const body = await json(res);
+    expect(body.reply).toMatchObject({ status: 'completed', reply: `Boss says: You said: ${TASK}` });
+
+    // Hub B ran the task once, as a turn of its own session (its model saw the task).
+    const seenByB = hubB.worker.llm.chatRequests().filter((r) => JSON.stringify(r.body?.messages ?? []).includes(TASK));
+    expect(seenByB).toHaveLength(1);
+    // Hub A's model got hub B's answer as the ask_hub-b result.
+    const results = llmA.chatRequests().flatMap((r) => toolResultsOf(r)).filter((r) => r.name === 'ask_hub-b');
+    expect(results.at(-1)?.content).toContain(`You said: ${TASK}`);
+
+    // The session's history: the A2A call is one callRemoteAgent activity (its input carries no header values).
+    const workflowId = sessionWorkflowId(tenant, sessionId);
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callRemoteAgent');
+    expect(scheduled).toHaveLength(1);
+    expect(JSON.stringify(history)).not.toContain('Bearer key-a');
+    await recordHistory(workflowId, 'session-a2a-remote-delegate');
+  });
+});
