@@ -3,10 +3,14 @@
  *
  * - `sendMessage` (Update) queues a user message and resolves when its turn ends (arrival
  *   order; `interrupt: true` cancels the running turn and answers the new message next).
- * - `approveTool` (Update) decides a pending tool approval; `closeSession` (Update) /
- *   `closeSessionSignal` end the session; `sessionState` (Query) reads it.
+ * - `approveTool` (Update) decides a pending tool approval (`./session-approvals`; several may wait at
+ *   once, delegated agents' included); `closeSession` (Update) / `closeSessionSignal` end the session;
+ *   `sessionState` (Query) reads it.
  *
- * The turn itself lives in `./agent-loop`. History stays bounded: the workflow continues-as-new
+ * The turn itself lives in `./agent-loop`. The session's agent is the active member of its pinned team
+ * (`./handoffs`: `transfer_to_<agent>` switches it); each model call is offered the active agent's
+ * workflow tools: research, handoffs and delegates (`./delegation-tools`, whose child workflows report
+ * back through the relay installed here). History stays bounded: the workflow continues-as-new
  * after `maxTurnsPerRun` turns or when Temporal suggests it, carrying the conversation (compacted
  * above a size budget), messages arriving meanwhile and the event stream (`./session-handover`).
  */
