@@ -7,7 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPayloadConverter, type Client, type Connection } from '@temporalio/client';
-import { researchWorkflowId, sessionWorkflowId, type ResearchJobInput, type SessionWorkflowInput } from '@hub/contracts';
+import {
+  agentRegistryWorkflowId,
+  registerRemoteAgentUpdate,
+  researchWorkflowId,
+  sessionWorkflowId,
+  type ResearchJobInput,
+  type SessionWorkflowInput,
+} from '@hub/contracts';
 import type { RecordedRequest } from '@hub/testing/scripted-llm-server';
 import { getProfile, listProfiles } from '@hub/agents/profiles';
 import type { GatewayApp } from '../src/app';
@@ -96,6 +103,33 @@ describe('agents in sessions', () => {
     expect(input.profile).toMatchObject({ name: 'lead', delegates: ['helper', 'writer'], handoffs: ['assistant'] });
     expect(input.team!.map((p) => `${p.name}@${p.version}:${p.source}`)).toEqual(['lead@1:api', 'assistant@1:builtin', 'helper@1:api', 'writer@1:builtin']);
     expect(input.team!.find((p) => p.name === 'helper')!.systemPrompt).toBe('You help.');
+  });
+
+  it('puts a remote A2A agent in a team as a remote profile (no instructions, its endpoint and card)', async () => {
+    expect((await app.request('/v1/agents', post({ name: 'near', instructions: 'Near.' }, A))).status).toBe(201);
+    const card = { cardName: 'Far', description: 'a remote agent', skills: [], url: 'https://far.example/a2a/far', protocolVersion: '0.3', streaming: false };
+    await client.workflow.getHandle(agentRegistryWorkflowId(tenantA)).executeUpdate(registerRemoteAgentUpdate, {
+      args: [{ registration: { name: 'far-away', cardUrl: 'https://far.example/card.json', headers: { authorization: 'Bearer secret' } }, card }],
+    });
+    expect((await app.request('/v1/agents', post({ name: 'asks-far', instructions: 'Ask far.', delegates: ['near', 'far-away'] }, A))).status).toBe(201);
+    const created = await json(await app.request('/v1/sessions', post({ agent: 'asks-far' }, A)));
+    const input = await startedInput<SessionWorkflowInput>(sessionWorkflowId(tenantA, created.id));
+    expect(input.team!.find((p) => p.name === 'far-away')).toEqual({
+      name: 'far-away',
+      description: 'a remote agent',
+      systemPrompt: '',
+      temperature: 0,
+      tools: [],
+      maxToolRounds: 0,
+      source: 'remote',
+      handoffs: [],
+      delegates: [],
+      remote: { url: 'https://far.example/a2a/far', cardUrl: 'https://far.example/card.json' },
+    });
+    expect(JSON.stringify(input)).not.toContain('secret');
+    // Tenant B has no such remote: its agents cannot delegate to it.
+    const spy = await app.request('/v1/agents', post({ name: 'spy', instructions: 'Spy.', delegates: ['far-away'] }, B));
+    expect(spy.status).toBe(400);
   });
 
   it("refuses another tenant's agent (400 naming the field) and malformed references", async () => {
