@@ -113,7 +113,7 @@ describe('agents in the web app', () => {
     await page.getByLabel('Delegates', { exact: true }).fill('helper');
     await page.getByRole('button', { name: 'Create agent' }).click();
     await page.waitForURL(/#\/agents\/boss$/, WAIT);
-    await page.locator('.definition a', { hasText: 'helper' }).waitFor(WAIT);
+    await page.locator('.agent-view > .definition a', { hasText: 'helper' }).waitFor(WAIT);
     await createAgent({ Name: 'desk', Instructions: '[agent:desk] You route.', Handoffs: 'helper' });
     await page.waitForURL(/#\/agents\/desk$/, WAIT);
   });
