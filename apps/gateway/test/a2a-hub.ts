@@ -6,28 +6,70 @@
  * A2A agent): `startA2aHub()` then `hub.agentUrl(name)` is the agent's base URL (its card below it).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
+import OpenAI from 'openai';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { createLlmActivities } from '@hub/agents';
+import { createToolActivities } from '@hub/tools';
+import { testTemporalAddress } from '@hub/testing';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { Role, type Message, type SendMessageRequest } from '@a2a-js/sdk';
 import { ClientFactory, DefaultAgentCardResolver, JsonRpcTransportFactory, type Client as A2aClient } from '@a2a-js/sdk/client';
 import type { Client, Connection } from '@temporalio/client';
 import type { GatewayApp } from '../src/app';
 import type { ProfileSource } from '../src/profiles';
 import { connectTestClient, makeApp, profileSource } from './helpers';
-import { startSessionWorker, type SessionWorker } from './session-worker';
+
+const require = createRequire(import.meta.url);
+const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+
+/** The hub's worker: its task queue, the scripted LLM its activities call, the built-in notes tool's file. */
+export interface HubWorker {
+  taskQueue: string;
+  llm: ScriptedLlmServer;
+  notesFile: string;
+}
+
+/** A worker of the hub's workflows and activities on `taskQueue`; `stop` shuts it down (in-flight activities are cancelled). */
+async function runWorker(taskQueue: string, llm: ScriptedLlmServer, workflowBundle: { code: string }): Promise<{ stop(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: testTemporalAddress() });
+  const openai = new OpenAI({ baseURL: llm.url, apiKey: 'test', maxRetries: 0, timeout: 30_000 });
+  const tools = createToolActivities();
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowBundle,
+    activities: { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools },
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
 
 export interface A2aHub {
   /** `http://127.0.0.1:<port>` */
   origin: string;
   /** An agent's base URL, ending in `/` (the SDK resolves `.well-known/agent-card.json` against it). */
   agentUrl(agent: string): string;
-  worker: SessionWorker;
+  worker: HubWorker;
   temporal: Client;
   /** The app currently served (requests without HTTP). */
   app(): GatewayApp;
   /** A new gateway instance (new services, nothing kept in memory) behind the same port. */
   restartGateway(): void;
+  /** Shuts the worker down (activities in flight are cancelled) and starts a new one on the same task queue. */
+  restartWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,8 +85,14 @@ export const DEFAULT_KEYS = new Map([
 ]);
 
 export async function startA2aHub(opts: A2aHubOptions = {}): Promise<A2aHub> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const { client, connection }: { client: Client; connection: Connection } = await connectTestClient();
-  const worker = await startSessionWorker();
+  const llm = await startScriptedLlmServer();
+  const notesFile = join(mkdtempSync(join(tmpdir(), 'hub-a2a-notes-')), 'notes.jsonl');
+  process.env.HUB_NOTES_FILE = notesFile;
+  const worker: HubWorker = { taskQueue: `gateway-a2a-${randomUUID()}`, llm, notesFile };
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), logger: silent });
+  let running = await runWorker(worker.taskQueue, llm, bundle);
   const build = (): GatewayApp =>
     makeApp(client, {
       taskQueue: worker.taskQueue,
@@ -68,10 +116,15 @@ export async function startA2aHub(opts: A2aHubOptions = {}): Promise<A2aHub> {
     restartGateway() {
       current = build();
     },
+    async restartWorker() {
+      await running.stop();
+      running = await runWorker(worker.taskQueue, llm, bundle);
+    },
     async close() {
       (server as Server).closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await worker.close();
+      await running.stop();
+      await llm.close();
       await connection.close();
     },
   };

@@ -161,6 +161,29 @@ describe('messages and tasks', () => {
   });
 });
 
+describe('restarts', () => {
+  it('a task survives a worker restart mid-turn: the new worker finishes the turn and get task answers it', async () => {
+    // The first model call is cut off by the shutdown; its retry (on the new worker) answers.
+    hub.worker.llm.script({ hang: true }, { reply: 'survived the worker' });
+    const client = await a2aClient(hub.agentUrl('assistant'), 'key-a');
+    const submitted = asTask(await client.sendMessage(sendParams(userMessage('outlive the worker'), true)));
+    await hub.worker.llm.waitFor(() => hub.worker.llm.chatRequests().some((r) => JSON.stringify(r.body?.messages).includes('outlive the worker')), 20_000);
+    await hub.restartWorker();
+    hub.restartGateway();
+    const fresh = await a2aClient(hub.agentUrl('assistant'), 'key-a');
+    let task = await fresh.getTask({ tenant: '', id: submitted.id, historyLength: undefined });
+    for (const deadline = Date.now() + 60_000; task.status?.state !== TaskState.TASK_STATE_COMPLETED && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      task = await fresh.getTask({ tenant: '', id: submitted.id, historyLength: undefined });
+    }
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(replyOf(task)).toBe('survived the worker');
+    // The model call cut off by the shutdown, then its retry on the new worker.
+    const calls = hub.worker.llm.chatRequests().filter((r) => JSON.stringify(r.body?.messages).includes('outlive the worker'));
+    expect(calls.map((r) => r.aborted)).toEqual([true, false]);
+  }, 90_000);
+});
+
 describe('tenants', () => {
   it("one tenant cannot get another tenant's task", async () => {
     const a = await a2aClient(hub.agentUrl('assistant'), 'key-a');
