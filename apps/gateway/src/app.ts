@@ -93,13 +93,13 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   app.route('/', opsRoutes(services.ops, { llm: opts.llm, showDetails: holdsKey(opts.apiKeys) }));
   app.route('/', sessionRoutes(services.sessions, sse));
   app.route('/', agentRoutes(services.agents));
-  app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research, admission }));
+  app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research, agents: services.agents, admission }));
   app.route('/', mcpRegistryRoutes(services.mcpRegistry));
   if (services.remoteAgents) app.route('/', remoteAgentRoutes(services.remoteAgents)); // /v1/a2a/remotes: remote A2A agents as delegates
   app.route('/', taskRoutes(services.tasks, sse));
   app.route('/', researchRoutes(services.research, sse));
   app.route('/', codecRoutes()); // S7: /codec/{encode,decode}, Temporal's remote codec protocol
-  if (services.a2a) app.route('/', a2aRoutes(services.a2a, { auth: (opts.apiKeys?.size ?? 0) > 0, sse })); // /a2a/{agent}: every agent over A2A
+  if (services.a2a) app.route('/', a2aRoutes(services.a2a, { auth: (opts.apiKeys?.size ?? 0) > 0, sse, admission })); // /a2a/{agent}: every agent over A2A
 
   registerEventSchemas(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
