@@ -1,13 +1,15 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- assertions on parsed JSON bodies */
 /**
  * A second hub as a remote A2A delegate: hub B (its own worker, scripted LLM and gateway serving its
  * agents over A2A, apps/gateway/test/a2a-hub.ts) is registered on hub A (`POST /v1/a2a/remotes`, with
  * B's bearer key as the header); an agent of hub A names it in `delegates` and calls `ask_hub-b` in a
  * session turn. Hub A's worker runs the real workflows and the real `callRemoteAgent` activity (which
  * reads the header from A's registry at call time). With HUB_RECORD_HISTORIES=1 the session's history is
- * recorded as the replay fixture `session-a2a-remote-delegate`.
+ * recorded as the replay fixture `session-a2a-remote-delegate`. Then the first attempt of a call dies once
+ * Temporal has recorded the remote task id in its heartbeat details: the retry follows that task, and hub B
+ * ran it once.
  */
 import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +22,7 @@ import { HubConfigSchema, sessionWorkflowId } from '@hub/contracts';
 import { createLlmActivities, createRemoteAgentActivities } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
 import { testTemporalAddress } from '@hub/testing';
-import { startScriptedLlmServer, toolResultsOf, offeredToolNames, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { lastUserMessage, offeredToolNames, startScriptedLlmServer, toolResultsOf, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { parseApiKeys } from '../src/http/auth';
 import type { GatewayApp } from '../src/app';
 import { startA2aHub, type A2aHub } from './a2a-hub';
@@ -31,6 +33,23 @@ const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log()
 const KEY = 'key-hub-a-tenant-0123456789';
 const auth = { authorization: `Bearer ${KEY}` };
 const TASK = 'What is the capital of France?';
+/** What the boss asks hub B for a user message (the first test's message asks about France). */
+const taskFor = (userText: string) => (userText.includes('France') ? TASK : `Remote task: ${userText}`);
+/** Set by a test: the next call's first attempt dies once Temporal has its remote task id (then cleared). */
+let crashNextCall = false;
+const crashes: { workflowId: string; taskId: string }[] = [];
+
+/** Waits until the server has this activity's heartbeat details with the remote task id (what a dead worker leaves behind). */
+async function heartbeatRecorded(workflowId: string, activityId: string, taskId: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { raw } = await client.workflow.getHandle(workflowId).describe();
+    const pending = raw.pendingActivities?.find((a) => a.activityId === activityId);
+    const data = pending?.heartbeatDetails?.payloads?.[0]?.data;
+    if (data && Buffer.from(data).toString('utf8').includes(taskId)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the remote task id never reached the heartbeat details');
+}
 
 let hubB: A2aHub;
 let client: Client;
@@ -54,7 +73,18 @@ async function startHubAWorker(taskQueue: string) {
     activities: {
       ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }),
       ...tools,
-      ...createRemoteAgentActivities({ hubConfig: HubConfigSchema.parse({ security: { allowPrivateHosts: ['127.0.0.1'] } }) }),
+      ...createRemoteAgentActivities({
+        hubConfig: HubConfigSchema.parse({ security: { allowPrivateHosts: ['127.0.0.1'] } }),
+        afterTaskKnown: async (progress, attempt) => {
+          if (!crashNextCall || attempt !== 1) return;
+          crashNextCall = false;
+          const { activityId, workflowExecution } = Context.current().info;
+          const workflowId = workflowExecution?.workflowId ?? '';
+          await heartbeatRecorded(workflowId, activityId, progress.taskId!);
+          crashes.push({ workflowId, taskId: progress.taskId! });
+          throw new Error('worker died mid-call (test)');
+        },
+      }),
     },
   });
   runningA = workerA.run();
@@ -77,7 +107,8 @@ beforeAll(async () => {
     responder: (req) => {
       const result = toolResultsOf(req).find((r) => r.name === 'ask_hub-b');
       if (result) return { reply: `Boss says: ${result.content}` };
-      if (offeredToolNames(req).includes('ask_hub-b')) return { toolCalls: [{ id: 'call-remote-1', name: 'ask_hub-b', arguments: JSON.stringify({ task: TASK }) }] };
+      const task = taskFor(lastUserMessage(req));
+      if (offeredToolNames(req).includes('ask_hub-b')) return { toolCalls: [{ id: 'call-remote-1', name: 'ask_hub-b', arguments: JSON.stringify({ task }) }] };
       return { reply: 'no delegate offered' };
     },
   });
@@ -133,5 +164,30 @@ describe('a second hub as a remote A2A delegate', () => {
     expect(scheduled).toHaveLength(1);
     expect(JSON.stringify(history)).not.toContain('Bearer key-a');
     await recordHistory(workflowId, 'session-a2a-remote-delegate');
+  });
+
+  it('a call whose first attempt dies after Temporal has the remote task id resumes that task: hub B runs it once', async () => {
+    const text = `crash-${randomUUID().slice(0, 8)}`;
+    const task = taskFor(text);
+    // Hub B takes a while, so the task is still running when the attempt dies.
+    hubB.worker.llm.setResponder((req) => (JSON.stringify(req.body?.messages ?? []).includes(task) ? { delayMs: 2_500 } : { delayMs: 0 }));
+    crashNextCall = true;
+    try {
+      const sessionId = `remote-crash-${randomUUID()}`;
+      const res = await appA.request('/v1/sessions', post({ id: sessionId, agent: 'boss', message: text }, auth));
+      expect(res.status).toBe(201);
+      expect((await json(res)).reply).toMatchObject({ status: 'completed', reply: `Boss says: You said: ${task}` });
+      const workflowId = sessionWorkflowId(tenant, sessionId);
+      expect(crashes.filter((c) => c.workflowId === workflowId)).toHaveLength(1);
+
+      // Two attempts of one activity, one remote task: hub B's model saw the task once.
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      const started = (history.events ?? []).find((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt === 2);
+      expect(started).toBeDefined();
+      expect(hubB.worker.llm.chatRequests().filter((r) => JSON.stringify(r.body?.messages ?? []).includes(task))).toHaveLength(1);
+    } finally {
+      crashNextCall = false;
+      hubB.worker.llm.setResponder(undefined);
+    }
   });
 });
