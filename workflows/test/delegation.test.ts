@@ -3,7 +3,7 @@
  * tokens and approvals reach the root session. Real Temporal dev server, real LLM and tool activities, the
  * scripted LLM answering per agent (team responder).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import { approveToolUpdate, delegationWorkflowId, sendMessageUpdate, type SessionEvent } from '@hub/contracts';
@@ -144,5 +144,46 @@ describe('delegation (ask_<agent>)', () => {
     expect(events.find((e) => e.type === 'delegation.completed')).toMatchObject({ delegationId: 'turn-1.call_ask', ok: false, error: 'cancelled' });
     // The hung model call was aborted (the activity was cancelled), not left open.
     await eventually(async () => h.llm.chatRequests().some((r) => r.aborted));
+  });
+
+  it('a child interrupted while its approval waits withdraws it: no stale approval on the parent', async () => {
+    const team = teamResponder({
+      agents: {
+        lead: [delegate('helper', 'save the note', 'call_ask'), reply('moved on')],
+        helper: [toolCall('save_note', { title: 'withdrawn-note', body: 'x' }, 'call_save')],
+      },
+    });
+    h.llm.setResponder(team.responder);
+    const s = await startTeamSession(h, [lead, helper]);
+    const first = s.send('save it');
+    await eventually(async () => (await s.state()).pendingApprovals[0]);
+    await h.client.workflow
+      .getHandle(s.workflowId)
+      .startUpdate(sendMessageUpdate, { args: [{ text: 'forget it', interrupt: true }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    expect((await first).status).toBe('interrupted');
+    expect((await h.client.workflow.getHandle(delegationWorkflowId(s.workflowId, 'turn-1', 'call_ask')).describe()).status.name).toBe('CANCELLED');
+    await eventually(async () => {
+      const st = await s.state();
+      return st.turns === 2 && st.pendingApprovals.length === 0 && st.status === 'idle';
+    });
+    expect(existsSync(h.notesFile) ? readFileSync(h.notesFile, 'utf8') : '').not.toContain('withdrawn-note');
+  });
+
+  it('a delegate with an outputSchema answers structured JSON: the tool result is the parsed answer', async () => {
+    const schema = { type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] };
+    const team = teamResponder({
+      agents: {
+        lead: [delegate('adder', 'add 2 and 3', 'call_ask'), (req) => reply(`lead: ${toolResultsOf(req)[0]?.content}`)],
+        adder: [{ json: { sum: 5 } }],
+      },
+    });
+    h.llm.setResponder(team.responder);
+    const s = await startTeamSession(h, [member('lead', { delegates: ['adder'] }), member('adder', { outputSchema: schema })]);
+    const result = await s.send('add');
+    expect(result.reply).toBe('lead: {"sum":5}');
+    // The child asked the model for the schema (structured output).
+    expect(team.callsOf('adder')[0]!.request.body?.response_format).toMatchObject({ type: 'json_schema', json_schema: { schema } });
+    const child = await h.client.workflow.getHandle(delegationWorkflowId(s.workflowId, 'turn-1', 'call_ask')).result();
+    expect(child).toMatchObject({ ok: true, structured: { sum: 5 } });
   });
 });
