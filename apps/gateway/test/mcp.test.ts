@@ -103,10 +103,10 @@ describe('MCP endpoint: tools', () => {
     mcpB = await connectMcp(KEY_B);
   });
 
-  it('lists the four tools with their schemas', async () => {
+  it('lists the five tools with their schemas', async () => {
     const { tools } = await mcpA.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
-    expect([...byName.keys()].sort()).toEqual(['chat', 'get_research', 'list_sessions', 'start_research']);
+    expect([...byName.keys()].sort()).toEqual(['chat', 'get_research', 'list_agents', 'list_sessions', 'start_research']);
     const chat = byName.get('chat')!;
     expect(chat.inputSchema).toMatchObject({
       type: 'object',
