@@ -48,7 +48,7 @@ describe('the agent card', () => {
     const missing = await bearerFetch('key-a')(`${hub.agentUrl('nobody')}.well-known/agent-card.json`);
     expect(missing.status).toBe(404);
     const body = (await missing.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toMatch(/not_found$/);
+    expect(body.error.code).toBe('agent_not_found');
     expect(body.error.message).toContain('nobody');
     const badRef = await bearerFetch('key-a')(`${hub.agentUrl('not..a..name')}.well-known/agent-card.json`);
     expect(badRef.status).toBe(404);
@@ -185,6 +185,27 @@ describe('restarts', () => {
 });
 
 describe('tenants', () => {
+  it("a tenant's own agent is served to it (latest or a pinned version) and to no other tenant", async () => {
+    const name = `own-${Date.now()}`;
+    const created = await hub.app().request('/v1/agents', {
+      method: 'POST',
+      headers: { authorization: 'Bearer key-a', 'content-type': 'application/json' },
+      body: JSON.stringify({ name, description: 'tenant a only', instructions: 'be brief', tools: ['calculator'] }),
+    });
+    expect(created.status).toBe(201);
+    const card = await (await a2aClient(hub.agentUrl(name), 'key-a')).getAgentCard();
+    expect(card).toMatchObject({ name, description: 'tenant a only', version: '1' });
+    expect(card.skills.map((s) => s.id)).toEqual([name, 'tool:calculator']);
+    const pinned = await a2aClient(hub.agentUrl(`${name}@1`), 'key-a');
+    const task = asTask(await pinned.sendMessage(sendParams(userMessage('hello own agent'))));
+    expect(replyOf(task)).toBe('You said: hello own agent');
+    const system = hub.worker.llm.chatRequests().at(-1)!.body?.messages?.[0];
+    expect(system).toMatchObject({ role: 'system' });
+    expect(JSON.stringify(system)).toContain('be brief');
+    const other = await bearerFetch('key-b')(`${hub.agentUrl(name)}.well-known/agent-card.json`);
+    expect(other.status).toBe(404);
+  });
+
   it("one tenant cannot get another tenant's task", async () => {
     const a = await a2aClient(hub.agentUrl('assistant'), 'key-a');
     const task = asTask(await a.sendMessage(sendParams(userMessage('tenant a secret'))));
