@@ -210,6 +210,36 @@ describe('handoffs', () => {
     expect(answers).toEqual([expect.stringMatching(/^Transferred the conversation to 'tech-support'/), "Error: the conversation was already transferred to 'tech-support'"]);
   });
 
+  it("after a handoff to a supervisor, its delegates are offered and run (the child's usage counted in the turn)", async () => {
+    const lead: AgentProfile = { ...tech, name: 'lead', systemPrompt: 'You are the lead.', maxToolRounds: 2, delegates: ['helper'] };
+    const helper: AgentProfile = { ...tech, name: 'helper', systemPrompt: 'You are the helper.' };
+    const router: AgentProfile = { ...triage, name: 'router', handoffs: ['lead'] };
+    const small = { promptTokens: 10, completionTokens: 5 };
+    h.llm.setResponder((r) => {
+      const system = systemOf(r);
+      const last = lastOf(r);
+      if (system.startsWith('You are triage')) return { toolCalls: [{ id: 'to-lead', name: 'transfer_to_lead', arguments: {} }], usage: small };
+      if (system.startsWith('You are the helper')) return { reply: 'helper: done', usage: { promptTokens: 100, completionTokens: 11 } };
+      if (system.startsWith('You are the lead')) {
+        if (last?.role === 'tool' && String(last.content).startsWith('Transferred')) {
+          return { toolCalls: [{ id: 'ask-1', name: 'ask_helper', arguments: { task: 'do the thing' } }], usage: small };
+        }
+        return { reply: `lead: ${String(last?.content)}`, usage: small };
+      }
+      return { reply: `unexpected system prompt: ${system}` };
+    });
+    const handle = await startTeam(router, [router, lead, helper]);
+    const result = await send(handle, 'please coordinate');
+    expect(result.reply).toBe('lead: helper: done');
+    const leadReq = h.llm.chatRequests().find((r) => systemOf(r) === 'You are the lead.')!;
+    expect(toolNames(leadReq)).toEqual(['ask_helper']);
+    const seen = await events(handle, (e) => e.type === 'turn.completed');
+    expect(seen.find((e) => e.type === 'delegation.started')).toMatchObject({ toolCallId: 'ask-1', agent: 'helper', depth: 1, task: 'do the thing' });
+    // Three model calls of the session (15 tokens each) and the helper's one (111).
+    expect(result.usage).toEqual({ promptTokens: 130, completionTokens: 26, totalTokens: 156 });
+    expect((await state(handle)).agent).toBe('lead');
+  });
+
   it('an agent with an outputSchema is asked for JSON (response_format) and answers it', async () => {
     const handle = await startTeam(triage, team);
     const result = await send(handle, 'which city is this about? Paris!');
