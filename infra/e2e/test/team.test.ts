@@ -24,6 +24,7 @@ import {
   startScriptedLlmServer,
   systemPromptOf,
   teamResponder,
+  toolCall,
   toolResultsOf,
   type ScriptedLlmServer,
 } from '@hub/testing/scripted-llm-server';
@@ -43,6 +44,8 @@ const team = teamResponder({
     'e2e-writer': [(req) => reply(`Draft for ${lastUserMessage(req)}.`, { delayMs: MEMBER_DELAY_MS })],
     'e2e-router': [handoff('e2e-billing')],
     'e2e-billing': (req) => reply(`Billing here: ${lastUserMessage(req)}`),
+    'e2e-boss': [delegate('e2e-notetaker', 'save a team note'), (req) => reply(`Boss says: ${toolResultsOf(req)[0]?.content ?? 'nothing'}`)],
+    'e2e-notetaker': [toolCall('save_note', { title: 'team', body: 'saved by a delegate' }), (req) => reply(`Note result: ${toolResultsOf(req)[0]?.content ?? 'none'}`)],
     'e2e-cli-agent': (req) => reply(systemPromptOf(req).includes('version two') ? 'I am version 2.' : 'I am version 1.'),
   },
 });
@@ -110,6 +113,8 @@ describe('a team of user-defined agents', () => {
       delegates: ['e2e-researcher', 'e2e-writer'],
     });
     await define({ name: 'e2e-billing', description: 'Billing', instructions: tagged('e2e-billing', 'You handle invoices.') });
+    await define({ name: 'e2e-notetaker', description: 'Saves notes', instructions: tagged('e2e-notetaker', 'You save notes.'), tools: ['save_note'] });
+    await define({ name: 'e2e-boss', description: 'Has notes saved', instructions: tagged('e2e-boss', 'Ask the notetaker.'), delegates: ['e2e-notetaker'] });
     await define({ name: 'e2e-router', description: 'Front desk', instructions: tagged('e2e-router', 'Route the customer.'), handoffs: ['e2e-billing'] });
   });
 
@@ -199,6 +204,23 @@ describe('a team of user-defined agents', () => {
     expect(routed.code, routed.stderr).toBe(0);
     expect(routed.stdout).toContain('→ handed off to e2e-billing (from e2e-router)');
     expect(routed.stdout).toContain('e2e-billing> Billing here: I was charged twice');
+  });
+
+  it("hub chat asks for a delegate's approval and approves it through the parent session", async () => {
+    const chat = await cli(['chat', '--agent', 'e2e-boss'], 'please save a note\ny\nlooks fine\n');
+    expect(chat.code, chat.stderr).toBe(0);
+    const out = chat.stdout;
+    expect(out).toContain('  ↳ e2e-notetaker: save a team note');
+    expect(out).toContain('    [tool call] save_note {"title":"team","body":"saved by a delegate"}');
+    expect(out).toMatch(/ {4}\[approval needed\] \(e2e-notetaker\) save_note/);
+    expect(out).toContain('Approve save_note? [y/n]');
+    expect(out).toContain('    [approval] approved: looks fine');
+    expect(out).toMatch(/ {4}\[tool result\] save_note ok/);
+    expect(out).toMatch(/e2e-boss> Boss says: Note result: .*saved/);
+    const id = /Session (\S+) \(agent e2e-boss\)/.exec(out)![1]!;
+    const state = await hub.api<SessionState>('GET', `/v1/sessions/${id}`);
+    expect(state.body.pendingApprovals).toEqual([]);
+    expect(state.body.messages.at(-1)).toMatchObject({ role: 'assistant', content: expect.stringContaining('Boss says: Note result:') });
   });
 });
 
