@@ -28,6 +28,11 @@ const invalid = (path: string, message: string): Refusal => ({
   issues: [{ path, message }],
 });
 
+/** The definition fields in a fixed order (what two versions are compared on). */
+const definitionKey = (d: AgentDefinition): string =>
+  JSON.stringify([d.name, d.description, d.instructions, d.model ?? null, d.temperature, d.tools, d.maxToolRounds, d.handoffs, d.delegates, d.outputSchema ?? null]);
+const sameDefinition = (a: AgentDefinition, b: AgentDefinition): boolean => definitionKey(a) === definitionKey(b);
+
 export class AgentStore {
   readonly agents: Map<string, AgentRecord[]>;
   readonly remotes: Map<string, StoredRemoteAgent>;
@@ -97,10 +102,14 @@ export class AgentStore {
     return undefined;
   }
 
-  /** Stores `def` as version 1 or the next version (checked by {@link refusePut}); keeps the versions within limits. */
+  /**
+   * Stores `def` as version 1 or the next version (checked by {@link refusePut}); keeps the versions within
+   * limits. A definition equal to the latest version's is that version (a repeated PUT stores nothing new).
+   */
   put(def: AgentDefinition, at: string): AgentRecord {
     const versions = this.agents.get(def.name) ?? [];
     const prev = versions.at(-1);
+    if (prev && sameDefinition(prev, def)) return prev;
     const record: AgentRecord = {
       ...def,
       version: prev ? prev.version + 1 : 1,

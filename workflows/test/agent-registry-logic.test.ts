@@ -17,6 +17,14 @@ const def = (name: string, instructions = `You are ${name}.`): AgentDefinition =
 const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
 
 describe('AgentStore', () => {
+  it('answers a put equal to the latest version with that version (no new version)', () => {
+    const store = new AgentStore();
+    store.put(def('same'), at(1));
+    const v2 = store.put(def('same', 'changed'), at(2));
+    expect(store.put(def('same', 'changed'), at(3))).toBe(v2);
+    expect(store.agents.get('same')!.map((r) => r.version)).toEqual([1, 2]);
+  });
+
   it('refuses more than maxAgentsPerTenant agents (remote agents count too)', () => {
     const store = new AgentStore();
     for (let i = 0; i < AGENT_LIMITS.maxAgentsPerTenant; i++) store.put(def(`a${i}`), at(i));

@@ -65,6 +65,8 @@ describe('/v1/agents', () => {
     const put = await app.request('/v1/agents/support', req('PUT', fields, A));
     expect(put.status).toBe(200);
     expect(await json(put)).toMatchObject({ name: 'support', version: 2, instructions: 'You are support v2.', createdAt: v1.createdAt });
+    // PUT is idempotent: the same definition again is the same version.
+    expect(await json(await app.request('/v1/agents/support', req('PUT', fields, A)))).toMatchObject({ version: 2 });
 
     expect(await json(await app.request('/v1/agents/support', { headers: A }))).toMatchObject({ version: 2 });
     expect(await json(await app.request('/v1/agents/support?version=1', { headers: A }))).toMatchObject({ version: 1, instructions: 'You are support v1.' });
