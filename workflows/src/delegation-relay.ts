@@ -56,8 +56,21 @@ export const delegationApprovalWithdrawSignal = defineSignal<[{ workflowId: stri
 /** Root → child: the decision. */
 export const delegationApprovalDecisionSignal = defineSignal<[DelegationApprovalDecision]>('delegationApprovalDecision');
 
-/** Most events in one signal (a tool result can be large; payloads stay well under Temporal's limits). */
+/** Most events in one signal, and most characters of their JSON (a tool result can be large; payloads stay well under Temporal's limits). */
 const EVENTS_PER_SIGNAL = 20;
+const CHARS_PER_SIGNAL = 200_000;
+
+/** The next batch to send: the oldest events, at least one, within both limits. */
+function nextBatch(buffer: SessionEvent[]): SessionEvent[] {
+  let chars = 0;
+  let n = 0;
+  while (n < buffer.length && n < EVENTS_PER_SIGNAL) {
+    chars += JSON.stringify(buffer[n]).length;
+    if (n > 0 && chars > CHARS_PER_SIGNAL) break;
+    n += 1;
+  }
+  return buffer.splice(0, n);
+}
 /** The child waits this much longer than the root's approval timeout before it treats silence as a denial. */
 const DECISION_GRACE_MS = 60_000;
 
@@ -82,7 +95,7 @@ export function relayTo(rootWorkflowId: string, delegationId: string): RelaySink
   let sending: Promise<void> | undefined;
   const pump = async (): Promise<void> => {
     while (buffer.length > 0) {
-      await sendSignal(rootWorkflowId, delegationEventsSignal, { events: buffer.splice(0, EVENTS_PER_SIGNAL) });
+      await sendSignal(rootWorkflowId, delegationEventsSignal, { events: nextBatch(buffer) });
     }
     sending = undefined;
   };
