@@ -13,6 +13,7 @@ import { main } from '../src/run';
 import { EXIT } from '../src/errors';
 import { TurnRenderer } from '../src/turn-renderer';
 import { changes, renderAgent, renderAgents, renderVersions } from '../src/render-agents';
+import { renderSession } from '../src/render';
 import { definitionsOf, editBody } from '../src/commands/agents';
 
 async function hub(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -205,6 +206,24 @@ describe('rendering agents', () => {
     expect(changes(record('r', 1), record('r', 2))).toBe('nothing');
     expect(changes(undefined, record('r', 5))).toBe('-');
     expect(renderVersions('r', [])).toBe('r: no versions.');
+  });
+
+  it("a session shows its active agent and the handoff path", () => {
+    const text = renderSession({
+      sessionId: 's1',
+      agent: 'tech-support',
+      status: 'idle',
+      usage: { promptTokens: 1, completionTokens: 2, totalTokens: 3 },
+      messages: [{ role: 'assistant', content: 'Let us check the logs.' }],
+      pendingApprovals: [],
+      handoffs: [
+        { from: 'triage', to: 'billing', turnId: 'turn-1', at: 'x' },
+        { from: 'billing', to: 'tech-support', turnId: 'turn-2', at: 'y' },
+      ],
+    } as unknown as Parameters<typeof renderSession>[0]);
+    expect(text).toContain('Session s1  agent: tech-support  status: idle');
+    expect(text).toContain('Handoffs: triage → billing → tech-support');
+    expect(text).toContain('tech-support> Let us check the logs.');
   });
 });
 
