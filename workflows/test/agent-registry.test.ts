@@ -15,6 +15,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { testTemporalAddress } from '@hub/testing';
 import {
   AGENT_LIMITS,
+  AGENT_REGISTRY_BUDGET,
   WORKFLOW_TYPES,
   agentRegistryWorkflowId,
   agentVersionsQuery,
@@ -149,7 +150,7 @@ describe('the agent registry workflow', () => {
     await handle.terminate('test done');
   });
 
-  it('keeps at most maxVersionsKept versions and carries its records across continue-as-new', async () => {
+  it('keeps at most maxVersionsKept versions; a run started with carried records numbers on from them', async () => {
     const tenant = `reg-${randomUUID()}`;
     const handle = await client.workflow.start(WORKFLOW_TYPES.agentRegistry, {
       workflowId: agentRegistryWorkflowId(tenant),
@@ -175,5 +176,21 @@ describe('the agent registry workflow', () => {
     expect(v.version).toBe(n + 1);
     await handle.terminate('test done');
     await carried.terminate('test done');
+  });
+
+  it(`continues as new after ${AGENT_REGISTRY_BUDGET.changesPerRun} changes with its agents and remote agents`, async () => {
+    const tenant = `reg-${randomUUID()}`;
+    const handle = await start(tenant);
+    const first = await handle.describe();
+    await put(handle, def('keeper', { delegates: ['researcher'] }));
+    const card = { cardName: 'R', description: 'remote', skills: [], url: 'https://r.example/a2a', protocolVersion: '0.3', streaming: false };
+    await handle.executeUpdate(registerRemoteAgentUpdate, { args: [{ registration: { name: 'remote-one', cardUrl: 'https://r.example/card.json' }, card }] });
+    for (let i = 0; i < AGENT_REGISTRY_BUDGET.changesPerRun; i++) await put(handle, def('keeper', { delegates: ['researcher'] }), 'update');
+    await expect.poll(async () => (await client.workflow.getHandle(agentRegistryWorkflowId(tenant)).describe()).runId, { timeout: 20_000 }).not.toBe(first.runId);
+    const next = client.workflow.getHandle(agentRegistryWorkflowId(tenant));
+    expect((await next.query(getAgentQuery, { name: 'keeper' }))?.version).toBe(1);
+    expect((await next.query(remoteAgentsQuery)).map((r) => r.name)).toEqual(['remote-one']);
+    expect((await put(next, def('keeper', { instructions: 'v2 in the next run' }), 'update')).version).toBe(2);
+    await next.terminate('test done');
   });
 });
