@@ -5,7 +5,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Logger } from '@temporalio/common';
-import type { CallRemoteAgentRequest, RemoteAgentCardSummary, RemoteCallProgress, StoredRemoteAgent } from '@hub/contracts';
+import type { CallRemoteAgentRequest, RemoteAgentCardSummary, RemoteCallProgress, SessionEvent, StoredRemoteAgent } from '@hub/contracts';
 import { createRemoteAgentActivities, type RemoteAgentActivityDeps } from '../src/a2a';
 import { startFixtureAgent, type FixtureAgent } from './a2a-fixture';
 
@@ -107,6 +107,18 @@ describe('callRemoteAgent', () => {
     const rpc = agent.requests.filter((r) => r.path === '/rpc');
     expect(rpc.length).toBeGreaterThan(0);
     expect(rpc.every((r) => r.headers['authorization'] === 'Bearer remote-secret')).toBe(true);
+  });
+
+  it("publishes each state change of the remote task as tool.progress of the ask_ call, to the stream it is told", async () => {
+    agent.delayMs = 150;
+    const published: { ev: SessionEvent; target: unknown }[] = [];
+    const publisher = (_ctx: unknown, target?: unknown) => ({ publish: (ev: SessionEvent) => void published.push({ ev, target }), close: async () => undefined });
+    const streamTo = { workflowId: 'session/acme/s1', delegationId: 'turn-1.call-1' };
+    await env().exec(acts({ publisher }).callRemoteAgent, call({ turnId: 'turn-1', toolCallId: 'call-1', delegationId: 'turn-1.call-1', streamTo }));
+    const states = published.map((p) => (p.ev.type === 'tool.progress' ? p.ev.message?.replace(/^remote task \S+: /, '') : p.ev.type));
+    expect(states[0]).toMatch(/^(submitted|working)$/);
+    expect(states.at(-1)).toBe('completed');
+    expect(published[0]).toMatchObject({ ev: { type: 'tool.progress', turnId: 'turn-1', toolCallId: 'call-1', tool: 'ask_echo', progress: 1 }, target: streamTo });
   });
 
   it('uses the messageId the workflow gives', async () => {

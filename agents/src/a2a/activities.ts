@@ -6,6 +6,9 @@
  *   it to its end (./call.ts), durably: the remote task id is in the
  *   heartbeat details as soon as it is known, and a retry resumes that task.
  *
+ * While a task runs, each change of its state is a `tool.progress` event of the `ask_<name>` call on the
+ * session's stream (`streamTo`: the root session, tagged with the delegation id), best effort.
+ *
  * Secrets: the headers of a remote come from the tenant's agent registry at
  * call time (a query, as the MCP integration reads registered servers), never
  * from the workflow's input or history. The registry also decides the
@@ -26,6 +29,7 @@ import {
   type StoredRemoteAgent,
 } from '@hub/contracts';
 import { isMcpSafetyError, type LookupAll } from '@hub/tools';
+import { streamTargetOf, workflowStreamPublisher, type SessionEventPublisher, type SessionEventPublisherFactory } from '@hub/runtime/streams';
 import { RemoteAgentError, fetchRemoteAgentCard } from './card';
 import { remoteClient, sendAndFollow } from './call';
 
@@ -37,6 +41,8 @@ export interface RemoteAgentActivityDeps {
   pollIntervalMs?: number;
   /** Heartbeat period (ms); default a third of the heartbeat timeout, at most 1 s. */
   heartbeatIntervalMs?: number;
+  /** Where the remote task's state changes are published (`tool.progress` of the `ask_<name>` call); default: the session's stream. */
+  publisher?: SessionEventPublisherFactory;
   /** Tests: runs once the remote task id is recorded (a test crashes the first attempt here). */
   afterTaskKnown?: (p: RemoteCallProgress, attempt: number) => Promise<void>;
 }
@@ -74,6 +80,27 @@ const REFUSALS = new Set([
   'VersionNotSupportedError', 'ExtensionSupportRequiredError', 'InvalidAgentResponseError', 'PushNotificationNotSupportedError',
 ]);
 const isProtocolRefusal = (err: unknown): boolean => err instanceof Error && REFUSALS.has(err.name);
+
+/** `tool.progress` events of the `ask_<name>` call, one per state change of the remote task (best effort: never fails the call). */
+function progressEvents(ctx: Context, req: CallRemoteAgentRequest, factory: SessionEventPublisherFactory) {
+  let publisher: SessionEventPublisher | undefined;
+  let count = 0;
+  const { turnId, toolCallId } = req;
+  return {
+    state: (state: string, task: { id: string }) => {
+      if (!turnId || !toolCallId) return;
+      try {
+        publisher ??= factory(ctx, streamTargetOf(req.streamTo));
+        publisher.publish({ type: 'tool.progress', turnId, toolCallId, tool: `ask_${req.name}`, progress: ++count, message: `remote task ${task.id}: ${state}` });
+      } catch (err) {
+        ctx.log.warn('Failed to publish a remote task state', { error: String(err) });
+      }
+    },
+    close: async () => {
+      await publisher?.close().catch((err: unknown) => ctx.log.warn('Failed to flush events to the workflow stream', { error: String(err) }));
+    },
+  };
+}
 
 export function createRemoteAgentActivities(deps: RemoteAgentActivityDeps): RemoteAgentActivities {
   const allowPrivateHosts = deps.hubConfig.security.allowPrivateHosts;
@@ -118,6 +145,7 @@ export function createRemoteAgentActivities(deps: RemoteAgentActivityDeps): Remo
         return refusal(`the remote A2A agent '${req.name}' was registered again with another endpoint since this session started`);
       }
       const rc = await remoteClient(remote, { allowPrivateHosts, ...(deps.lookup ? { lookup: deps.lookup } : {}) });
+      const events = progressEvents(ctx, req, deps.publisher ?? workflowStreamPublisher);
       try {
         return await sendAndFollow(
           rc.client,
@@ -129,6 +157,7 @@ export function createRemoteAgentActivities(deps: RemoteAgentActivityDeps): Remo
               progress = p;
               ctx.heartbeat(p);
             },
+            onState: events.state,
             ...(deps.afterTaskKnown ? { afterTaskKnown: (p: RemoteCallProgress) => deps.afterTaskKnown!(p, info.attempt) } : {}),
           },
         );
@@ -142,6 +171,7 @@ export function createRemoteAgentActivities(deps: RemoteAgentActivityDeps): Remo
         throw err;
       } finally {
         clearInterval(hb);
+        await events.close();
         await rc.close().catch(() => undefined);
       }
     },

@@ -124,6 +124,8 @@ export interface FollowHooks {
   pollIntervalMs: number;
   /** Called once the task id is recorded (tests crash the attempt here). */
   afterTaskKnown?: (p: RemoteCallProgress) => Promise<void>;
+  /** Called with the task's state each time it changes (`submitted`, `working`, …, the final one). */
+  onState?: (state: string, task: Task) => void;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -178,10 +180,14 @@ export async function sendAndFollow(
   }
   const progress: RemoteCallProgress = { messageId: req.messageId, taskId: task.id, ...(task.contextId ? { contextId: task.contextId } : {}) };
   hooks.progress(progress);
+  let state = stateName(task.status?.state);
+  hooks.onState?.(state, task);
   await hooks.afterTaskKnown?.(progress);
   while (!isFinal(task)) {
     await sleep(hooks.pollIntervalMs, hooks.signal);
     task = await client.getTask({ tenant: '', id: task.id }, opts);
+    const now = stateName(task.status?.state);
+    if (now !== state) hooks.onState?.((state = now), task);
   }
   return resultOfTask(task);
 }

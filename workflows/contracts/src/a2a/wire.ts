@@ -171,7 +171,7 @@ export interface CallRemoteAgentRequest {
   turnId?: string;
   toolCallId?: string;
   delegationId?: string;
-  /** Publish progress (`remote.status`) to this workflow's stream, tagged. */
+  /** Publish the remote task's state changes (`tool.progress` of the call) to this workflow's stream, tagged. */
   streamTo?: StreamTarget;
 }
 
