@@ -4,9 +4,9 @@
  * activities, the scripted LLM answering per agent.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AGENT_LIMITS, delegationWorkflowId } from '@hub/contracts';
-import { delegate, offeredToolNames, parallel, reply, spansOverlap, teamResponder, toolResultsOf } from '@hub/testing/scripted-llm-server';
-import { startHarness, type Harness } from './harness';
+import { AGENT_LIMITS, approveToolUpdate, delegationWorkflowId } from '@hub/contracts';
+import { delegate, offeredToolNames, parallel, reply, spansOverlap, teamResponder, toolCall, toolResultsOf } from '@hub/testing/scripted-llm-server';
+import { eventually, startHarness, type Harness } from './harness';
 import { CALL_TOKENS, USAGE, eventsUntil, member, recordHistories, startTeamSession, turnsCompleted } from './delegation-helpers';
 
 let h: Harness;
@@ -100,5 +100,33 @@ describe('delegation teams', () => {
     expect(team.callsOf('ping')).toHaveLength(2);
     const events = await eventsUntil(h, s.workflowId, turnsCompleted(1));
     expect(events.filter((e) => e.type === 'delegation.started')).toHaveLength(1);
+  });
+
+  it("parallel delegates' approvals are pending on the parent at once, each with its delegation and agent, decided one by one", async () => {
+    const save = (title: string) => toolCall('save_note', { title, body: 'x' }, 'call_save');
+    const team = teamResponder({
+      agents: {
+        boss: [parallel(delegate('a', 'save A', 'call_a'), delegate('b', 'save B', 'call_b')), (req) => reply(results(req))],
+        a: [save('note-a'), (req) => reply(`a: ${toolResultsOf(req)[0]?.content.slice(0, 24)}`)],
+        b: [save('note-b'), (req) => reply(`b: ${toolResultsOf(req)[0]?.content}`)],
+      },
+    });
+    h.llm.setResponder(team.responder);
+    const s = await startTeamSession(h, [member('boss', { delegates: ['a', 'b'] }), member('a', { tools: ['save_note'] }), member('b', { tools: ['save_note'] })]);
+    const turn = s.send('save both');
+    const pending = await eventually(async () => {
+      const p = (await s.state()).pendingApprovals;
+      return p.length === 2 && p;
+    });
+    const byAgent = Object.fromEntries(pending.map((p) => [p.agent, p]));
+    expect(byAgent.a).toMatchObject({ delegationId: 'turn-1.call_a', toolCallId: 'call_save' });
+    expect(byAgent.b).toMatchObject({ delegationId: 'turn-1.call_b', toolCallId: 'call_save' });
+    expect(byAgent.a!.approvalId).not.toBe(byAgent.b!.approvalId);
+    const handle = h.client.workflow.getHandle(s.workflowId);
+    await handle.executeUpdate(approveToolUpdate, { args: [{ approvalId: byAgent.b!.approvalId, approve: false, reason: 'not b' }] });
+    await handle.executeUpdate(approveToolUpdate, { args: [{ approvalId: byAgent.a!.approvalId, approve: true }] });
+    const result = await turn;
+    expect(result.reply).toMatch(/^a: .* \| b: The user denied calling 'save_note': not b$/);
+    expect((await s.state()).pendingApprovals).toEqual([]);
   });
 });
