@@ -66,7 +66,7 @@ const updateAgentRoute = createRoute({
   method: 'put',
   path: '/v1/agents/{name}',
   tags,
-  summary: 'Store a new version of an agent (running sessions keep the version they pinned)',
+  summary: "Store a new version of an agent (running sessions keep the version they pinned; the latest version's definition again answers that version)",
   request: { params: NameParams, body: { required: true, content: { 'application/json': { schema: UpdateBody } } } },
   responses: {
     200: { description: 'The new version', content: { 'application/json': { schema: Agent } } },
