@@ -99,14 +99,29 @@ describe('messages and tasks', () => {
     expect(state).toMatchObject({ agent: 'assistant', turns: 2 });
   });
 
+  it("a context is one agent's: another agent refuses it and the session is left alone", async () => {
+    const assistant = await a2aClient(hub.agentUrl('assistant'), 'key-a');
+    const first = asTask(await assistant.sendMessage(sendParams(userMessage('mine'))));
+    const researcher = await a2aClient(hub.agentUrl('researcher'), 'key-a');
+    await expect(researcher.sendMessage(sendParams(userMessage('yours?', { contextId: first.contextId })))).rejects.toThrow(
+      /a conversation with the agent 'assistant', not 'researcher'/,
+    );
+    await expect(assistant.sendMessage(sendParams(userMessage('   ')))).rejects.toThrow(/message.parts: a non-empty text/);
+    const state = await (await hub.app().request(`/v1/sessions/${first.contextId}`, { headers: { authorization: 'Bearer key-a' } })).json();
+    expect(state).toMatchObject({ agent: 'assistant', turns: 1 });
+  });
+
   it('a resent message (same messageId) does not run again', async () => {
     const client = await a2aClient(hub.agentUrl('assistant'), 'key-a');
     const message = userMessage('only once');
     const first = asTask(await client.sendMessage(sendParams(message)));
     const before = chatCount();
-    const resent = asTask(await client.sendMessage(sendParams({ ...message, contextId: first.contextId })));
+    // Resent as it was (no contextId: the first answer was lost), and with the context it opened.
+    const resent = asTask(await client.sendMessage(sendParams(message)));
     expect(resent.id).toBe(first.id);
     expect(replyOf(resent)).toBe('You said: only once');
+    const inContext = asTask(await client.sendMessage(sendParams({ ...message, contextId: first.contextId })));
+    expect(inContext.id).toBe(first.id);
     expect(chatCount()).toBe(before);
   });
 
@@ -158,6 +173,8 @@ describe('messages and tasks', () => {
     expect(cancelled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     const later = await client.getTask({ tenant: '', id: submitted.id, historyLength: undefined });
     expect(later.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    // Cancelling closed the context's session: a new message there is refused (409 session_closed).
+    await expect(client.sendMessage(sendParams(userMessage('anyone?', { contextId: submitted.contextId })))).rejects.toThrow(/409/);
   });
 });
 

@@ -10,16 +10,14 @@ import { RequestMalformedError, UnsupportedOperationError } from '@a2a-js/sdk/er
 import type { AgentExecutor, ExecutionEventBus, RequestContext as A2aRequestContext } from '@a2a-js/sdk/server';
 import { SESSION_ID_RE, type SessionEvent, type TurnResult } from '@hub/contracts';
 import { ApiError } from '../http/errors';
-import type { Admission } from '../quotas/admission';
 import type { RequestContext } from '../request-context';
 import type { SessionService } from '../sessions/service';
 import type { StreamItem } from '../temporal/streams';
 import { TaskPublisher, turnEndOf, type TurnEnd } from './events';
 import { hubContextOf, sessionStateOrUndefined } from './task-store';
-import { parseTaskId, type TaskRef } from './tasks';
+import { parseTaskId, textOf, type TaskRef } from './tasks';
 
 const AGENT_KEY = 'hub.agent';
-const ADMISSION_KEY = 'hub.admission';
 
 export interface ExecutorDeps {
   sessions: SessionService;
@@ -30,19 +28,6 @@ export interface ExecutorDeps {
 }
 
 export const setServedAgent = (state: Map<string, unknown>, agent: string): void => void state.set(AGENT_KEY, agent);
-/** The tenant's limits, asked before a message starts a new session (unset: none). */
-export const setAdmission = (state: Map<string, unknown>, admission: Admission | undefined): void => void state.set(ADMISSION_KEY, admission);
-
-/** The text a message carries: its text parts, and its data parts as JSON. */
-export function textOf(message: Message): string {
-  const texts: string[] = [];
-  for (const part of message.parts ?? []) {
-    const c = part.content;
-    if (c?.$case === 'text') texts.push(c.value);
-    else if (c?.$case === 'data') texts.push(JSON.stringify(c.value));
-  }
-  return texts.join('\n').trim();
-}
 
 const APPROVE_RE = /^\s*(approve[d]?|yes|y|ok|allow(ed)?|confirm(ed)?)\b/i;
 
@@ -79,7 +64,7 @@ export class SessionAgentExecutor implements AgentExecutor {
     if (!text) throw new RequestMalformedError('message.parts: a non-empty text (or data) part is required');
     const sessionId = request.contextId;
     if (!SESSION_ID_RE.test(sessionId)) throw new RequestMalformedError(`message.contextId must match ${String(SESSION_ID_RE)}`);
-    await this.ensureSession(ctx, sessionId, agent, request.context.state.get(ADMISSION_KEY) as Admission | undefined);
+    await this.ensureSession(ctx, sessionId, agent);
     const offset = await this.deps.streamOffset(ctx, sessionId);
     const abort = new AbortController();
     const callCtx: RequestContext = { ...ctx, signal: abort.signal };
@@ -99,12 +84,11 @@ export class SessionAgentExecutor implements AgentExecutor {
     void bus;
   }
 
-  /** Starts the context's session with the route's agent when it does not exist yet. */
-  private async ensureSession(ctx: RequestContext, sessionId: string, agent: string, admission: Admission | undefined): Promise<void> {
+  /** Starts the context's session with the route's agent when it does not exist yet (checks.ts vetted the context). */
+  private async ensureSession(ctx: RequestContext, sessionId: string, agent: string): Promise<void> {
     const status = await this.deps.sessions.status(ctx, sessionId);
     if (status === 'RUNNING') return;
     if (status !== undefined) throw new ApiError(409, 'session_closed', `context '${sessionId}' has ended (its session is closed)`);
-    await admission?.session(ctx.tenant);
     await this.deps.sessions.start(ctx, { id: sessionId, agent });
   }
 

@@ -21,12 +21,14 @@ import {
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { parseAgentRef, sessionWorkflowId } from '@hub/contracts';
+import { ApiError } from '../http/errors';
 import type { Admission } from '../quotas/admission';
 import type { RequestContext } from '../request-context';
 import type { SessionService } from '../sessions/service';
 import { agentNotFound, type AgentDirectory } from './agents';
 import { buildAgentCard, cardJson, type CardOptions } from './card';
-import { SessionAgentExecutor, setAdmission, setServedAgent } from './executor';
+import { CheckedRequestHandler } from './checks';
+import { SessionAgentExecutor, setServedAgent } from './executor';
 import { SessionTaskStore, withHubContext } from './task-store';
 import { taskIdOf, type TaskRef } from './tasks';
 
@@ -101,10 +103,11 @@ export function createA2aService(opts: A2aServiceOptions): A2aService {
 
     async handle(ctx, agentName, cardOpts, body, header) {
       const card = await cardOf(ctx, agentName, cardOpts);
-      const handler = new DefaultRequestHandler(card, store, executor, buses, undefined, undefined, undefined, undefined, {
+      const sdkHandler = new DefaultRequestHandler(card, store, executor, buses, undefined, undefined, undefined, undefined, {
         // No bus outlives its execution: an input-required task continues with a new message (a new execution).
         keepBusAliveStates: [],
       });
+      const handler = new CheckedRequestHandler(sdkHandler, { sessions, agent: agentName, admission: cardOpts.admission });
       const version = header(A2A_VERSION_HEADER);
       const legacy = (version || A2A_LEGACY_PROTOCOL_VERSION) === A2A_LEGACY_PROTOCOL_VERSION;
       const mapError = legacy ? LegacyJsonRpcTransportHandler.mapToLegacyJSONRPCError : JsonRpcTransportHandler.mapToJSONRPCError;
@@ -120,10 +123,10 @@ export function createA2aService(opts: A2aServiceOptions): A2aService {
         });
         withHubContext(context, ctx);
         setServedAgent(context.state, agentName);
-        setAdmission(context.state, cardOpts.admission);
         validateVersion(context.requestedVersion, card, 'JSONRPC');
         const transport = legacy ? new LegacyJsonRpcTransportHandler(handler) : new JsonRpcTransportHandler(handler);
         const out = await transport.handle(body, context);
+        if (handler.refusal) throw handler.refusal;
         const headers: Record<string, string> = context.activatedExtensions ? { [extensionHeader]: [...context.activatedExtensions].join(',') } : {};
         if (out && typeof (out as AsyncGenerator<unknown>)[Symbol.asyncIterator] === 'function') {
           const iterator = (out as AsyncGenerator<unknown>)[Symbol.asyncIterator]();
@@ -131,6 +134,7 @@ export function createA2aService(opts: A2aServiceOptions): A2aService {
           try {
             first = await iterator.next();
           } catch (err) {
+            if (handler.refusal) throw handler.refusal;
             ctx.log.warn('a2a stream failed before its first event', { agent: agentName, err: err instanceof Error ? err.message : String(err) });
             return { kind: 'json', status: 200, body: errorBody(err), headers };
           }
@@ -138,6 +142,7 @@ export function createA2aService(opts: A2aServiceOptions): A2aService {
         }
         return { kind: 'json', status: 200, body: out, headers };
       } catch (err) {
+        if (err instanceof ApiError) throw err; // the hub's refusal (checks.ts): an HTTP error of its own
         const mapped = mapError(err);
         if (mapped.code === A2A_ERROR_CODE.INTERNAL_ERROR) ctx.log.error('a2a request failed', { agent: agentName, err: err instanceof Error ? err.message : String(err) });
         return { kind: 'json', status: mapped.code === A2A_ERROR_CODE.INTERNAL_ERROR ? 500 : 200, body: { jsonrpc: '2.0', id, error: mapped }, headers: {} };

@@ -26,6 +26,17 @@ export function parseTaskId(taskId: string): TaskRef | undefined {
   return SESSION_ID_RE.test(sessionId) && TURN_RE.test(turnId) ? { sessionId, turnId } : undefined;
 }
 
+/** The text a message carries: its text parts, and its data parts as JSON. */
+export function textOf(message: Message): string {
+  const texts: string[] = [];
+  for (const part of message.parts ?? []) {
+    const c = part.content;
+    if (c?.$case === 'text') texts.push(c.value);
+    else if (c?.$case === 'data') texts.push(JSON.stringify(c.value));
+  }
+  return texts.join('\n').trim();
+}
+
 export const textPart = (text: string): Part => ({ content: { $case: 'text', value: text }, mediaType: 'text/plain', filename: '', metadata: undefined });
 export const dataPart = (value: unknown): Part => ({ content: { $case: 'data', value }, mediaType: 'application/json', filename: '', metadata: undefined });
 
