@@ -115,6 +115,23 @@ describe('delegation tree', () => {
     expect(c.approvals.size).toBe(0);
     expect(tool(writer.items, 'x1')!.approval).toBe('approved');
   });
+
+  it("marks a delegate's tool call whose approval request came first", () => {
+    const approval = { approvalId: 'a2', turnId: 't1', toolCallId: 'y1', tool: 'save_note', arguments: '{}', requestedAt: '', expiresAt: '', delegationId: 'd1', agent: 'writer' };
+    const c = run([
+      { type: 'turn.started', turnId: 't1', text: 'write' },
+      { type: 'delegation.started', turnId: 't1', toolCallId: 'x1', delegationId: 'd1', agent: 'writer', task: 'w', depth: 1 },
+      { type: 'approval.requested', approval },
+      // The session's own call with the same id is not the one asked about.
+      { type: 'tool.call', turnId: 't1', toolCallId: 'y1', tool: 'other', arguments: '{}' },
+      { type: 'tool.call', turnId: 't1', toolCallId: 'y1', tool: 'save_note', arguments: '{}', delegationId: 'd1' },
+    ]);
+    expect(tool(c.delegations.get('d1')!.items, 'y1')!.approval).toBe('waiting for approval');
+    expect(tool(c.turns[0]!.items, 'y1')!.approval).toBeUndefined();
+    apply(c, { type: 'approval.resolved', approvalId: 'a2', approved: true, timedOut: false, delegationId: 'd1' });
+    expect(c.approvals.size).toBe(0);
+    expect(tool(c.delegations.get('d1')!.items, 'y1')!.approval).toBe('approved');
+  });
 });
 
 describe('handoffs', () => {

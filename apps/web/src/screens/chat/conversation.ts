@@ -174,9 +174,18 @@ export function apply(c: Conversation, ev: SessionEvent): void {
       else if (ev.attempt === last.attempt) last.text += ev.delta;
       break;
     }
-    case 'tool.call':
-      transcriptOf(c, ev.turnId, ev.delegationId).items.push({ kind: 'tool', toolCallId: ev.toolCallId, tool: ev.tool, args: ev.arguments });
+    case 'tool.call': {
+      // A delegate's approval request may reach the stream before its relayed tool call.
+      const asked = [...c.approvals.values()].some((a) => a.toolCallId === ev.toolCallId && a.delegationId === ev.delegationId);
+      transcriptOf(c, ev.turnId, ev.delegationId).items.push({
+        kind: 'tool',
+        toolCallId: ev.toolCallId,
+        tool: ev.tool,
+        args: ev.arguments,
+        ...(asked ? { approval: 'waiting for approval' } : {}),
+      });
       break;
+    }
     case 'tool.result': {
       const t = transcriptOf(c, ev.turnId, ev.delegationId);
       const item = toolItem(t, ev.toolCallId);
