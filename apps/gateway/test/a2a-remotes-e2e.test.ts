@@ -90,6 +90,23 @@ async function startHubAWorker(taskQueue: string) {
   runningA = workerA.run();
 }
 
+/** The decoded text of every payload in a history (or part of one): `data` fields, bytes or base64. */
+function payloadTexts(node: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (v instanceof Uint8Array) return;
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'data' && x instanceof Uint8Array) out.push(Buffer.from(x).toString('utf8'));
+      else if (k === 'data' && typeof x === 'string') out.push(Buffer.from(x, 'base64').toString('utf8'));
+      else walk(x);
+    }
+  };
+  walk(node);
+  return out;
+}
+
 async function recordHistory(workflowId: string, name: string): Promise<void> {
   if (process.env.HUB_RECORD_HISTORIES !== '1') return;
   const dir = fileURLToPath(new URL('../../../workflows/test/histories/', import.meta.url));
@@ -162,7 +179,11 @@ describe('a second hub as a remote A2A delegate', () => {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callRemoteAgent');
     expect(scheduled).toHaveLength(1);
-    expect(JSON.stringify(history)).not.toContain('Bearer key-a');
+    const input = payloadTexts(scheduled[0]!.activityTaskScheduledEventAttributes);
+    expect(input.join('\n')).toContain(TASK);
+    const everything = payloadTexts(JSON.parse(historyToJSON(history))).join('\n');
+    expect(everything).toContain('You said: What is the capital of France?');
+    expect(everything).not.toContain('Bearer key-a');
     await recordHistory(workflowId, 'session-a2a-remote-delegate');
   });
 
