@@ -97,6 +97,17 @@ describe('messages and tasks', () => {
     expect(said).toEqual(['first', 'second']);
     const state = await (await hub.app().request(`/v1/sessions/${first.contextId}`, { headers: { authorization: 'Bearer key-a' } })).json();
     expect(state).toMatchObject({ agent: 'assistant', turns: 2 });
+    // The context's tasks, newest first.
+    const listed = await client.listTasks({
+      tenant: '',
+      contextId: first.contextId,
+      status: TaskState.TASK_STATE_UNSPECIFIED,
+      pageToken: '',
+      statusTimestampAfter: undefined,
+      includeArtifacts: true,
+    });
+    expect(listed.tasks.map((t) => t.id)).toEqual([second.id, first.id]);
+    expect(listed.tasks.map(replyOf)).toEqual(['You said: second', 'You said: first']);
   });
 
   it("a context is one agent's: another agent refuses it and the session is left alone", async () => {
