@@ -8,12 +8,13 @@
  * Agents screen and see the gateway's validation message next to the bad
  * field, edit it into a second version, see deleting a delegate refused while
  * another agent names it; chat with a supervisor and watch its delegate's
- * transcript fold under the ask_ call (not in the reply), and with a router
- * that hands off (inline "desk → helper", the header's active agent).
+ * transcript fold under the ask_ call (not in the reply), approve a delegate's
+ * tool call on the session, and chat with a router that hands off (inline
+ * "desk → helper", the header's active agent); the screens on a narrow screen.
  * Screenshots go to infra/e2e/artifacts/ (gitignored).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '@hub/runtime';
 import { CHROMIUM_ARGS, findChromium } from '@hub/dev/browser';
-import { delegate, handoff, lastUserMessage, reply, startScriptedLlmServer, teamResponder, toolResultsOf, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { delegate, handoff, lastUserMessage, reply, startScriptedLlmServer, teamResponder, toolCall, toolResultsOf, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { HubStack } from '../src/stack';
 
 const ARTIFACTS = join(repoRoot(), 'infra', 'e2e', 'artifacts');
@@ -38,6 +39,9 @@ const team = teamResponder({
     boss: [delegate('helper', 'look up the opening hours'), (req) => reply(`Boss summary: ${toolResultsOf(req).map((r) => r.content).join(' ')}`)],
     // The router hands the conversation over.
     desk: [handoff('helper')],
+    // A supervisor whose delegate's tool call needs a person's approval (asked of the session).
+    editor: [delegate('scribe', 'save the minutes'), (req) => reply(`Editor: ${toolResultsOf(req).map((r) => r.content).join(' ')}`)],
+    scribe: [toolCall('save_note', { title: 'minutes', body: 'approved through the parent' }), reply('Saved the minutes.')],
     // Asked as a delegate (its task is its user message) or answering after a handoff.
     helper: (req) =>
       lastUserMessage(req).includes('opening hours') ? reply('The helper found: open 9 to 5.', { chunkDelayMs: 15 }) : reply(`Helper here, taking over: ${lastUserMessage(req)}`),
@@ -61,7 +65,10 @@ beforeAll(async () => {
   const webDir = buildWebApp();
   llm = await startScriptedLlmServer({ responder: team.responder, maxRecorded: 200 });
   hub = new HubStack({ llmUrl: llm.url });
-  hub.opts.env = { ...hub.opts.env, HUB_WEB_DIR: webDir };
+  // The hub's own A2A card on loopback stands in for a remote agent's.
+  const configFile = join(hub.dataDir, 'hub.config.json');
+  writeFileSync(configFile, JSON.stringify({ mcpServers: {}, security: { allowPrivateHosts: ['127.0.0.1'] } }));
+  hub.opts.env = { ...hub.opts.env, HUB_WEB_DIR: webDir, HUB_CONFIG: configFile };
   await hub.start();
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -173,6 +180,34 @@ describe('agents in the web app', () => {
     await page.getByTestId('active-agent').filter({ hasText: 'helper' }).waitFor(WAIT);
     await page.getByTestId('handoff-path').filter({ hasText: 'desk → helper' }).waitFor(WAIT);
     await shot('chat-handoff');
+  });
+
+  it("shows a delegate's approval on the session and approves it there", async () => {
+    for (const body of [
+      { name: 'scribe', instructions: '[agent:scribe] You take notes.', tools: ['save_note'] },
+      { name: 'editor', instructions: '[agent:editor] You edit.', delegates: ['scribe'] },
+    ]) {
+      expect((await hub.api('POST', '/v1/agents', body)).status).toBe(201);
+    }
+    await page.goto(`${hub.gatewayUrl}/#/chat`);
+    await page.reload();
+    await page.getByLabel('Agent', { exact: true }).selectOption('editor');
+    await page.getByRole('button', { name: 'New session' }).click();
+    await page.waitForURL(/#\/chat\/.+/, WAIT);
+    await page.getByRole('textbox', { name: 'Message' }).fill('Save the minutes, please');
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+
+    const card = page.getByRole('region', { name: 'Approval for save_note' });
+    await card.getByRole('heading', { name: /for scribe/ }).waitFor(WAIT);
+    const child = page.locator('details.delegation[data-agent="scribe"]');
+    await child.locator('details.tool[data-tool="save_note"] summary', { hasText: 'waiting for approval' }).waitFor(WAIT);
+    await shot('chat-delegate-approval');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.locator('.msg.assistant > .reply', { hasText: 'Editor: Saved the minutes.' }).waitFor(WAIT);
+    await card.waitFor({ state: 'detached', ...WAIT });
+    await expect(child.getAttribute('data-status')).resolves.toBe('completed');
+    await child.locator('summary').first().click();
+    await child.locator('details.tool[data-tool="save_note"] summary', { hasText: 'result · approved' }).waitFor(WAIT);
   });
 
   it('fits a narrow screen without sideways scrolling', async () => {
