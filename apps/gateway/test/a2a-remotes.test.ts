@@ -176,4 +176,19 @@ describe('/v1/a2a/remotes on real Temporal', () => {
     expect((await app.request('/v1/a2a/remotes/weather-2', { headers: asA })).status).toBe(404);
     expect((await app.request('/v1/a2a/remotes/weather-2', { method: 'DELETE', headers: asA })).status).toBe(404);
   });
+
+  it("lets the tenant's agents delegate to its remote (not another tenant's), and refuses removing a remote an agent names (409)", async () => {
+    const reg = await app.request('/v1/a2a/remotes', post({ name: 'only-a', cardUrl: card.cardUrl }, asA));
+    expect(reg.status).toBe(201);
+    const agent = { name: 'asks-remote', description: 'd', instructions: 'Ask the remote.', delegates: ['only-a'] };
+    const ofB = await app.request('/v1/agents', post(agent, asB));
+    expect(ofB.status).toBe(400);
+    expect((await json(ofB)).error.message).toMatch(/delegates\[0\].*only-a/);
+    const ofA = await app.request('/v1/agents', post(agent, asA));
+    expect(ofA.status).toBe(201);
+    expect((await json(ofA)).delegates).toEqual(['only-a']);
+    const del = await app.request('/v1/a2a/remotes/only-a', { method: 'DELETE', headers: asA });
+    expect(del.status).toBe(409);
+    expect((await json(del)).error.message).toMatch(/asks-remote/);
+  });
 });
