@@ -30,6 +30,7 @@ export async function agentDelegation(input: DelegationInput): Promise<Delegatio
     delegationId,
     agent: agent.name,
     timeoutMs: input.approvalTimeoutMs,
+    events,
   });
   let usage: TokenUsage = ZERO_USAGE;
   const onUsage = (u: TokenUsage) => (usage = addUsage(usage, u));

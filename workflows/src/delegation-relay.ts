@@ -114,12 +114,20 @@ export function relayTo(rootWorkflowId: string, delegationId: string): RelaySink
  * The child's approval gate: asks the root and waits for its decision. Installs the decision handler, so call
  * it once, at the start of the child workflow.
  */
-export function relayedApprovalGate(opts: { rootWorkflowId: string; delegationId: string; agent: string; timeoutMs: number }): ApprovalGate {
+export function relayedApprovalGate(opts: {
+  rootWorkflowId: string;
+  delegationId: string;
+  agent: string;
+  timeoutMs: number;
+  /** The child's relay: flushed before a request, so the root's stream shows the tool call before its approval. */
+  events?: RelaySink;
+}): ApprovalGate {
   const decisions = new Map<string, DelegationApprovalDecision>();
   setHandler(delegationApprovalDecisionSignal, (d) => void decisions.set(d.requestId, d));
   const self = workflowInfo().workflowId;
   return async (req) => {
     const requestId = req.toolCallId;
+    await opts.events?.flush();
     await sendSignal(opts.rootWorkflowId, delegationApprovalRequestSignal, {
       workflowId: self,
       requestId,

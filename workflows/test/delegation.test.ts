@@ -101,6 +101,10 @@ describe('delegation (ask_<agent>)', () => {
     expect(after.pendingApprovals).toEqual([]);
     const events = await eventsUntil(h, s.workflowId, turnsCompleted(1));
     const requested = events.find((e) => e.type === 'approval.requested');
+    // The child's tool call reaches the stream before its approval request.
+    const callAt = events.findIndex((e) => e.type === 'tool.call' && e.tool === 'save_note' && e.delegationId === 'turn-1.call_ask');
+    expect(callAt).toBeGreaterThanOrEqual(0);
+    expect(callAt).toBeLessThan(events.indexOf(requested!));
     expect(requested).toMatchObject({ approval: { approvalId: pending.approvalId, delegationId: 'turn-1.call_ask', agent: 'helper' } });
     expect(events.find((e) => e.type === 'approval.resolved')).toMatchObject({ approvalId: pending.approvalId, approved: true, timedOut: false });
     await recordHistories(h, [
