@@ -7,6 +7,7 @@
  * `hub chat --agent` shows the tree and the handoff.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,8 +90,14 @@ function cli(args: string[], stdin = '', timeoutMs = 120_000): Promise<{ code: n
   });
 }
 
+/** POST /v1/agents; a 503/504 (the registry's first start on a busy machine) is retried with the same Idempotency-Key. */
 const define = async (def: Record<string, unknown>) => {
-  const res = await hub.api<AgentRecord>('POST', '/v1/agents', def);
+  const headers = { 'idempotency-key': `define-${String(def.name)}-${randomUUID()}` };
+  let res = await hub.api<AgentRecord>('POST', '/v1/agents', def, headers);
+  for (let i = 0; i < 5 && (res.status === 503 || res.status === 504); i++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    res = await hub.api<AgentRecord>('POST', '/v1/agents', def, headers);
+  }
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 };
