@@ -259,4 +259,26 @@ describe('protocol 0.3 through the SDK compatibility layer', () => {
     const got = await rpc('tasks/get', { id: sent.result.id });
     expect(got.result.artifacts[0].parts[0]).toMatchObject({ kind: 'text', text: 'You said: legacy hello' });
   });
+
+  it('message/stream answers Server-Sent Events of v0.3 task, status-update and artifact-update results', async () => {
+    const res = await bearerFetch('key-a')(`${hub.origin}/a2a/assistant`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 8,
+        method: 'message/stream',
+        params: { message: { kind: 'message', messageId: crypto.randomUUID(), role: 'user', parts: [{ kind: 'text', text: 'legacy stream' }] } },
+      }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const results = (await res.text())
+      .split('\n')
+      .filter((l) => l.startsWith('data:'))
+      .map((l) => (JSON.parse(l.slice(5)) as { id: number; result: { kind: string; status?: { state: string }; final?: boolean } }));
+    expect(results.every((r) => r.id === 8)).toBe(true);
+    expect(results[0]!.result.kind).toBe('task');
+    expect(results.map((r) => r.result.kind)).toContain('artifact-update');
+    expect(results.at(-1)!.result).toMatchObject({ kind: 'status-update', status: { state: 'completed' }, final: true });
+  });
 });
