@@ -212,6 +212,30 @@ describe('restarts', () => {
   }, 90_000);
 });
 
+describe('resubscribing', () => {
+  it('a client reconnects to a running task through a restarted gateway and gets the rest of its events', async () => {
+    hub.worker.llm.script({ reply: 'worth the wait', delayMs: 1_500, chunkDelayMs: 60 });
+    const client = await a2aClient(hub.agentUrl('assistant'), 'key-a');
+    const submitted = asTask(await client.sendMessage(sendParams(userMessage('reconnect to me'), true)));
+    hub.restartGateway();
+    const fresh = await a2aClient(hub.agentUrl('assistant'), 'key-a');
+    const kinds: string[] = [];
+    let final: Task['status'];
+    for await (const event of fresh.resubscribeTask({ tenant: '', id: submitted.id })) {
+      const payload = event.payload!;
+      kinds.push(payload.$case);
+      if (payload.$case === 'statusUpdate') final = payload.value.status;
+    }
+    expect(kinds[0]).toBe('task');
+    expect(kinds).toContain('artifactUpdate');
+    expect(final?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(textOfParts(final?.message?.parts)).toBe('worth the wait');
+    // A finished task cannot be subscribed to (the SDK's rule).
+    const again = fresh.resubscribeTask({ tenant: '', id: submitted.id });
+    await expect(again.next()).rejects.toThrow(/ended/);
+  });
+});
+
 describe('tenants', () => {
   it("a tenant's own agent is served to it (latest or a pinned version) and to no other tenant", async () => {
     const name = `own-${Date.now()}`;

@@ -84,6 +84,11 @@ export class SessionAgentExecutor implements AgentExecutor {
     void bus;
   }
 
+  /** Follows a task's turn from `offset` on (a resubscription): its events on `bus` until it ends or waits for an approval. */
+  async followTurn(ctx: RequestContext, bus: ExecutionEventBus, ref: TaskRef, offset: number, agent: string): Promise<void> {
+    await this.follow(ctx, bus, { sessionId: ref.sessionId, offset, agent, publisher: new TaskPublisher(bus, ref) });
+  }
+
   /** Starts the context's session with the route's agent when it does not exist yet (checks.ts vetted the context). */
   private async ensureSession(ctx: RequestContext, sessionId: string, agent: string): Promise<void> {
     const status = await this.deps.sessions.status(ctx, sessionId);

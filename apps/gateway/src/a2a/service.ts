@@ -107,7 +107,14 @@ export function createA2aService(opts: A2aServiceOptions): A2aService {
         // No bus outlives its execution: an input-required task continues with a new message (a new execution).
         keepBusAliveStates: [],
       });
-      const handler = new CheckedRequestHandler(sdkHandler, { sessions, agent: agentName, admission: cardOpts.admission });
+      const handler = new CheckedRequestHandler(sdkHandler, {
+        sessions,
+        agent: agentName,
+        admission: cardOpts.admission,
+        store,
+        streamOffset,
+        followTurn: (c, bus, ref, offset, agent) => executor.followTurn(c, bus, ref, offset, agent),
+      });
       const version = header(A2A_VERSION_HEADER);
       const legacy = (version || A2A_LEGACY_PROTOCOL_VERSION) === A2A_LEGACY_PROTOCOL_VERSION;
       const mapError = legacy ? LegacyJsonRpcTransportHandler.mapToLegacyJSONRPCError : JsonRpcTransportHandler.mapToJSONRPCError;
