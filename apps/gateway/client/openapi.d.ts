@@ -931,6 +931,626 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agents this tenant may use: built-in, hub.config.json (read-only) and its own (latest versions) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Agents */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AgentList"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Define an agent (version 1) for this tenant */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AgentDefinition"];
+                };
+            };
+            responses: {
+                /** @description Stored (version 1) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agent"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields; refused: the definition, or a handoff or delegate naming an unknown agent, the agent itself, or closing a delegation cycle (details.issues names the field); at most 20 versions are kept */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description An agent (built-in, config, the tenant's or a remote agent) of that name exists, or the tenant has 100 agents */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent: its latest version, or ?version=N */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A given version (default: the latest) */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Agent name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Agent */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agent"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown agent (`agent_not_found`), or no such version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Store a new version of an agent (running sessions keep the version they pinned; the latest version's definition again answers that version) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Agent name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AgentDefinitionUpdate"];
+                };
+            };
+            responses: {
+                /** @description The new version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agent"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields; refused: the definition, or a handoff or delegate naming an unknown agent, the agent itself, or closing a delegation cycle (details.issues names the field); at most 20 versions are kept; or a body name other than the path's */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A built-in or config agent (read-only); or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown agent (`agent_not_found`), or no such version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete an agent and its versions (refused while another agent names it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Agent name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AgentDeleted"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A built-in or config agent (read-only); or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown agent (`agent_not_found`), or no such version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Other agents still name it in handoffs or delegates (the message names them) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`); a form or text body is refused on every state-changing route */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The kept versions of an agent, newest first (at most 20) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Agent name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Versions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AgentVersions"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown agent (`agent_not_found`), or no such version */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/mcp": {
         parameters: {
             query?: never;
@@ -942,7 +1562,7 @@ export interface paths {
         put?: never;
         /**
          * Model Context Protocol endpoint (Streamable HTTP, stateless)
-         * @description The hub as an MCP server, for MCP clients (MCP Inspector, Cursor, Claude Desktop via mcp-remote). The body is one JSON-RPC 2.0 message of the MCP protocol (`initialize`, `tools/list`, `tools/call`, notifications). Tools: `chat` {message, sessionId?, agent?} (starts or continues a session and returns the reply), `list_sessions` {limit?}, `start_research` {question, maxAgents?} and `get_research` {id} (progress and report of a job). Stateless: no `Mcp-Session-Id`; GET and DELETE answer 405. Requests answer as `text/event-stream` (one JSON-RPC response, keep-alive comments while a turn runs) and notifications as 202. The API key selects the tenant as for the REST API. `Host` must be a loopback name or listed in HUB_ALLOWED_HOSTS, and `Origin`, when sent, the hub itself or listed in HUB_ALLOWED_ORIGINS (403 otherwise, as on every route).
+         * @description The hub as an MCP server, for MCP clients (MCP Inspector, Cursor, Claude Desktop via mcp-remote). The body is one JSON-RPC 2.0 message of the MCP protocol (`initialize`, `tools/list`, `tools/call`, notifications). Tools: `chat` {message, sessionId?, agent?} (starts or continues a session and returns the reply; `agent` is a name or name@version), `list_agents` {} (the agents the tenant can use: name, description, version, source, handoffs, delegates), `list_sessions` {limit?}, `start_research` {question, maxAgents?} and `get_research` {id} (progress and report of a job). Stateless: no `Mcp-Session-Id`; GET and DELETE answer 405. Requests answer as `text/event-stream` (one JSON-RPC response, keep-alive comments while a turn runs) and notifications as 202. The API key selects the tenant as for the REST API. `Host` must be a loopback name or listed in HUB_ALLOWED_HOSTS, and `Origin`, when sent, the hub itself or listed in HUB_ALLOWED_ORIGINS (403 otherwise, as on every route).
          */
         post: {
             parameters: {
@@ -1609,6 +2229,412 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/a2a/remotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's remote A2A agents (header names only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Remote agents */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RemoteAgentList"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a remote A2A agent (its card URL public or allowlisted in security.allowPrivateHosts); usable as a delegate */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RemoteAgentRegistration"];
+                };
+            };
+            responses: {
+                /** @description Registered: the card was read and validated (header values are never returned) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RemoteAgent"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields; the card could not be read or is not a usable A2A card (the field is cardUrl) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The card URL or its JSON-RPC endpoint is a private, loopback or link-local address not in security.allowPrivateHosts; or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description An agent or remote agent of that name exists, or the tenant has as many agents as it may */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/a2a/remotes/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One remote A2A agent (header names only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The remote agent's name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The remote agent */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RemoteAgent"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No remote agent of that name (`agent_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a remote A2A agent (refused while an agent names it in delegates) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description The remote agent's name */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RemoteAgent"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No remote agent of that name (`agent_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description An agent names it in delegates */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`); a form or text body is refused on every state-changing route */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -2961,6 +3987,261 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/a2a/{agent}/.well-known/agent-card.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agent's A2A agent card
+         * @description The Agent2Agent card (protocol 1.0) of one of the tenant's agents: skills from its description and tools, the JSON-RPC endpoint (`POST /a2a/{agent}`, protocol 1.0 and 0.3), streaming, and the bearer API key as the security scheme.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Agent name */
+                    agent: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The agent card */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such agent */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/a2a/{agent}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A2A JSON-RPC endpoint of an agent
+         * @description Agent2Agent JSON-RPC served by the official SDK (@a2a-js/sdk). Protocol 1.0 (`A2A-Version: 1.0`): `SendMessage`, `SendStreamingMessage` (SSE), `GetTask`, `CancelTask`, `ListTasks` (per contextId), `SubscribeToTask` (SSE); protocol 0.3 (`A2A-Version: 0.3` or no header): `message/send`, `message/stream`, `tasks/get`, `tasks/cancel`, `tasks/resubscribe`. A context is a session (a message without contextId starts one with this agent) and a task one of its turns; a resent message (same messageId) never runs twice; a tool that needs approval makes the task `input-required` (answer it on the task with "approve" or {"approve": true}); cancelling a task closes its session. A refusal of the hub (a closed context 409, a quota 429) is an HTTP error.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Agent name */
+                    agent: string;
+                };
+                cookie?: never;
+            };
+            /** @description A JSON-RPC 2.0 request */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description The JSON-RPC response (errors included), or for streaming methods a text/event-stream of JSON-RPC responses */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such agent */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Internal JSON-RPC error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2983,6 +4264,8 @@ export interface components {
             delta: string;
             round: number;
             attempt: number;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
         } | {
             /** @enum {string} */
             type: "tool.call";
@@ -2990,6 +4273,8 @@ export interface components {
             toolCallId: string;
             tool: string;
             arguments: string;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
         } | {
             /** @enum {string} */
             type: "tool.result";
@@ -2998,6 +4283,8 @@ export interface components {
             tool: string;
             ok: boolean;
             content: string;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
         } | {
             /** @enum {string} */
             type: "tool.progress";
@@ -3007,6 +4294,8 @@ export interface components {
             progress: number;
             total?: number;
             message?: string;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
         } | {
             /** @enum {string} */
             type: "tool.server_unavailable";
@@ -3014,6 +4303,8 @@ export interface components {
             server: string;
             error: string;
             cached: boolean;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
         } | {
             /** @enum {string} */
             type: "approval.requested";
@@ -3028,6 +4319,10 @@ export interface components {
                 requestedAt: string;
                 /** @description ISO time; no decision by then counts as a denial */
                 expiresAt: string;
+                /** @description Set when a delegated agent asks; the decision is still made on this session */
+                delegationId?: string;
+                /** @description The agent whose tool call it is */
+                agent?: string;
             };
         } | {
             /** @enum {string} */
@@ -3036,6 +4331,8 @@ export interface components {
             approved: boolean;
             reason?: string;
             timedOut: boolean;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
         } | {
             /** @enum {string} */
             type: "turn.completed";
@@ -3046,6 +4343,8 @@ export interface components {
                 completionTokens: number;
                 totalTokens: number;
             };
+            /** @description The parsed final answer (JSON) when the agent has an outputSchema */
+            structured?: unknown;
         } | {
             /** @enum {string} */
             type: "turn.failed";
@@ -3062,6 +4361,8 @@ export interface components {
             toolCallId: string;
             tool: string;
             compensationTool: string;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
         } | {
             /** @enum {string} */
             type: "compensation.completed";
@@ -3069,6 +4370,8 @@ export interface components {
             toolCallId: string;
             tool: string;
             result: string;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
         } | {
             /** @enum {string} */
             type: "compensation.failed";
@@ -3076,6 +4379,8 @@ export interface components {
             toolCallId: string;
             tool: string;
             error: string;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
         } | {
             /** @enum {string} */
             type: "research.progress";
@@ -3156,6 +4461,41 @@ export interface components {
                     /** @description share of sub-agents that have finished, in percent */
                     percent: number;
                 };
+            };
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
+        } | {
+            /** @enum {string} */
+            type: "agent.handoff";
+            turnId: string;
+            toolCallId: string;
+            from: string;
+            to: string;
+        } | {
+            /** @enum {string} */
+            type: "delegation.started";
+            turnId: string;
+            toolCallId: string;
+            delegationId: string;
+            parentDelegationId?: string;
+            agent: string;
+            task: string;
+            depth: number;
+        } | {
+            /** @enum {string} */
+            type: "delegation.completed";
+            turnId: string;
+            toolCallId: string;
+            delegationId: string;
+            parentDelegationId?: string;
+            agent: string;
+            ok: boolean;
+            reply?: string;
+            error?: string;
+            usage: {
+                promptTokens: number;
+                completionTokens: number;
+                totalTokens: number;
             };
         } | {
             /** @enum {string} */
@@ -3337,7 +4677,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "not_found" | "session_not_found" | "approval_not_found" | "mcp_server_not_found" | "mcp_tool_not_found" | "research_not_found" | "research_finished" | "forbidden" | "method_not_allowed" | "session_closed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "quota_exceeded" | "temporal_unavailable" | "worker_unavailable" | "upstream_timeout" | "internal";
+                code: "invalid_request" | "unauthorized" | "not_found" | "session_not_found" | "approval_not_found" | "agent_not_found" | "mcp_server_not_found" | "mcp_tool_not_found" | "research_not_found" | "research_finished" | "forbidden" | "method_not_allowed" | "session_closed" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "quota_exceeded" | "temporal_unavailable" | "worker_unavailable" | "upstream_timeout" | "internal";
                 message: string;
                 details?: unknown;
             };
@@ -3358,7 +4698,18 @@ export interface components {
         SessionState: {
             sessionId: string;
             tenant: string;
+            /** @description The active agent: the one the session started with, or the last one a handoff switched to */
             agent: string;
+            /** @description The pinned version of the agent the session started with */
+            agentVersion?: number;
+            /** @description The handoffs so far, oldest first */
+            handoffs?: {
+                from: string;
+                to: string;
+                turnId: string;
+                /** @description ISO time */
+                at: string;
+            }[];
             /**
              * @description idle: waiting for a message; running: a turn is in progress; awaiting_approval: a tool call waits for a human; closed: ended
              * @enum {string}
@@ -3403,6 +4754,10 @@ export interface components {
                 requestedAt: string;
                 /** @description ISO time; no decision by then counts as a denial */
                 expiresAt: string;
+                /** @description Set when a delegated agent asks; the decision is still made on this session */
+                delegationId?: string;
+                /** @description The agent whose tool call it is */
+                agent?: string;
             }[];
             usage: {
                 promptTokens: number;
@@ -3428,6 +4783,8 @@ export interface components {
                 completionTokens: number;
                 totalTokens: number;
             };
+            /** @description The parsed final answer (JSON) when the agent has an outputSchema */
+            structured?: unknown;
         };
         /** @description The first turn waits for a tool approval: approve or deny it (POST /v1/sessions/{id}/approvals/{approvalId}) and follow /events for the reply */
         PendingTurn: {
@@ -3445,6 +4802,10 @@ export interface components {
                 requestedAt: string;
                 /** @description ISO time; no decision by then counts as a denial */
                 expiresAt: string;
+                /** @description Set when a delegated agent asks; the decision is still made on this session */
+                delegationId?: string;
+                /** @description The agent whose tool call it is */
+                agent?: string;
             }[];
         };
         CreateSessionRequest: {
@@ -3491,6 +4852,144 @@ export interface components {
         ApprovalDecision: {
             approve: boolean;
             reason?: string;
+        };
+        Agent: {
+            /**
+             * @description What the agent does (shown to agents that may hand off or delegate to it, and on its A2A card)
+             * @default
+             */
+            description?: string;
+            /** @description The system prompt */
+            instructions: string;
+            /** @description Model id (default: the deployment default, HUB_MODEL) */
+            model?: string;
+            /** @default 0.2 */
+            temperature?: number;
+            /**
+             * @description Tool allowlist: exact names and globs (`*`, `server__*`)
+             * @default []
+             */
+            tools?: string[];
+            /**
+             * @description Most model calls of one turn that may call tools
+             * @default 8
+             */
+            maxToolRounds?: number;
+            /**
+             * @description Agents it may transfer the conversation to (offered as tools `transfer_to_<name>`)
+             * @default []
+             */
+            handoffs?: string[];
+            /**
+             * @description Agents (or remote A2A agents) it may call as tools (`ask_<name>`); each call runs as a child workflow
+             * @default []
+             */
+            delegates?: string[];
+            /** @description JSON Schema of a structured final answer */
+            outputSchema?: {
+                [key: string]: unknown;
+            };
+            /** @description Agent name (a slug) */
+            name: string;
+            version: number;
+            /**
+             * @description builtin: ships with the hub; config: hub.config.json (read-only); api: defined by this tenant
+             * @enum {string}
+             */
+            source: "builtin" | "config" | "api" | "remote";
+            /** @description ISO time */
+            createdAt: string;
+            /** @description ISO time of this version */
+            updatedAt: string;
+        };
+        AgentDefinition: {
+            /**
+             * @description What the agent does (shown to agents that may hand off or delegate to it, and on its A2A card)
+             * @default
+             */
+            description?: string;
+            /** @description The system prompt */
+            instructions: string;
+            /** @description Model id (default: the deployment default, HUB_MODEL) */
+            model?: string;
+            /** @default 0.2 */
+            temperature?: number;
+            /**
+             * @description Tool allowlist: exact names and globs (`*`, `server__*`)
+             * @default []
+             */
+            tools?: string[];
+            /**
+             * @description Most model calls of one turn that may call tools
+             * @default 8
+             */
+            maxToolRounds?: number;
+            /**
+             * @description Agents it may transfer the conversation to (offered as tools `transfer_to_<name>`)
+             * @default []
+             */
+            handoffs?: string[];
+            /**
+             * @description Agents (or remote A2A agents) it may call as tools (`ask_<name>`); each call runs as a child workflow
+             * @default []
+             */
+            delegates?: string[];
+            /** @description JSON Schema of a structured final answer */
+            outputSchema?: {
+                [key: string]: unknown;
+            };
+            /** @description Agent name (a slug) */
+            name: string;
+        };
+        AgentList: {
+            agents: components["schemas"]["Agent"][];
+        };
+        AgentDefinitionUpdate: {
+            /**
+             * @description What the agent does (shown to agents that may hand off or delegate to it, and on its A2A card)
+             * @default
+             */
+            description?: string;
+            /** @description The system prompt */
+            instructions: string;
+            /** @description Model id (default: the deployment default, HUB_MODEL) */
+            model?: string;
+            /** @default 0.2 */
+            temperature?: number;
+            /**
+             * @description Tool allowlist: exact names and globs (`*`, `server__*`)
+             * @default []
+             */
+            tools?: string[];
+            /**
+             * @description Most model calls of one turn that may call tools
+             * @default 8
+             */
+            maxToolRounds?: number;
+            /**
+             * @description Agents it may transfer the conversation to (offered as tools `transfer_to_<name>`)
+             * @default []
+             */
+            handoffs?: string[];
+            /**
+             * @description Agents (or remote A2A agents) it may call as tools (`ask_<name>`); each call runs as a child workflow
+             * @default []
+             */
+            delegates?: string[];
+            /** @description JSON Schema of a structured final answer */
+            outputSchema?: {
+                [key: string]: unknown;
+            };
+            /** @description Left out, or the path's name */
+            name?: string;
+        };
+        AgentDeleted: {
+            /** @description The deleted agent */
+            deleted: string;
+        };
+        AgentVersions: {
+            /** @description Kept versions, newest first */
+            versions: components["schemas"]["Agent"][];
         };
         JsonRpcError: {
             /** @enum {string} */
@@ -3613,6 +5112,40 @@ export interface components {
         McpServerList: {
             servers: components["schemas"]["McpServer"][];
         };
+        RemoteAgent: {
+            cardName: string;
+            description: string;
+            skills: {
+                id: string;
+                name: string;
+                description?: string;
+            }[];
+            /** Format: uri */
+            url: string;
+            protocolVersion: string;
+            streaming: boolean;
+            version?: string;
+            name: string;
+            cardUrl: string;
+            /** @enum {string} */
+            source: "remote";
+            /** @description Names of the headers sent to the remote (values are never returned) */
+            headerNames: string[];
+            createdAt: string;
+            updatedAt: string;
+        };
+        /** @description A remote A2A agent to use as a delegate: its agent card URL and the headers to send it (values are never returned) */
+        RemoteAgentRegistration: {
+            name: string;
+            /** Format: uri */
+            cardUrl: string;
+            headers?: {
+                [key: string]: string;
+            };
+        };
+        RemoteAgentList: {
+            remotes: components["schemas"]["RemoteAgent"][];
+        };
         TaskAccepted: {
             id: string;
         };
@@ -3692,8 +5225,12 @@ export interface components {
             maxAgents?: number;
             /** @description Most sub-agents running at once (default and maximum 500) */
             concurrency?: number;
-            /** @description Agent profile of the sub-agents (default: researcher) */
+            /** @description The agent every sub-agent runs ("name" or "name@version"; default: researcher) */
             agent?: string;
+            /** @description The agent that splits the question (structured output; default: research-planner) */
+            planner?: string;
+            /** @description The agent that writes the report (default: research-synthesizer) */
+            synthesizer?: string;
             /** @description Tools the sub-agents may use (names or globs; default: the profile's) */
             tools?: string[];
             policy?: {
