@@ -45,11 +45,12 @@ const rpcRoute = createRoute({
   summary: 'A2A JSON-RPC endpoint of an agent',
   description: [
     'Agent2Agent JSON-RPC served by the official SDK (@a2a-js/sdk). Protocol 1.0 (`A2A-Version: 1.0`): `SendMessage`,',
-    '`SendStreamingMessage` (SSE), `GetTask`, `CancelTask`, `ListTasks` (per contextId); protocol 0.3 (`A2A-Version: 0.3` or no',
-    'header): `message/send`, `message/stream`, `tasks/get`, `tasks/cancel`. A context is a session (a message without contextId',
-    'starts one with this agent) and a task one of its turns; a resent message (same messageId) never runs twice; a tool',
+    '`SendStreamingMessage` (SSE), `GetTask`, `CancelTask`, `ListTasks` (per contextId), `SubscribeToTask` (SSE); protocol 0.3',
+    '(`A2A-Version: 0.3` or no header): `message/send`, `message/stream`, `tasks/get`, `tasks/cancel`, `tasks/resubscribe`.',
+    'A context is a session (a message without contextId starts one with this agent) and a task one of its turns; a resent',
+    'message (same messageId) never runs twice; a tool',
     'that needs approval makes the task `input-required` (answer it on the task with "approve" or {"approve": true});',
-    'cancelling a task closes its session.',
+    'cancelling a task closes its session. A refusal of the hub (a closed context 409, a quota 429) is an HTTP error.',
   ].join(' '),
   security: [{ bearer: [] }],
   request: {
