@@ -136,6 +136,23 @@ describe('messages and tasks', () => {
     expect(chatCount()).toBe(before);
   });
 
+  it('a non-blocking resend of a message still running answers its task at once (no second turn)', async () => {
+    hub.worker.llm.script({ reply: 'slow and once', delayMs: 4_000 });
+    const client = await a2aClient(hub.agentUrl('assistant'), 'key-a');
+    const message = userMessage('resend me while I run');
+    const first = asTask(await client.sendMessage(sendParams(message, true)));
+    const before = chatCount();
+    const startedAt = Date.now();
+    const resent = asTask(await client.sendMessage(sendParams(message, true)));
+    expect(Date.now() - startedAt).toBeLessThan(3_500);
+    expect(resent.id).toBe(first.id);
+    expect([TaskState.TASK_STATE_SUBMITTED, TaskState.TASK_STATE_WORKING]).toContain(resent.status?.state);
+    const done = asTask(await client.sendMessage(sendParams(message)));
+    expect(done).toMatchObject({ id: first.id, status: { state: TaskState.TASK_STATE_COMPLETED } });
+    expect(replyOf(done)).toBe('slow and once');
+    expect(chatCount()).toBe(before);
+  });
+
   it('a streaming send delivers the task, status and artifact events and the final answer', async () => {
     // Slow enough that the reply's tokens go out as events (a reply within the first batch window goes out whole).
     hub.worker.llm.script({ reply: 'streamed in many small chunks', chunkDelayMs: 80 });

@@ -8,7 +8,7 @@
 import { TaskState, type Message } from '@a2a-js/sdk';
 import { RequestMalformedError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import type { AgentExecutor, ExecutionEventBus, RequestContext as A2aRequestContext } from '@a2a-js/sdk/server';
-import { SESSION_ID_RE, type SessionEvent, type TurnResult } from '@hub/contracts';
+import { SESSION_ID_RE, type PendingApproval, type SessionEvent, type TurnResult } from '@hub/contracts';
 import { ApiError } from '../http/errors';
 import type { RequestContext } from '../request-context';
 import type { SessionService } from '../sessions/service';
@@ -48,7 +48,9 @@ export function decisionOf(message: Message): { approve: boolean; reason?: strin
   return APPROVE_RE.test(text) ? { approve: true } : { approve: false, ...(text ? { reason: text } : {}) };
 }
 
-type Step = { kind: 'event'; item: IteratorResult<StreamItem> } | { kind: 'result'; result: TurnResult } | { kind: 'error'; err: unknown } | { kind: 'drained' };
+type Step = { kind: 'event'; item: IteratorResult<StreamItem> } | { kind: 'result'; result: TurnResult } | { kind: 'error'; err: unknown } | { kind: 'drained' } | { kind: 'probe' };
+/** How long a message's turn is looked for in the stream before the session's state is asked (a resend of a running message). */
+const PROBE_MS = 1_000;
 /** How long the stream is still read after the turn's result arrived (its last events are on their way). */
 const DRAIN_MS = 2_000;
 
@@ -156,16 +158,28 @@ export class SessionAgentExecutor implements AgentExecutor {
     let seen = o.offset - 1;
     let head = 0;
     let drain: { promise: Promise<Step>; timer: NodeJS.Timeout } | undefined;
+    let probeTimer: NodeJS.Timeout | undefined;
+    let probe: Promise<Step> | undefined = o.result ? new Promise<Step>((resolve) => (probeTimer = setTimeout(() => resolve({ kind: 'probe' }), PROBE_MS))) : undefined;
     const finish = (end: TurnEnd, turnId: string): void => {
       publisher ??= begin(turnId, TaskState.TASK_STATE_WORKING);
       publisher.end(end);
     };
     try {
       for (;;) {
-        const racers = [next, result ? drain?.promise : done].filter((p): p is Promise<Step> => p !== undefined);
+        const racers = [next, result ? drain?.promise : done, publisher || result ? undefined : probe].filter((p): p is Promise<Step> => p !== undefined);
         const step = racers.length > 0 ? await Promise.race(racers) : ({ kind: 'drained' } as const);
         if (step.kind === 'error') throw step.err;
         if (step.kind === 'drained') return finish(result!, result!.turnId);
+        if (step.kind === 'probe') {
+          probe = undefined;
+          // A resend of a message whose turn is still running: its turn started before this stream.
+          const found = await this.runningTurnOf(ctx, o.sessionId, o.text ?? '');
+          if (found && !publisher) {
+            publisher = begin(found.turnId, TaskState.TASK_STATE_WORKING);
+            if (found.approval && publisher.event({ type: 'approval.requested', approval: found.approval })) return;
+          }
+          continue;
+        }
         if (step.kind === 'result') {
           result = step.result;
           if (!publisher) {
@@ -205,8 +219,20 @@ export class SessionAgentExecutor implements AgentExecutor {
       }
     } finally {
       if (drain) clearTimeout(drain.timer);
+      clearTimeout(probeTimer);
       await stream.return(undefined).catch(() => undefined);
     }
+  }
+
+  /** The newest unfinished turn whose user message is `text` (and the approval it waits for), as the session's state has it. */
+  private async runningTurnOf(ctx: RequestContext, sessionId: string, text: string): Promise<{ turnId: string; approval?: PendingApproval } | undefined> {
+    const state = await sessionStateOrUndefined(this.deps.sessions, ctx, sessionId).catch(() => undefined);
+    if (!state) return undefined;
+    const user = state.messages.filter((m) => m.role === 'user' && m.content === text && m.turnId !== undefined).at(-1);
+    const turnId = user?.turnId;
+    if (!turnId || state.messages.some((m) => m.turnId === turnId && m.role === 'assistant' && !m.toolCalls?.length)) return undefined;
+    const approval = state.pendingApprovals.find((a) => a.turnId === turnId);
+    return { turnId, ...(approval ? { approval } : {}) };
   }
 
   /** The stream ended before the turn did (the session closed): the task's state as the session has it. */
