@@ -34,6 +34,7 @@ import { LIMITS } from '@hub/contracts/common/wire';
 import { researchProgressToSessionSignal } from '@hub/contracts/research/wire';
 import {
   SESSION_EVENTS_TOPIC,
+  cancelTurnUpdate,
   closeSessionSignal,
   closeSessionUpdate,
   sendMessageSchemas,
@@ -188,6 +189,28 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     { validator: (_req) => rejectIfUnavailable(false) },
   );
   setHandler(closeSessionSignal, ({ reason }) => requestClose(reason ?? 'closed by user'));
+  // One turn cancelled, the session kept: the running turn's scope (its tools, delegations and compensations
+  // settle as for an interrupt), or a queued message dropped (its sendMessage answers `cancelled`).
+  const cancelledTurns = new Set<string>();
+  setHandler(
+    cancelTurnUpdate,
+    ({ turnId }) => {
+      if (running?.turnId === turnId) {
+        cancelledTurns.add(turnId);
+        running.scope.cancel();
+        return { turnId, cancelled: true, was: 'running' as const };
+      }
+      const at = queue.findIndex((q) => q.turnId === turnId);
+      if (at < 0) return { turnId, cancelled: false, was: 'ended' as const };
+      const [dropped] = queue.splice(at, 1);
+      const result: TurnResult = { turnId, status: 'cancelled', error: 'turn cancelled before it started', usage: ZERO_USAGE };
+      results.set(turnId, result);
+      if (dropped?.updateId !== undefined) remember(recent, dropped.updateId, result);
+      events.publish({ type: 'turn.interrupted', turnId });
+      return { turnId, cancelled: true, was: 'queued' as const };
+    },
+    { validator: (_req) => rejectIfUnavailable(true) },
+  );
   // Research jobs started by the `research` tool report their milestones here; they join the conversation's stream.
   setHandler(researchProgressToSessionSignal, ({ turnId, toolCallId, jobId, event }) => {
     events.publish({ type: 'research.progress', turnId, toolCallId, jobId, event });
@@ -261,7 +284,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
       const rolledBack = describeRollback(await compensations.rollback());
       const withRollback = (text: string) => (rolledBack ? `${text}; ${rolledBack}` : text);
       if (isCancellation(err)) {
-        const why = closeReason ? 'cancelled' : 'interrupted';
+        const why = closeReason || cancelledTurns.delete(item.turnId) ? 'cancelled' : 'interrupted';
         messages.push({ role: 'assistant', content: '', turnId: item.turnId, error: withRollback(`turn ${why}`) });
         events.publish({ type: 'turn.interrupted', turnId: item.turnId });
         return { turnId: item.turnId, status: why, usage: turnUsage, ...(rolledBack ? { error: withRollback(`turn ${why}`) } : {}) };

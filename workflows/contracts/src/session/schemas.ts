@@ -12,6 +12,7 @@ import {
   sendMessageSchemas,
   type ApprovalDecision,
   type ApprovalUpdateInput,
+  type CancelTurnResult,
   type HandoffRecord,
   type PendingApproval,
   type SessionState,
@@ -66,6 +67,12 @@ export const ApprovalDecisionSchema = z.object({
 });
 
 export const ApprovalUpdateInputSchema = ApprovalDecisionSchema.extend({ approvalId: z.string().min(1) });
+
+export const CancelTurnResultSchema = z.object({
+  turnId: z.string(),
+  cancelled: z.boolean().describe('false: the turn had already ended (or never existed); nothing changed'),
+  was: z.enum(['running', 'queued', 'ended']).describe('What the turn was when the cancel arrived'),
+});
 
 export const SummarySchema = z.object({
   text: z.string(),
@@ -316,5 +323,6 @@ type _Proofs = [
   Expect<Same<z.infer<typeof ApprovalUpdateInputSchema>, ApprovalUpdateInput>>,
   Expect<Same<z.infer<typeof SummarySchema>, Summary>>,
   Expect<Same<z.infer<typeof HandoffRecordSchema>, HandoffRecord>>,
+  Expect<Same<z.infer<typeof CancelTurnResultSchema>, CancelTurnResult>>,
   Expect<Same<z.infer<typeof SessionStateSchema>, SessionState>>,
 ];

@@ -126,6 +126,13 @@ export interface HandoffRecord {
   at: string;
 }
 
+export interface CancelTurnResult {
+  turnId: string;
+  cancelled: boolean;
+  /** What the turn was when the cancel arrived. */
+  was: 'running' | 'queued' | 'ended';
+}
+
 export interface ApprovalDecision {
   approve: boolean;
   reason?: string;
@@ -171,6 +178,12 @@ export interface SessionState {
 export const sendMessageUpdate = defineUpdate<TurnResult, [SendMessageInput]>('sendMessage');
 export const approveToolUpdate = defineUpdate<{ accepted: true }, [ApprovalUpdateInput]>('approveTool');
 export const closeSessionUpdate = defineUpdate<SessionState, [{ reason?: string }]>('closeSession');
+/**
+ * Cancels one turn: the running one (its tool calls and delegations are cancelled, its compensations run) or a
+ * queued one (dropped; its `sendMessage` answers `cancelled`). The session stays open. A turn that has ended (or
+ * is unknown) is left alone: `cancelled: false`.
+ */
+export const cancelTurnUpdate = defineUpdate<CancelTurnResult, [{ turnId: string }]>('cancelTurn');
 export const sessionStateQuery = defineQuery<SessionState>('sessionState');
 /** Fire-and-forget form of close, for callers that cannot wait. */
 export const closeSessionSignal = defineSignal<[{ reason?: string }]>('closeSessionSignal');
