@@ -23,8 +23,6 @@ export interface ExecutorDeps {
   sessions: SessionService;
   /** The offset the session's event stream is at (events from it on are new). */
   streamOffset(ctx: RequestContext, sessionId: string): Promise<number>;
-  /** Stops a task's turn (resolves once it has ended). */
-  cancelTurn(ctx: RequestContext, ref: TaskRef): Promise<void>;
 }
 
 export const setServedAgent = (state: Map<string, unknown>, agent: string): void => void state.set(AGENT_KEY, agent);
@@ -79,9 +77,12 @@ export class SessionAgentExecutor implements AgentExecutor {
     }
   }
 
+  /**
+   * Not reached: the SDK's handler calls it only for a task with an execution bus in this process, and its buses
+   * are keyed by its own request ids, never by the hub's task ids. A cancellation reaches the task store's `save`
+   * instead, which carries it out on the session (task-store.ts); an execution following the turn then sees it end.
+   */
   async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
-    // The store's save carries a cancellation out on the session (see task-store.ts); the handler only
-    // reaches this with a live bus, whose execution then sees its turn end as cancelled.
     void taskId;
     void bus;
   }

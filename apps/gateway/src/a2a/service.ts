@@ -25,6 +25,8 @@ import { ApiError } from '../http/errors';
 import type { Admission } from '../quotas/admission';
 import type { RequestContext } from '../request-context';
 import type { SessionService } from '../sessions/service';
+import { shortCalls } from '../temporal/deadlines';
+import { temporalApiError } from '../temporal/failures';
 import { agentNotFound, type AgentDirectory } from './agents';
 import { buildAgentCard, cardJson, type CardOptions } from './card';
 import { CheckedRequestHandler } from './checks';
@@ -51,6 +53,8 @@ export interface HandleOptions extends CardOptions {
 
 export interface A2aServiceOptions {
   client: Client;
+  /** Deadline of short Temporal calls (the stream's offset). Default 10 s. */
+  rpcTimeoutMs?: number | undefined;
   sessions: SessionService;
   agents: AgentDirectory;
 }
@@ -82,10 +86,16 @@ export function createA2aService(opts: A2aServiceOptions): A2aService {
     // A session has no per-turn cancel: cancelling the task closes its context's session, which cancels the turn.
     await sessions.close(ctx, ref.sessionId, `A2A task ${taskIdOf(ref.sessionId, ref.turnId)} cancelled`);
   };
-  const streamOffset = (ctx: RequestContext, sessionId: string): Promise<number> =>
-    WorkflowStreamClient.create(client, sessionWorkflowId(ctx.tenant, sessionId)).getOffset();
+  const short = shortCalls(client, opts.rpcTimeoutMs);
+  const streamOffset = async (ctx: RequestContext, sessionId: string): Promise<number> => {
+    try {
+      return await short(() => WorkflowStreamClient.create(client, sessionWorkflowId(ctx.tenant, sessionId)).getOffset());
+    } catch (err) {
+      throw temporalApiError(err) ?? err;
+    }
+  };
   const store = new SessionTaskStore({ sessions, cancelTurn });
-  const executor = new SessionAgentExecutor({ sessions, streamOffset, cancelTurn });
+  const executor = new SessionAgentExecutor({ sessions, streamOffset });
   // Buses of executions in this process only (a blocking call's or a stream's); tasks themselves live in the sessions.
   const buses = new DefaultExecutionEventBusManager();
 
