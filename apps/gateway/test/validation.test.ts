@@ -220,6 +220,7 @@ describe('cross-cutting', () => {
         '/v1/sessions/{id}/approvals/{approvalId}',
         '/v1/sessions/{id}/events',
         '/v1/sessions/{id}/messages',
+        '/v1/sessions/{id}/turns/{turnId}/cancel',
         '/v1/mcp/servers',
         '/v1/mcp/servers/{name}',
         '/v1/mcp/servers/{name}/tools',

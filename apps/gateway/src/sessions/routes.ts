@@ -11,6 +11,7 @@ import {
   ApprovalBody,
   ApprovalParams,
   ApprovalResponse,
+  CancelTurnResponse,
   CreateSessionBody,
   CreateSessionResponse,
   ListSessionsQuery,
@@ -20,6 +21,7 @@ import {
   SendMessageQuery,
   SessionIdParams,
   SessionStateResponse,
+  TurnParams,
   TurnResultResponse,
 } from './schemas';
 import type { SessionService } from './service';
@@ -122,6 +124,22 @@ const approvalRoute = createRoute({
   },
 });
 
+const cancelTurnRoute = createRoute({
+  method: 'post',
+  path: '/v1/sessions/{id}/turns/{turnId}/cancel',
+  tags,
+  summary: 'Cancel one turn (the session stays open)',
+  description:
+    'A running turn is cancelled like an interrupt: its tool calls and delegations are cancelled and its compensations run; ' +
+    'its message answers `cancelled`. A queued message is dropped. A turn that has ended answers `cancelled: false`.',
+  security,
+  request: { params: TurnParams, headers: IdempotencyHeaders },
+  responses: {
+    200: { description: 'What the cancel did', content: { 'application/json': { schema: CancelTurnResponse } } },
+    ...errorResponses(oneSession),
+  },
+});
+
 const closeSessionRoute = createRoute({
   method: 'delete',
   path: '/v1/sessions/{id}',
@@ -181,6 +199,11 @@ export function sessionRoutes(sessions: SessionService, sse: SseSettings): Gatew
     const body = c.req.valid('json');
     await sessions.approve(requestContext(c), id, { approvalId, ...body }, idempotencyKeyOf(c));
     return c.json({ accepted: true as const }, 200);
+  });
+
+  app.openapi(cancelTurnRoute, async (c) => {
+    const { id, turnId } = c.req.valid('param');
+    return c.json(await sessions.cancelTurn(requestContext(c), id, turnId, idempotencyKeyOf(c)), 200);
   });
 
   app.openapi(closeSessionRoute, async (c) => {

@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import {
   ApprovalDecisionSchema,
+  CancelTurnResultSchema,
   DEFAULTS,
   MessageTextSchema,
   PendingApprovalSchema,
@@ -140,3 +141,11 @@ export const MessageAcceptedResponse = z
 
 export const ApprovalBody = ApprovalDecisionSchema.strict().openapi('ApprovalDecision');
 export const ApprovalResponse = z.object({ accepted: z.literal(true) }).openapi('ApprovalAccepted');
+
+export const TurnParams = SessionIdParams.extend({
+  turnId: z
+    .string()
+    .regex(/^turn-[1-9][0-9]{0,9}$/, 'turn ids look like turn-7')
+    .openapi({ param: { name: 'turnId', in: 'path' }, example: 'turn-3' }),
+});
+export const CancelTurnResponse = CancelTurnResultSchema.meta({ id: 'CancelTurnResult' });

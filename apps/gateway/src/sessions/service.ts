@@ -11,12 +11,14 @@ import {
   WORKFLOW_TYPES,
   apiStatusOf,
   approveToolUpdate,
+  cancelTurnUpdate,
   closeSessionUpdate,
   sendMessageUpdate,
   sessionStateQuery,
   sessionWorkflowId,
   sessionWorkflowIdPrefix,
   type ApiStatus,
+  type CancelTurnResult,
   type SendMessageInput,
   type SessionOptions,
   type SessionState,
@@ -86,6 +88,8 @@ export interface SessionService {
     decision: { approvalId: string; approve: boolean; reason?: string | undefined },
     idempotencyKey?: string,
   ): Promise<void>;
+  /** Cancels one turn (running: cancelled like an interrupt; queued: dropped); the session stays open. */
+  cancelTurn(ctx: SessionContext, id: string, turnId: string, idempotencyKey?: string): Promise<CancelTurnResult>;
   /** Closes the session; with an idempotency key, a repeat on the closed session answers its final state. */
   close(ctx: SessionContext, id: string, reason: string, idempotencyKey?: string): Promise<SessionState>;
   /** Temporal status name of the session's latest run (`RUNNING`, `COMPLETED`, …), or undefined when it does not exist. */
@@ -200,6 +204,18 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
           }),
         (message) => new ApiError(404, 'approval_not_found', message, { approvalId: decision.approvalId }),
       );
+    },
+
+    async cancelTurn(ctx, id, turnId, key) {
+      const handle = handleFor(ctx.tenant, id);
+      const updateId = updateIdFor(ctx.tenant, `POST /v1/sessions/${id}/turns/${turnId}/cancel`, key);
+      const result = await runUpdate(
+        handle,
+        () => handle.executeUpdate(cancelTurnUpdate, { args: [{ turnId }], updateId }),
+        (message) => new ApiError(409, 'session_closed', message),
+      );
+      if (result.cancelled) ctx.log.info('turn cancelled by user', { sessionId: id, turnId, was: result.was });
+      return result;
     },
 
     async close(ctx, id, reason, key) {
