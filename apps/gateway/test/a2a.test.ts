@@ -44,7 +44,7 @@ describe('the agent card', () => {
     expect(parsed.capabilities?.streaming).toBe(true);
   });
 
-  it('an unknown agent is a 404 JSON error; no key is 401 (card and JSON-RPC)', async () => {
+  it('an unknown agent is a 404 JSON error; no key is 401; a foreign Host or cross-site POST is 403', async () => {
     const missing = await bearerFetch('key-a')(`${hub.agentUrl('nobody')}.well-known/agent-card.json`);
     expect(missing.status).toBe(404);
     const body = (await missing.json()) as { error: { code: string; message: string } };
@@ -61,6 +61,17 @@ describe('the agent card', () => {
     });
     expect(rpc.status).toBe(401);
     await expect(a2aClient(hub.agentUrl('assistant'), 'wrong-key')).rejects.toThrow(/401/);
+    // The Host/Origin guard of every route: a foreign Host (DNS rebinding) or a cross-site POST is refused.
+    const rebound = await hub.app().request('http://evil.example/a2a/assistant/.well-known/agent-card.json', {
+      headers: { host: 'evil.example', authorization: 'Bearer key-a' },
+    });
+    expect(rebound.status).toBe(403);
+    const crossSite = await hub.app().request('http://127.0.0.1/a2a/assistant', {
+      method: 'POST',
+      headers: { host: '127.0.0.1', origin: 'https://evil.example', authorization: 'Bearer key-a', 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'GetTask', params: { id: 'x.turn-1' } }),
+    });
+    expect(crossSite.status).toBe(403);
   });
 });
 
