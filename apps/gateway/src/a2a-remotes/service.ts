@@ -9,11 +9,9 @@
  * the hub's codec encrypts with `HUB_PAYLOAD_KEYS`), and nothing this service returns carries them
  * (records name the headers only). The worker reads them from the registry when it calls the remote.
  */
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   AGENT_REGISTRY_FAILURES,
-  WORKFLOW_TYPES,
-  agentRegistryWorkflowId,
   registerRemoteAgentUpdate,
   remoteAgentRecordOf,
   remoteAgentsQuery,
@@ -26,6 +24,7 @@ import {
 } from '@hub/contracts';
 import { RemoteAgentError, fetchRemoteAgentCard } from '@hub/agents';
 import { ApiError } from '../http/errors';
+import { agentRegistryOf, registryError } from '../agents/registry';
 import { idempotentUpdateId, requestFingerprint } from '../http/idempotency';
 import type { RequestContext } from '../request-context';
 import { shortCalls } from '../temporal/deadlines';
@@ -61,26 +60,6 @@ const notFound = (name: string) => new ApiError(404, 'agent_not_found', `no remo
 const badCard = (message: string) =>
   new ApiError(400, 'invalid_request', `cardUrl: ${message}`, { target: 'body', field: 'cardUrl', issues: [{ path: 'cardUrl', message, code: 'custom' }] });
 
-/** The registry's refusals as API errors. */
-function registryError(err: unknown): never {
-  if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause as { type?: string; message?: string } | undefined;
-    const message = cause?.message ?? err.message;
-    switch (cause?.type) {
-      case AGENT_REGISTRY_FAILURES.invalid:
-        throw new ApiError(400, 'invalid_request', message, { target: 'body' });
-      case AGENT_REGISTRY_FAILURES.remoteNotFound:
-        throw new ApiError(404, 'agent_not_found', message);
-      case AGENT_REGISTRY_FAILURES.exists:
-      case AGENT_REGISTRY_FAILURES.inUse:
-      case AGENT_REGISTRY_FAILURES.reserved:
-      case AGENT_REGISTRY_FAILURES.limit:
-        throw new ApiError(409, 'conflict', message);
-    }
-  }
-  throw err;
-}
-
 /** Whether a stored remote is this registration (name, card URL and headers). */
 const sameRegistration = (s: StoredRemoteAgent, reg: RemoteAgentRegistration) =>
   s.name === reg.name && s.cardUrl === reg.cardUrl && requestFingerprint(s.headers) === requestFingerprint(reg.headers ?? {});
@@ -90,14 +69,7 @@ export function createRemoteAgentService(opts: RemoteAgentServiceOptions): Remot
   const allowPrivateHosts = hubConfig.security.allowPrivateHosts;
   const short = shortCalls(client, opts.rpcTimeoutMs);
   const inspectCard = opts.inspectCard ?? ((url, headers, allow) => fetchRemoteAgentCard(url, headers, { allowPrivateHosts: allow }));
-  const registry = (tenant: string) => client.workflow.getHandle(agentRegistryWorkflowId(tenant));
-  const startOp = (tenant: string) =>
-    new WithStartWorkflowOperation(WORKFLOW_TYPES.agentRegistry, {
-      workflowId: agentRegistryWorkflowId(tenant),
-      taskQueue,
-      args: [{ tenant }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+  const { handle: registry, startOp } = agentRegistryOf(client, taskQueue);
   const stored = async (tenant: string): Promise<StoredRemoteAgent[]> => {
     try {
       return await short(() => registry(tenant).query(remoteAgentsQuery));

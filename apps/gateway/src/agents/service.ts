@@ -6,12 +6,12 @@
  * fixed agents passed along and the stored ones, atomically. `resolve` turns a reference
  * (`support`, `support@3`) into the pinned profile a workflow runs and its team.
  */
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   AGENT_REGISTRY_FAILURES,
   AgentDefinitionSchema,
-  WORKFLOW_TYPES,
-  agentRegistryWorkflowId,
+  formatIssues,
+  issuePath,
   agentVersionsQuery,
   deleteAgentUpdate,
   getAgentQuery,
@@ -34,6 +34,7 @@ import type { ProfileSource } from '../profiles';
 import type { RequestContext } from '../request-context';
 import { shortCalls } from '../temporal/deadlines';
 import { withApiErrors } from '../temporal/failures';
+import { agentRegistryOf, registryError } from './registry';
 import { fixedAgents, teamOf, unknownAgent, type FixedAgents } from './catalog';
 
 export interface AgentService {
@@ -73,40 +74,11 @@ const definitionOf = (r: AgentDefinition): AgentDefinition => {
   return { name, description, instructions, model, temperature, tools, maxToolRounds, handoffs, delegates, outputSchema };
 };
 
-/** The registry's refusals as API errors (the validators' failure types). */
-function registryError(err: unknown): never {
-  if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
-    const message = cause?.message ?? err.message;
-    switch (cause?.type) {
-      case AGENT_REGISTRY_FAILURES.invalid: {
-        const issues = ((cause.details?.[0] as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? []).map((i) => ({ ...i, code: 'custom' }));
-        throw new ApiError(400, 'invalid_request', message, { target: 'body', issues, ...(issues[0] ? { field: issues[0].path } : {}) });
-      }
-      case AGENT_REGISTRY_FAILURES.notFound:
-        throw new ApiError(404, 'agent_not_found', message);
-      case AGENT_REGISTRY_FAILURES.exists:
-      case AGENT_REGISTRY_FAILURES.inUse:
-      case AGENT_REGISTRY_FAILURES.reserved:
-      case AGENT_REGISTRY_FAILURES.limit:
-        throw new ApiError(409, 'conflict', message);
-    }
-  }
-  throw err;
-}
-
 export function createAgentService(opts: AgentServiceOptions): AgentService {
   const { client, taskQueue } = opts;
   const fixed: FixedAgents = fixedAgents(opts.builtin, opts.hubConfig);
   const short = shortCalls(client, opts.rpcTimeoutMs);
-  const registry = (tenant: string) => client.workflow.getHandle(agentRegistryWorkflowId(tenant));
-  const startOp = (tenant: string) =>
-    new WithStartWorkflowOperation(WORKFLOW_TYPES.agentRegistry, {
-      workflowId: agentRegistryWorkflowId(tenant),
-      taskQueue,
-      args: [{ tenant }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+  const { handle: registry, startOp } = agentRegistryOf(client, taskQueue);
   /** A query of the tenant's registry; `empty` when the tenant never stored an agent (no registry yet). */
   const query = async <R>(tenant: string, run: (h: ReturnType<typeof registry>) => Promise<R>, empty: R): Promise<R> => {
     try {
@@ -130,8 +102,8 @@ export function createAgentService(opts: AgentServiceOptions): AgentService {
   const parse = (def: AgentDefinitionInput): AgentDefinition => {
     const parsed = AgentDefinitionSchema.safeParse(def);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
-      throw new ApiError(400, 'invalid_request', `invalid agent: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { target: 'body', issues });
+      const issues = parsed.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message, code: i.code }));
+      throw new ApiError(400, 'invalid_request', `invalid agent: ${formatIssues(parsed.error.issues)}`, { target: 'body', issues });
     }
     return parsed.data;
   };
