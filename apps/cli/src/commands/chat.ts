@@ -6,9 +6,9 @@
  * tool calls and results, approval prompts. Only the turn the REPL is
  * following is rendered (a replayed history or a detached turn is not).
  *
- * Ctrl-C during a turn stops following it and returns to the prompt; the API
- * has no bare "cancel turn", so the next message is sent with
- * `interrupt: true`, which cancels that turn if it is still running. Ctrl-C at
+ * Ctrl-C during a turn stops following it and returns to the prompt (the turn
+ * goes on); the next message is sent with `interrupt: true`, which cancels that
+ * turn if it is still running. Ctrl-C at
  * the prompt exits (130); `/exit` or Ctrl-D exit with 0.
  */
 import { createInterface } from 'node:readline';
