@@ -83,6 +83,18 @@ describe('taskFromState', () => {
     expect(compacted.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(compacted.metadata).toMatchObject({ compacted: true });
     expect(taskFromState(stateOf({ turns: 0 }), turn(1))).toBeUndefined();
+    // Turn 2 was cancelled while queued (it never ran); turn 3 ran after it.
+    const skipped = stateOf({
+      turns: 2,
+      messages: [
+        { role: 'user', content: 'a', turnId: 'turn-1' },
+        { role: 'assistant', content: 'A', turnId: 'turn-1' },
+        { role: 'user', content: 'c', turnId: 'turn-3' },
+        { role: 'assistant', content: 'C', turnId: 'turn-3' },
+      ],
+    });
+    expect(taskFromState(skipped, turn(2))!.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    expect(taskFromState(skipped, turn(3))!.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
   });
 });
 

@@ -202,7 +202,7 @@ describe('messages and tasks', () => {
     expect(replyOf(done)).toBe('noted over a2a');
   });
 
-  it('cancel stops the running turn: the task is canceled', async () => {
+  it('cancel stops the running turn: the task is canceled and the context goes on', async () => {
     hub.worker.llm.script({ hang: true });
     const client = await a2aClient(hub.agentUrl('assistant'), 'key-a');
     const submitted = asTask(await client.sendMessage(sendParams(userMessage('take forever'), true)));
@@ -212,7 +212,12 @@ describe('messages and tasks', () => {
     expect(cancelled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
     const later = await client.getTask({ tenant: '', id: submitted.id, historyLength: undefined });
     expect(later.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
-    // Cancelling closed the context's session: a new message there is refused (409 session_closed).
+    // Only the turn was cancelled: the context goes on.
+    const next = asTask(await client.sendMessage(sendParams(userMessage('still here?', { contextId: submitted.contextId }))));
+    expect(next).toMatchObject({ id: `${submitted.contextId}.turn-2`, status: { state: TaskState.TASK_STATE_COMPLETED } });
+    // A closed context refuses new messages (409 session_closed).
+    const closed = await hub.app().request(`/v1/sessions/${submitted.contextId}`, { method: 'DELETE', headers: { authorization: 'Bearer key-a' } });
+    expect(closed.status).toBe(200);
     await expect(client.sendMessage(sendParams(userMessage('anyone?', { contextId: submitted.contextId })))).rejects.toThrow(/409/);
   });
 });

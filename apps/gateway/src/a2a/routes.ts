@@ -50,7 +50,7 @@ const rpcRoute = createRoute({
     'A context is a session (a message without contextId starts one with this agent) and a task one of its turns; a resent',
     'message (same messageId) never runs twice; a tool',
     'that needs approval makes the task `input-required` (answer it on the task with "approve" or {"approve": true});',
-    'cancelling a task closes its session. A refusal of the hub (a closed context 409, a quota 429) is an HTTP error.',
+    'cancelling a task cancels its turn (the session stays open). A refusal of the hub (a closed context 409, a quota 429) is an HTTP error.',
   ].join(' '),
   security: [{ bearer: [] }],
   request: {

@@ -32,7 +32,10 @@ import { buildAgentCard, cardJson, type CardOptions } from './card';
 import { CheckedRequestHandler } from './checks';
 import { SessionAgentExecutor, setServedAgent } from './executor';
 import { SessionTaskStore, withHubContext } from './task-store';
-import { taskIdOf, type TaskRef } from './tasks';
+import { isTerminal, taskFromState, taskIdOf, type TaskRef } from './tasks';
+
+/** How long a cancel waits for the turn to end before answering (the SDK then reads the task's state). */
+const CANCEL_SETTLE_MS = 15_000;
 
 /** A JSON-RPC answer: one JSON body, or a stream of envelopes to send as Server-Sent Events. */
 export type A2aOutcome =
@@ -82,9 +85,17 @@ const idOf = (body: string): RpcId => {
 
 export function createA2aService(opts: A2aServiceOptions): A2aService {
   const { client, sessions, agents } = opts;
+  /** Cancels the task's turn (the session stays open) and waits until the session shows the turn ended. */
   const cancelTurn = async (ctx: RequestContext, ref: TaskRef): Promise<void> => {
-    // A session has no per-turn cancel: cancelling the task closes its context's session, which cancels the turn.
-    await sessions.close(ctx, ref.sessionId, `A2A task ${taskIdOf(ref.sessionId, ref.turnId)} cancelled`);
+    const taskId = taskIdOf(ref.sessionId, ref.turnId);
+    await sessions.cancelTurn(ctx, ref.sessionId, ref.turnId, `a2a-cancel:${taskId}`);
+    // A running turn ends once its tools, delegations and compensations have settled.
+    for (const deadline = Date.now() + CANCEL_SETTLE_MS; Date.now() < deadline; ) {
+      const state = await sessions.state(ctx, ref.sessionId);
+      const task = taskFromState(state, ref);
+      if (!task || isTerminal(task.status?.state)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
   };
   const short = shortCalls(client, opts.rpcTimeoutMs);
   const streamOffset = async (ctx: RequestContext, sessionId: string): Promise<number> => {

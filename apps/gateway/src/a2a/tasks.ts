@@ -94,7 +94,8 @@ const wasCancelled = (error: string): boolean => /^turn (interrupted|cancelled)/
 /** The task of turn `ref.turnId` of the session whose state is `state`; undefined when the session has no such turn. */
 export function taskFromState(state: SessionState, ref: TaskRef): Task | undefined {
   const n = Number(TURN_RE.exec(ref.turnId)?.[1] ?? 0);
-  if (n < 1 || n > acceptedTurns(state)) return undefined;
+  const newest = Math.max(0, ...state.messages.map((m) => Number(TURN_RE.exec(m.turnId ?? '')?.[1] ?? 0)));
+  if (n < 1 || n > Math.max(acceptedTurns(state), newest)) return undefined;
   const id = taskIdOf(ref.sessionId, ref.turnId);
   const turn = state.messages.filter((m) => m.turnId === ref.turnId);
   const history: Message[] = [];
@@ -117,10 +118,15 @@ export function taskFromState(state: SessionState, ref: TaskRef): Task | undefin
     if (state.status === 'closed') return { ...base, status: status(TaskState.TASK_STATE_CANCELED, undefined, at), artifacts: [] };
     return { ...base, status: status(TaskState.TASK_STATE_WORKING, undefined, at), artifacts: [] };
   }
-  // Not in the conversation: folded into the summary (an older turn), or still queued.
-  if (n <= state.turns) {
+  // Not in the conversation: folded into the summary (older than every turn still there), cancelled while it was
+  // queued (a later turn is there), or still queued.
+  const present = state.messages.map((m) => Number(TURN_RE.exec(m.turnId ?? '')?.[1] ?? 0)).filter((t) => t > 0);
+  const oldest = present.length > 0 ? Math.min(...present) : Infinity;
+  if (n < oldest && n <= state.turns) {
     return { ...base, status: status(TaskState.TASK_STATE_COMPLETED, undefined, at), artifacts: [], metadata: { ...base.metadata, compacted: true } };
   }
-  if (state.status === 'closed') return { ...base, status: status(TaskState.TASK_STATE_CANCELED, undefined, at), artifacts: [] };
+  if (n < Math.max(0, ...present) || state.status === 'closed') {
+    return { ...base, status: status(TaskState.TASK_STATE_CANCELED, undefined, at), artifacts: [] };
+  }
   return { ...base, status: status(TaskState.TASK_STATE_SUBMITTED, undefined, at), artifacts: [] };
 }
