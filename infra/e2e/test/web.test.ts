@@ -153,6 +153,9 @@ describe('web app in Chromium', () => {
     await page.getByLabel('Question').fill('How do web tests work?');
     await page.getByLabel('Agents', { exact: true }).fill('4');
     await page.getByLabel('Min. success ratio').fill('0.75');
+    // The agents a job uses are the tenant's agents by name (here the built-in planner, named explicitly).
+    await page.getByText('Agents it uses (optional)').click();
+    await page.getByLabel('Planner', { exact: true }).selectOption('research-planner');
     await page.getByRole('button', { name: 'Start research' }).click();
     await page.waitForURL(/#\/research\/.+/, WAIT);
     await page.getByTestId('job-status').filter({ hasText: 'completed' }).waitFor(WAIT);
