@@ -23,8 +23,8 @@ export interface WebAssetsOptions {
 }
 
 /** Paths that belong to the API (never served from the web app, never given the SPA fallback). */
-const API_PREFIXES = ['/v1/', '/mcp'];
-const API_PATHS = new Set(['/v1', '/mcp', '/openapi.json', '/healthz', '/readyz']);
+const API_PREFIXES = ['/v1/', '/mcp', '/a2a/'];
+const API_PATHS = new Set(['/v1', '/mcp', '/a2a', '/openapi.json', '/healthz', '/readyz']);
 
 export function isApiPath(path: string): boolean {
   return API_PATHS.has(path) || API_PREFIXES.some((p) => path.startsWith(p));

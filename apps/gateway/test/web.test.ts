@@ -70,6 +70,14 @@ describe('web app static files', () => {
     expect(isApiPath('/chat')).toBe(false);
   });
 
+  it('leaves A2A paths to the A2A routes (an agent card path ends in a file name but is not a file of the app)', async () => {
+    expect(isApiPath('/a2a/assistant/.well-known/agent-card.json')).toBe(true);
+    expect(isApiPath('/a2a/assistant')).toBe(true);
+    const card = await app.request('/a2a/assistant/.well-known/agent-card.json');
+    expect(card.status).toBe(401);
+    expect((await json(card)).error.code).toBe('unauthorized');
+  });
+
   it('POST to a non-API path is not served from the app', async () => {
     const res = await app.request('/', { method: 'POST', headers: { authorization: `Bearer ${KEY}` } });
     expect(res.status).toBe(404);
