@@ -931,6 +931,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/{id}/turns/{turnId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel one turn (the session stays open)
+         * @description A running turn is cancelled like an interrupt: its tool calls and delegations are cancelled and its compensations run; its message answers `cancelled`. A queued message is dropped. A turn that has ended answers `cancelled: false`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                    turnId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What the cancel did */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelTurnResult"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Session (or approval) not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The session is closed (`session_closed`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`); a form or text body is refused on every state-changing route */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents": {
         parameters: {
             query?: never;
@@ -4107,7 +4235,7 @@ export interface paths {
         put?: never;
         /**
          * A2A JSON-RPC endpoint of an agent
-         * @description Agent2Agent JSON-RPC served by the official SDK (@a2a-js/sdk). Protocol 1.0 (`A2A-Version: 1.0`): `SendMessage`, `SendStreamingMessage` (SSE), `GetTask`, `CancelTask`, `ListTasks` (per contextId), `SubscribeToTask` (SSE); protocol 0.3 (`A2A-Version: 0.3` or no header): `message/send`, `message/stream`, `tasks/get`, `tasks/cancel`, `tasks/resubscribe`. A context is a session (a message without contextId starts one with this agent) and a task one of its turns; a resent message (same messageId) never runs twice; a tool that needs approval makes the task `input-required` (answer it on the task with "approve" or {"approve": true}); cancelling a task closes its session. A refusal of the hub (a closed context 409, a quota 429) is an HTTP error.
+         * @description Agent2Agent JSON-RPC served by the official SDK (@a2a-js/sdk). Protocol 1.0 (`A2A-Version: 1.0`): `SendMessage`, `SendStreamingMessage` (SSE), `GetTask`, `CancelTask`, `ListTasks` (per contextId), `SubscribeToTask` (SSE); protocol 0.3 (`A2A-Version: 0.3` or no header): `message/send`, `message/stream`, `tasks/get`, `tasks/cancel`, `tasks/resubscribe`. A context is a session (a message without contextId starts one with this agent) and a task one of its turns; a resent message (same messageId) never runs twice; a tool that needs approval makes the task `input-required` (answer it on the task with "approve" or {"approve": true}); cancelling a task cancels its turn (the session stays open). A refusal of the hub (a closed context 409, a quota 429) is an HTTP error.
          */
         post: {
             parameters: {
@@ -4852,6 +4980,16 @@ export interface components {
         ApprovalDecision: {
             approve: boolean;
             reason?: string;
+        };
+        CancelTurnResult: {
+            turnId: string;
+            /** @description false: the turn had already ended (or never existed); nothing changed */
+            cancelled: boolean;
+            /**
+             * @description What the turn was when the cancel arrived
+             * @enum {string}
+             */
+            was: "running" | "queued" | "ended";
         };
         Agent: {
             /**
