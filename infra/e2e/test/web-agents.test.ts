@@ -10,7 +10,8 @@
  * another agent names it; chat with a supervisor and watch its delegate's
  * transcript fold under the ask_ call (not in the reply), approve a delegate's
  * tool call on the session, and chat with a router that hands off (inline
- * "desk → helper", the header's active agent); the screens on a narrow screen.
+ * "desk → helper", the header's active agent); register a remote A2A agent
+ * (the hub's own card) and remove it; the screens on a narrow screen.
  * Screenshots go to infra/e2e/artifacts/ (gitignored).
  */
 import { execFileSync } from 'node:child_process';
@@ -208,6 +209,23 @@ describe('agents in the web app', () => {
     await expect(child.getAttribute('data-status')).resolves.toBe('completed');
     await child.locator('summary').first().click();
     await child.locator('details.tool[data-tool="save_note"] summary', { hasText: 'result · approved' }).waitFor(WAIT);
+  });
+
+  it('registers a remote A2A agent by its card and removes it', async () => {
+    await page.goto(`${hub.gatewayUrl}/#/agents`);
+    await page.getByText('Register a remote agent').click();
+    const form = page.getByRole('form', { name: 'Register a remote A2A agent' });
+    await form.getByLabel('Name', { exact: true }).fill('mirror');
+    await form.getByLabel('Agent card URL').fill(`${hub.gatewayUrl}/a2a/assistant/.well-known/agent-card.json`);
+    await form.getByLabel(/^Headers/).fill('X-Team: blue');
+    await form.getByRole('button', { name: 'Register' }).click();
+    const remote = page.locator('li[data-remote="mirror"]');
+    await remote.waitFor(WAIT);
+    await remote.getByText('ask_mirror').waitFor(WAIT);
+    await remote.getByText(/Headers sent: x-team/i).waitFor(WAIT);
+    await shot('agents-remote');
+    await remote.getByRole('button', { name: 'Remove mirror' }).click();
+    await remote.waitFor({ state: 'detached', ...WAIT });
   });
 
   it('fits a narrow screen without sideways scrolling', async () => {
