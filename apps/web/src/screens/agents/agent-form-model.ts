@@ -12,19 +12,8 @@ export type Field = (typeof FIELDS)[number];
 /** The form's fields as typed (lists comma- or line-separated, the output schema as JSON text). */
 export type AgentDraft = Record<Field, string>;
 
-/** The definition sent to the gateway: what `AgentDefinitionSchema` reads. */
-export interface AgentBody {
-  name: string;
-  description: string;
-  instructions: string;
-  model?: string;
-  temperature: number;
-  tools: string[];
-  maxToolRounds: number;
-  handoffs: string[];
-  delegates: string[];
-  outputSchema?: Record<string, unknown>;
-}
+/** The definition sent to the gateway: what `AgentDefinitionSchema` reads (the contracts' type, defaults filled in). */
+export type AgentBody = AgentDefinition;
 
 /** Messages by field; `form` holds what names no field of the form. */
 export type FieldErrors = Partial<Record<Field | 'form', string[]>>;
