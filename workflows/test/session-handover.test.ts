@@ -46,15 +46,17 @@ const asked = (text: string) =>
 
 describe('continue-as-new hand-over', () => {
   it('carries messages that arrive mid-hand-over into the next run, each answered exactly once', async () => {
-    // Two turns are answered, then the hand-over's summary takes 3 s: the messages arrive meanwhile.
-    h.llm.script({ reply: 'first answer' }, { reply: 'second answer' }, { delayMs: 3_000, reply: 'the summary' });
-    const { workflowId } = await h.createSession({ maxTurnsPerRun: 2, compaction: { maxCarriedChars: 1, keepRecentMessages: 1 } });
+    // Three turns are answered, then the hand-over's summary takes 3 s: the messages arrive meanwhile. (Three, so
+    // the two carried turns do not start another hand-over whose compaction could race the state read below.)
+    h.llm.script({ reply: 'first answer' }, { reply: 'second answer' }, { reply: 'third answer' }, { delayMs: 3_000, reply: 'the summary' });
+    const { workflowId } = await h.createSession({ maxTurnsPerRun: 3, compaction: { maxCarriedChars: 1, keepRecentMessages: 1 } });
     const handle = h.client.workflow.getHandle(workflowId);
     const firstRunId = (await handle.describe()).runId;
     const seen: string[] = [];
     expect((await send(handle, 'm1', 'u1', seen)).reply).toBe('first answer');
     expect((await send(handle, 'm2', 'u1b', seen)).reply).toBe('second answer');
-    await h.llm.waitFor(() => h.llm.chatRequests().length >= 3, 10_000);
+    expect((await send(handle, 'm3', 'u1c', seen)).reply).toBe('third answer');
+    await h.llm.waitFor(() => h.llm.chatRequests().length >= 4, 10_000);
     const [r2, r3] = await Promise.all([send(handle, 'carried two', 'u2', seen), send(handle, 'carried three', 'u3', seen)]);
     expect(r2.reply).toBe('You said: carried two');
     expect(r3.reply).toBe('You said: carried three');
@@ -62,7 +64,7 @@ describe('continue-as-new hand-over', () => {
     expect(seen).not.toContain('SessionBusy');
     expect(asked('carried two')).toBe(1);
     expect(asked('carried three')).toBe(1);
-    // A resend of an answered message (after more hand-overs) answers the same turn again, without a new one.
+    // A resend of an answered message answers the same turn again, without a new one.
     const again = await send(handle, 'carried two', 'u2', seen);
     expect(again).toEqual(r2);
     expect(asked('carried two')).toBe(1);
