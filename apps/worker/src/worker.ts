@@ -80,6 +80,9 @@ export interface HubWorkerOptions {
  */
 export const DEFAULT_STICKY_SCHEDULE_TO_START = '2 seconds';
 
+/** Longest time a heartbeat (and its details) waits on the worker before it is sent. */
+export const HEARTBEAT_THROTTLE = '250 milliseconds';
+
 export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -90,6 +93,9 @@ export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 100,
     stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeout ?? DEFAULT_STICKY_SCHEDULE_TO_START,
+    // Heartbeat details reach the server within this (default: 80% of the heartbeat timeout): a batch activity
+    // records each finished item in them, so a retry after a worker crash repeats only what was in flight.
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
 }
