@@ -65,7 +65,7 @@ export interface LlmActivityDeps {
   openai: OpenAI;
   /** Model used when the request names none (HUB_MODEL). */
   defaultModel: string;
-  /** Coalescing window for streamed token events (ms). Default 100. */
+  /** Coalescing window for streamed token events after the first (ms). Default 100 (the first is published at once). */
   streamBatchMs?: number;
   /**
    * The worker's tool catalogue, for requests with `toolAllow` (e.g. `createToolActivities().listTools`);
@@ -115,10 +115,10 @@ class EventSink {
     private readonly target: StreamTarget | undefined,
   ) {}
 
-  publish(ev: SessionEvent): void {
+  publish(ev: SessionEvent, opts?: { now?: boolean }): void {
     this.#publisher ??= this.#open();
     try {
-      this.#publisher.publish(ev);
+      this.#publisher.publish(ev, opts);
     } catch (err) {
       this.ctx.log.warn(`Failed to publish a ${ev.type} event`, { error: String(err) });
     }
@@ -211,16 +211,16 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
         return fromCompletion(res, params.model);
       }
 
-      // Token events go out in ~streamBatchMs batches. The publisher (a Temporal
-      // client signalling the workflow) is created on the first batch, and the
-      // first batch waits a full window: a reply that is complete within it
-      // costs no signal at all and reaches clients in `turn.completed`.
+      // Token events are batched here, and only here: the first delta of the reply is published at once (on the
+      // next turn of the event loop, with whatever arrived in the same read), later ones in ~streamBatchMs
+      // batches; each batch is sent to the stream at once (`now`), not held for the publisher's own window.
+      // A reply that is complete in its first read costs no signal: it reaches clients in `turn.completed`.
       const attempt = info.attempt;
       const tokens = new DeltaCoalescer(
         streamBatchMs,
-        (delta) => events.publish({ type: 'token', turnId: stream.turnId, delta, round: stream.round, attempt }),
+        (delta) => events.publish({ type: 'token', turnId: stream.turnId, delta, round: stream.round, attempt }, { now: true }),
         Date.now,
-        { quietStart: true },
+        { deferFirst: true },
       );
       coalescer = tokens; // the finally block drops what is still buffered
 

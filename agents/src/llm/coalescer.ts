@@ -2,13 +2,19 @@
  * Coalesces text deltas so that at most one emission happens per `intervalMs`
  * window (leading edge: a delta arriving after a quiet window is emitted at
  * once; later ones are concatenated and emitted when the window ends).
- * With `quietStart`, the first window starts at construction, so nothing is
- * emitted during the first `intervalMs`.
+ *
+ * With `deferFirst`, the very first emission waits for the next turn of the
+ * event loop (`setImmediate`) instead of happening inside `push`: deltas that
+ * arrived in the same read (e.g. a whole short reply) go out together, and a
+ * caller that finishes before then may `discard()` them (nothing was emitted).
+ * The first delta of a streamed reply still leaves at once, without waiting
+ * for a window.
  */
 export class DeltaCoalescer {
   private buffer = '';
   private timer: NodeJS.Timeout | undefined;
-  private lastEmit: number;
+  private immediate: NodeJS.Immediate | undefined;
+  private lastEmit = Number.NEGATIVE_INFINITY;
   /** Whether anything has been emitted yet. */
   emitted = false;
 
@@ -16,22 +22,31 @@ export class DeltaCoalescer {
     private readonly intervalMs: number,
     private readonly emit: (text: string) => void,
     private readonly now: () => number = Date.now,
-    opts: { quietStart?: boolean } = {},
-  ) {
-    this.lastEmit = opts.quietStart ? now() : Number.NEGATIVE_INFINITY;
-  }
+    private readonly opts: { deferFirst?: boolean } = {},
+  ) {}
 
   /** Drop what is buffered without emitting it. */
   discard(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimers();
     this.buffer = '';
+  }
+
+  /** Whether an emission is due (a window or the deferred first emission is pending). */
+  get pending(): boolean {
+    return this.timer !== undefined || this.immediate !== undefined;
   }
 
   push(delta: string): void {
     if (!delta) return;
     this.buffer += delta;
-    if (this.timer) return;
+    if (this.pending) return;
+    if (!this.emitted && this.opts.deferFirst) {
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        this.flush();
+      });
+      return;
+    }
     const wait = this.lastEmit + this.intervalMs - this.now();
     if (wait <= 0) {
       this.flush();
@@ -45,15 +60,19 @@ export class DeltaCoalescer {
 
   /** Emit whatever is buffered now (call before finishing). */
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.cancelTimers();
     if (!this.buffer) return;
     const text = this.buffer;
     this.buffer = '';
     this.lastEmit = this.now();
     this.emitted = true;
     this.emit(text);
+  }
+
+  private cancelTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
   }
 }

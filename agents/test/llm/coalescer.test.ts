@@ -28,4 +28,29 @@ describe('DeltaCoalescer', () => {
     c.flush();
     expect(out).toEqual([]);
   });
+
+  it('deferFirst: the first delta leaves on the next turn of the event loop, with what arrived in the same read, not after a window', async () => {
+    const out: string[] = [];
+    const c = new DeltaCoalescer(60_000, (t) => out.push(t), Date.now, { deferFirst: true });
+    c.push('Hel');
+    c.push('lo');
+    expect(out).toEqual([]); // not inside push
+    await new Promise((r) => setImmediate(r));
+    expect(out).toEqual(['Hello']);
+    c.push(' wor');
+    c.push('ld');
+    expect(out).toEqual(['Hello']); // later deltas wait for the window
+    c.flush();
+    expect(out).toEqual(['Hello', ' world']);
+  });
+
+  it('deferFirst: a caller that finishes before the first emission can drop it (nothing emitted)', async () => {
+    const out: string[] = [];
+    const c = new DeltaCoalescer(100, (t) => out.push(t), Date.now, { deferFirst: true });
+    c.push('whole reply');
+    expect(c.emitted).toBe(false);
+    c.discard();
+    await new Promise((r) => setImmediate(r));
+    expect(out).toEqual([]);
+  });
 });

@@ -138,6 +138,24 @@ describe('llmComplete (streaming)', () => {
     expect(body?.stream_options).toEqual({ include_usage: true });
   });
 
+  it('publishes the first delta at once, not after a batch window, and batches only what follows', async () => {
+    // A window longer than the whole reply: before, nothing was published until the reply had ended.
+    const reply = 'one two three four five six seven eight';
+    llm.script({ reply, firstChunkDelayMs: 30, chunkDelayMs: 40 });
+    const pub = memoryPublisher();
+    const res = await mockEnv(info()).exec(
+      activities({ publisher: pub.factory, streamBatchMs: 60_000 }).llmComplete,
+      request({ stream: { turnId: 't1', round: 0 } }),
+    );
+    expect(res.content).toBe(reply);
+    const deltas = pub.events.map((p) => (p.ev.type === 'token' ? p.ev.delta : ''));
+    // The first word alone (published before the second arrived), then the rest in one batch at the end.
+    expect(deltas).toEqual(['one ', 'two three four five six seven eight']);
+    // Sent to the stream at once: the coalescer is the only place tokens wait.
+    expect(pub.events.every((p) => p.now)).toBe(true);
+    expect(pub.closed()).toBe(1);
+  });
+
   it('still answers when the publisher cannot be created (e.g. no Temporal client)', async () => {
     llm.script({ reply: 'fine anyway' });
     const res = await mockEnv().exec(
@@ -185,11 +203,11 @@ describe('llmComplete (streaming)', () => {
     expect(res.toolCalls[1]!.name).toBe('clock__now');
     expect(res.toolCalls[1]!.id).toMatch(/^call_/);
     expect(JSON.parse(res.toolCalls[1]!.arguments)).toEqual({});
-    // Complete within the first batch window: no token events, the text is in the result.
+    // Complete in its first read: no token events, the text is in the result.
     expect(pub.events).toEqual([]);
   });
 
-  it('publishes nothing for a reply complete within the first batch window, and opens no publisher', async () => {
+  it('publishes nothing for a reply complete in its first read, and opens no publisher', async () => {
     llm.script({ reply: 'quick answer' });
     let opened = 0;
     const pub = memoryPublisher();

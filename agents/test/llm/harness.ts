@@ -49,6 +49,8 @@ export function mockEnv(i: Partial<Info> = info()) {
 interface Published {
   ev: SessionEvent;
   at: number;
+  /** Published with `now` (sent at once, not held for the publisher's batch window). */
+  now: boolean;
 }
 
 export function memoryPublisher(): { factory: SessionEventPublisherFactory; events: Published[]; closed: () => number } {
@@ -58,7 +60,7 @@ export function memoryPublisher(): { factory: SessionEventPublisherFactory; even
     events,
     closed: () => closed,
     factory: () => ({
-      publish: (ev) => events.push({ ev, at: Date.now() }),
+      publish: (ev, opts) => events.push({ ev, at: Date.now(), now: opts?.now === true }),
       close: async () => {
         closed++;
       },

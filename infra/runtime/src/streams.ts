@@ -13,8 +13,12 @@ import { SESSION_EVENTS_TOPIC, type SessionEvent, type StreamTarget } from '@hub
 
 /** Where an activity publishes session events. */
 export interface SessionEventPublisher {
-  /** Buffer an event for publishing (must not block). */
-  publish(ev: SessionEvent): void;
+  /**
+   * Buffer an event for publishing (must not block). With `now`, the buffer is sent at once instead of with the
+   * next batch: for a caller that batches itself (the LLM activity's token coalescer), so events are batched in
+   * one place only and the first token of a reply leaves without waiting for a batch window.
+   */
+  publish(ev: SessionEvent, opts?: { now?: boolean }): void;
   /** Flush everything published so far and release resources. */
   close(): Promise<void>;
 }
@@ -39,8 +43,12 @@ export function streamTargetOf(t: Partial<StreamTarget> | undefined): StreamTarg
   return t?.workflowId && t.delegationId ? { workflowId: t.workflowId, delegationId: t.delegationId } : undefined;
 }
 
+/** How long the publisher buffers events published without `now` before it signals them (ms). */
+export const STREAM_BATCH_MS = 100;
+
 /**
- * The durable stream (Temporal Workflow Streams), topic `SESSION_EVENTS_TOPIC`, batched every 100 ms, of the
+ * The durable stream (Temporal Workflow Streams), topic `SESSION_EVENTS_TOPIC`, batched every
+ * `STREAM_BATCH_MS` (an event published with `now` is sent at once, with whatever is buffered), of the
  * target workflow or else the calling workflow. The client and workflow id come from the given activity
  * context, not `Context.current()`: publishing may start in a callback (e.g. an MCP notification) whose async
  * context is not the activity's.
@@ -48,11 +56,11 @@ export function streamTargetOf(t: Partial<StreamTarget> | undefined): StreamTarg
 export const workflowStreamPublisher: SessionEventPublisherFactory = (ctx, target) => {
   const workflowId = target?.workflowId ?? ctx.info.workflowExecution?.workflowId;
   if (!workflowId) throw new Error('not running for a workflow: no stream to publish to');
-  const client = WorkflowStreamClient.create(ctx.client, workflowId, { batchInterval: '100 milliseconds' });
+  const client = WorkflowStreamClient.create(ctx.client, workflowId, { batchInterval: STREAM_BATCH_MS });
   const topic = client.topic<SessionEvent>(SESSION_EVENTS_TOPIC);
   const delegationId = target?.delegationId;
   return {
-    publish: (ev) => topic.publish(delegationId ? tagDelegation(ev, delegationId) : ev),
+    publish: (ev, opts) => topic.publish(delegationId ? tagDelegation(ev, delegationId) : ev, { forceFlush: opts?.now === true }),
     close: () => client[Symbol.asyncDispose](),
   };
 };

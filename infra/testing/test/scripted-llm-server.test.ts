@@ -140,6 +140,19 @@ describe('scripted LLM server (test fixture)', () => {
     expect(res.choices[0]?.message.content).toBe('You said: wait');
   });
 
+  it('firstChunkDelayMs holds the first token (not the headers) that long, then the rest follow', async () => {
+    llm.script({ reply: 'first then the rest', firstChunkDelayMs: 150 });
+    const stream = await client.chat.completions.create({ model: 'm', messages: user('x'), stream: true });
+    const arrivals: Array<{ content: string | undefined; at: number }> = [];
+    for await (const chunk of stream) arrivals.push({ content: chunk.choices[0]?.delta.content ?? undefined, at: Date.now() });
+    // The role chunk comes with the headers; the first word waits for the delay (the fixture's own sleep).
+    expect(arrivals[0]?.content).toBe('');
+    const firstWord = arrivals.findIndex((a) => a.content === 'first ');
+    expect(firstWord).toBe(1);
+    expect(arrivals[1]!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(140);
+    expect(arrivals.map((a) => a.content ?? '').join('')).toBe('first then the rest');
+  });
+
   it('splitWords keeps every character', () => {
     for (const s of ['', 'a', ' lead and trail ', 'multi\n\nline  text']) expect(splitWords(s).join('')).toBe(s);
   });

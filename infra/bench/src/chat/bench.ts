@@ -74,7 +74,7 @@ export async function runChatBench(argv: string[]): Promise<void> {
   const baseWorker = await Worker.create({
     connection: native,
     taskQueue: baseQueue,
-    workflowsPath: require.resolve('./baseline/workflows'),
+    workflowsPath: require.resolve('../baseline/workflows'),
     activities: createBaselineActivities(llm.url),
   });
   const running = [hubWorker.run(), baseWorker.run()];

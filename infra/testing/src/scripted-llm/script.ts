@@ -16,6 +16,11 @@ interface StepCommon {
   delayMs?: number;
   /** Delay between streamed chunks. */
   chunkDelayMs?: number;
+  /**
+   * Streaming: the first token (the chunk after the role chunk, which goes out with the headers) leaves this long
+   * after the response starts; the rest follow `chunkDelayMs` apart (time-to-first-token measurements).
+   */
+  firstChunkDelayMs?: number;
   /** Override the reported usage. */
   usage?: { promptTokens?: number; completionTokens?: number };
   /** Report no usage at all (like some OpenAI-compatible servers). */

@@ -118,9 +118,13 @@ export async function startScriptedLlmServer(opts: ScriptedLlmServerOptions = {}
         req.socket.destroy();
         return;
       }
+      if (sent === 1 && step.firstChunkDelayMs) {
+        await sleep(step.firstChunkDelayMs); // the role chunk is out; the first token waits
+        if (gone()) return;
+      }
       res.write(sseData(ev));
       sent++;
-      if (step.chunkDelayMs) await sleep(step.chunkDelayMs);
+      if (step.chunkDelayMs && !(sent === 1 && step.firstChunkDelayMs)) await sleep(step.chunkDelayMs);
     }
     if (gone()) return;
     res.end(SSE_DONE);
