@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, readSync, closeSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,21 @@ import { findOrInstallTemporalCli } from '../src/provision/temporal-cli';
 const quiet = (): void => undefined;
 let cliPath: string;
 const servers: DevServer[] = [];
+
+/** SQLite's file header says WAL mode with read/write format versions 2 (bytes 18 and 19; 1 = rollback journal). */
+function journalFormat(dbFile: string): [number, number] {
+  const fd = openSync(dbFile, 'r');
+  try {
+    const header = Buffer.alloc(100);
+    readSync(fd, header, 0, 100, 0);
+    expect(header.subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+    return [header[18]!, header[19]!];
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const cmdline = (pid: number | undefined): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 
 async function start(opts: Parameters<typeof startDevServer>[0]): Promise<DevServer> {
   const server = await startDevServer({ cliPath, log: quiet, headless: true, ...opts });
@@ -36,6 +51,15 @@ describe('startDevServer', () => {
     expect(first.uiUrl).toBeUndefined();
     expect(existsSync(dbFile)).toBe(true);
     expect(existsSync(`${dbFile}.lock`)).toBe(true);
+    // WAL journal and synchronous=normal (DEFAULT_SQLITE_PRAGMAS): the WAL file is beside the db while it runs.
+    expect(first.sqlitePragmas).toEqual({ journal_mode: 'wal', synchronous: 'normal' });
+    expect(existsSync(`${dbFile}-wal`)).toBe(true);
+    expect(journalFormat(dbFile)).toEqual([2, 2]);
+    if (process.platform === 'linux') {
+      const args = cmdline(first.process.pid);
+      expect(args).toContain('journal_mode=wal');
+      expect(args).toContain('synchronous=normal');
+    }
     {
       const { client, close } = await connectTemporal({ address: first.address, namespace: 'default' });
       try {
@@ -50,6 +74,7 @@ describe('startDevServer', () => {
     await first.stop(); // idempotent
 
     const second = await start({ dbFile });
+    expect(journalFormat(dbFile)).toEqual([2, 2]);
     const { client, close } = await connectTemporal({ address: second.address, namespace: 'default' });
     try {
       const desc = await client.workflow.getHandle(workflowId).describe();
@@ -59,6 +84,14 @@ describe('startDevServer', () => {
     } finally {
       await close();
     }
+  });
+
+  it("runs SQLite's own journal when given no pragmas", async () => {
+    const dbFile = join(mkdtempSync(join(tmpdir(), 'hub-devserver-')), 'temporal.db');
+    const server = await start({ dbFile, sqlitePragmas: {} });
+    expect(server.sqlitePragmas).toEqual({});
+    expect(journalFormat(dbFile)).toEqual([1, 1]);
+    expect(existsSync(`${dbFile}-wal`)).toBe(false);
   });
 
   it('refuses a dbFile that a running dev server already uses', async () => {

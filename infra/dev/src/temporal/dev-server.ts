@@ -34,9 +34,33 @@ export const DEFAULT_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
   'system.enableActivityEagerExecution': true,
 };
 
+/**
+ * SQLite pragmas of a file-backed dev server (`--sqlite-pragma`); without them SQLite keeps a rollback journal
+ * and fsyncs on every commit (synchronous=full), which makes a file-backed server about twice as slow as an
+ * in-memory one under a research fan-out.
+ *
+ * - journal_mode=wal: commits append to `<db>-wal` (checkpointed into the db file from time to time) instead of
+ *   rewriting pages through a rollback journal; readers do not block the writer.
+ * - synchronous=normal: in WAL mode the db stays consistent (never corrupt) across a crash of the server process
+ *   or of the machine; a process crash loses nothing (committed transactions are in the OS's page cache and the
+ *   WAL file). A power loss or kernel panic may lose the transactions committed since the last fsync of the WAL
+ *   (at most the last moments before the outage: WAL is fsynced at each checkpoint, about every 1,000 pages);
+ *   the server then restarts from a slightly older but consistent state, as after a rollback, and Temporal
+ *   re-runs the lost workflow tasks and activities (at-least-once, as after any failure).
+ */
+export const DEFAULT_SQLITE_PRAGMAS: Readonly<Record<string, string>> = {
+  journal_mode: 'wal',
+  synchronous: 'normal',
+};
+
 export interface StartDevServerOptions {
   /** SQLite file for persistence; omit for an in-memory server. Its directory is created. */
   dbFile?: string;
+  /**
+   * SQLite pragmas when `dbFile` is set (default DEFAULT_SQLITE_PRAGMAS); they replace the defaults, `{}` runs
+   * SQLite's own (rollback journal, synchronous=full). Ignored in memory.
+   */
+  sqlitePragmas?: Readonly<Record<string, string>>;
   /** gRPC port on 127.0.0.1; 0/undefined picks a free port. */
   port?: number;
   /** Web UI port; 0/undefined picks a free port. Ignored when headless. */
@@ -71,6 +95,8 @@ export interface DevServer {
   uiUrl?: string;
   namespace: string;
   dbFile?: string;
+  /** The SQLite pragmas it runs with (file-backed only). */
+  sqlitePragmas?: Readonly<Record<string, string>>;
   process: ChildProcess;
   /** Resolves when the server process exits (for whatever reason). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -198,7 +224,10 @@ export async function startDevServer(opts: StartDevServerOptions = {}): Promise<
     args.push('--ui-port', String(uiPort), '--ui-ip', DEV_SERVER_HOST, '--ui-disable-news-fetch');
     if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   }
-  if (dbFile) args.push('--db-filename', dbFile);
+  if (dbFile) {
+    args.push('--db-filename', dbFile);
+    for (const [key, value] of Object.entries(opts.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS)) args.push('--sqlite-pragma', `${key}=${value}`);
+  }
   if (namespace !== 'default') args.push('--namespace', namespace);
   for (const [key, value] of Object.entries({ ...DEFAULT_DYNAMIC_CONFIG, ...opts.dynamicConfig })) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
@@ -273,7 +302,10 @@ export async function startDevServer(opts: StartDevServerOptions = {}): Promise<
 
   const server: DevServer = { address, port, namespace, process: child, exited, stop };
   if (uiPort !== undefined) server.uiUrl = `http://${DEV_SERVER_HOST}:${uiPort}`;
-  if (dbFile) server.dbFile = dbFile;
+  if (dbFile) {
+    server.dbFile = dbFile;
+    server.sqlitePragmas = opts.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS;
+  }
   log(`Temporal dev server ready on ${address}${server.uiUrl ? ` (UI ${server.uiUrl})` : ''}`);
   return server;
 }
