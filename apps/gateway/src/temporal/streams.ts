@@ -5,9 +5,18 @@ import { createStreamHub, type OpenStream, type StreamHub } from './stream-hub';
 
 export type { OpenStream, StreamItem } from './stream-hub';
 
+/**
+ * After a poll returns, the next one is parked this soon (the SDK default, 100 ms, held a reply's first
+ * token in the workflow for up to that long). Not 0: on `StreamDraining` (continue-as-new) the SDK retries
+ * after the cooldown only when it is positive. Token deltas are batched by the LLM activity (100 ms), so a
+ * streaming reply still costs about 10 polls a second per workflow, shared by every reader.
+ */
+export const STREAM_POLL_COOLDOWN = '5 milliseconds';
+
 /** One subscription of its own (a long-polling update parked in the workflow): what the stream hub shares. */
 export function subscribeStream(client: Client): OpenStream {
-  return (workflowId, fromOffset) => WorkflowStreamClient.create(client, workflowId).subscribe<unknown>([], fromOffset, { resultType: true });
+  return (workflowId, fromOffset) =>
+    WorkflowStreamClient.create(client, workflowId).subscribe<unknown>([], fromOffset, { resultType: true, pollCooldown: STREAM_POLL_COOLDOWN });
 }
 
 const hubs = new WeakMap<Client, StreamHub>();
