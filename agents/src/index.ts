@@ -34,3 +34,4 @@ export {
   type RemoteAgentActivityDeps,
   type CardFetchOptions,
 } from './a2a';
+export { createResearchActivities, RETRYABLE_FOR_MS, type ResearchActivityDeps } from './research/batch';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createLlmActivities } from '@hub/agents';
+import { createLlmActivities, createResearchActivities } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { testTemporalAddress } from '@hub/testing';
@@ -72,7 +72,8 @@ export async function startHarness(): Promise<Harness> {
     workflowBundle: await workflowBundle(),
     activities: (() => {
       const tools = createToolActivities();
-      return { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools };
+      const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools });
+      return { ...llmActivities, ...tools, ...createResearchActivities(llmActivities) };
     })(),
   });
   const running = worker.run();

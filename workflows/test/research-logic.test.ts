@@ -4,7 +4,8 @@ import { CreateResearchBodySchema, researchPlanJsonSchema, parseDurationMs, type
 import { parsePlan, plannerPrompt } from '../src/research/planner';
 import { citedRefs, synthesisInput } from '../src/research/synthesizer';
 import { AgentBook } from '../src/research/job-state';
-import { agentPrompt, provenanceOf } from '../src/research/agent';
+import { agentPrompt } from '@hub/contracts/research/wire';
+import { provenanceOf } from '../src/research/agent';
 import { toolPatternMatches } from '../src/research-tool';
 import { fitPayload } from '../src/research/job';
 import type { ResearchState } from '@hub/contracts';

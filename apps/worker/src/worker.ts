@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createLlmActivities, createOpenAIClient, createRemoteAgentActivities, loadLlmConfig } from '@hub/agents';
+import { createLlmActivities, createOpenAIClient, createRemoteAgentActivities, createResearchActivities, loadLlmConfig } from '@hub/agents';
 import { createDefaultRegistry, createToolActivities } from '@hub/tools';
 import type { HubConfig, McpActivities, RemoteAgentActivities, SessionActivities } from '@hub/contracts';
 import type OpenAI from 'openai';
@@ -48,6 +48,8 @@ export function createHubActivities(opts: HubActivitiesOptions): { activities: H
       ...mcp.activities,
       // Remote A2A agents as delegates: their headers are read from the tenant's agent registry at call time.
       ...createRemoteAgentActivities({ hubConfig: opts.hubConfig }),
+      // Research sub-agents' first model calls, many per activity (agents/src/research).
+      ...createResearchActivities(createLlmActivities({ ...llm, listTools: tools.listTools })),
     },
     close: () => mcp.close(),
   };

@@ -12,10 +12,11 @@
 import { isCancellation, workflowInfo } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';
 import { addUsage, ZERO_USAGE } from '@hub/contracts/agent/wire';
-import { RESEARCH_LIMITS } from '@hub/contracts/research/wire';
+import { RESEARCH_LIMITS, agentFirstMessage, cutText } from '@hub/contracts/research/wire';
 import { SESSION_EVENTS_TOPIC } from '@hub/contracts/session/wire';
 import type { AgentFinding, ChatMessage, ResearchAgentInput, SessionEvent, TokenUsage } from '@hub/contracts';
-import { runAgentTurn, type ApprovalGate } from '../agent-loop';
+import { runAgentTurn, type ApprovalGate, type TurnContext } from '../agent-loop';
+import { runToolCalls } from '../parallel-tool-calls';
 import { describeFailure } from '../util';
 
 const UNATTENDED: ApprovalGate = async () => ({
@@ -24,18 +25,6 @@ const UNATTENDED: ApprovalGate = async () => ({
   timedOut: false,
 });
 
-export function agentPrompt(input: Pick<ResearchAgentInput, 'overallQuestion' | 'task'>): string {
-  return [
-    `Overall research question: ${input.overallQuestion}`,
-    '',
-    `Your part (sub-question ${input.task.index + 1}): ${input.task.question}`,
-    input.task.focus ? `Why it matters: ${input.task.focus}` : '',
-    '',
-    'Research your part with the available tools and report your findings concisely, citing the source of each claim.',
-  ]
-    .filter((l, i, all) => l !== '' || all[i - 1] !== '')
-    .join('\n');
-}
 
 const SOURCE_RE = /\bhttps?:\/\/[^\s"'<>()\]]+|\bfile:\/\/[^\s"'<>()\]]+/g;
 
@@ -58,34 +47,41 @@ export function provenanceOf(messages: ChatMessage[]): Pick<AgentFinding, 'toolC
   return { toolCalls, sources: [...sources].slice(0, 50) };
 }
 
-export function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… [cut: ${text.length - max} more characters]`;
-}
+export const cut = cutText;
 
 export async function researchAgent(input: ResearchAgentInput): Promise<AgentFinding> {
   const workflowId = workflowInfo().workflowId;
   // A local stream: tool calls are published as in a session, for anyone who subscribes to this agent.
   const events = new WorkflowStream().topic<SessionEvent>(SESSION_EVENTS_TOPIC);
-  const messages: ChatMessage[] = [{ role: 'user', content: agentPrompt(input), turnId: 'research' }];
+  const messages: ChatMessage[] = [agentFirstMessage(input)];
   let usage: TokenUsage = ZERO_USAGE;
   const base = { index: input.task.index, workflowId };
+  const ctx: TurnContext = {
+    sessionId: workflowId,
+    tenant: input.tenant,
+    turnId: 'research',
+    profile: input.profile,
+    sessionAllow: input.tools,
+    messages,
+    events,
+    approvalGate: UNATTENDED,
+    streamTokens: false,
+    tokenBudget: input.perAgentTokens,
+    bornAfterToolsPatch: true,
+  };
   try {
-    const out = await runAgentTurn(
-      {
-        sessionId: workflowId,
-        tenant: input.tenant,
-        turnId: 'research',
-        profile: input.profile,
-        sessionAllow: input.tools,
-        messages,
-        events,
-        approvalGate: UNATTENDED,
-        streamTokens: false,
-        tokenBudget: input.perAgentTokens,
-        bornAfterToolsPatch: true,
-      },
-      (u) => (usage = addUsage(usage, u)),
-    );
+    const seed = input.seed;
+    if (seed) {
+      // The first reply came from the batch activity: run its tool calls, then go on with the loop, which
+      // makes the agent's further calls (its own turn id, so no idempotency key is reused), one round fewer.
+      usage = addUsage(usage, seed.usage);
+      messages.push({ role: 'assistant', content: seed.content, toolCalls: seed.toolCalls, turnId: 'research' });
+      await runToolCalls(ctx, seed.toolCalls, { byName: new Map(seed.offeredTools.map((t) => [t.name, t])), workflowTools: new Map(), agent: input.profile.name });
+      ctx.turnId = 'research/seeded';
+      ctx.profile = { ...input.profile, maxToolRounds: Math.max(0, input.profile.maxToolRounds - 1) };
+      if (input.perAgentTokens !== undefined) ctx.tokenBudget = Math.max(1, input.perAgentTokens - seed.usage.totalTokens);
+    }
+    const out = await runAgentTurn(ctx, (u) => (usage = addUsage(usage, u)));
     return {
       ...base,
       status: 'succeeded',

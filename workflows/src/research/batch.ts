@@ -8,10 +8,11 @@
  * payload within Temporal's limits). Cancelled (job cancelled, deadline), it
  * cancels its running agents, waits for them, and returns what it has.
  */
-import { CancellationScope, condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import { RESEARCH_LIMITS, researchAgentWorkflowId, researchBatchProgressSignal, researchStopStartingSignal } from '@hub/contracts/research/wire';
-import type { AgentFinding, AgentUpdate, ResearchBatchInput } from '@hub/contracts';
+import type { AgentFinding, AgentUpdate, ResearchBatchInput, SubTask } from '@hub/contracts';
 import { cut } from './agent';
+import { AGENT_ACTIVITIES_PATCH, runAgentBatches } from './agent-batches';
 import { fanOut } from './fan-out';
 
 /** Longest answer a batch hands back per agent (1,000 of them must fit in one result payload). */
@@ -43,14 +44,12 @@ export async function researchBatch(input: ResearchBatchInput): Promise<{ findin
   });
 
   const batchWorkflowId = `${input.jobWorkflowId}/batch/${input.batch}`;
-  await fanOut({
+  const common = {
     tasks: input.tasks,
     concurrency: input.concurrency,
-    workflowIdFor: (task) => researchAgentWorkflowId(batchWorkflowId, task.index),
-    inputFor: (task) => ({ ...input.agent, task }),
     mayStart: () => stopReason === undefined,
-    onStarted: (task) => pending.push({ index: task.index, status: 'running' }),
-    onSettled: (f) => {
+    onStarted: (task: SubTask) => pending.push({ index: task.index, status: 'running' }),
+    onSettled: (f: AgentFinding) => {
       findings.push({
         ...f,
         ...(f.answer !== undefined ? { answer: cut(f.answer, BATCH_FINDING_CHARS) } : {}),
@@ -59,7 +58,17 @@ export async function researchBatch(input: ResearchBatchInput): Promise<{ findin
       });
       pending.push({ index: f.index, status: f.status, totalTokens: f.usage.totalTokens, ...(f.error ? { error: f.error } : {}) });
     },
-  });
+  };
+  if (patched(AGENT_ACTIVITIES_PATCH)) {
+    // Single-call agents in batch activities, children only for agents that use tools (./agent-batches).
+    await runAgentBatches({ ...common, parentWorkflowId: batchWorkflowId, agent: input.agent, answerChars: BATCH_FINDING_CHARS });
+  } else {
+    await fanOut({
+      ...common,
+      workflowIdFor: (task) => researchAgentWorkflowId(batchWorkflowId, task.index),
+      inputFor: (task) => ({ ...input.agent, task }),
+    });
+  }
   finished = true;
   await reporter;
   return { findings };

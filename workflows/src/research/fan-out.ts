@@ -36,6 +36,26 @@ export interface FanOutOptions {
   onSettled(finding: AgentFinding): void;
 }
 
+/** Runs one sub-agent child workflow; never rejects (a failed or cancelled child is a finding with that status). */
+export function runAgentChild(workflowId: string, task: SubTask, input: ResearchAgentInput): Promise<AgentFinding> {
+  return executeChild<typeof researchAgent>(WORKFLOW_TYPES.researchAgent, {
+    workflowId,
+    args: [input],
+    cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+    parentClosePolicy: ParentClosePolicy.TERMINATE,
+  }).catch(
+    (err: unknown): AgentFinding => ({
+      index: task.index,
+      workflowId,
+      status: isCancellation(err) ? 'cancelled' : 'failed',
+      error: isCancellation(err) ? 'cancelled' : describeFailure(err),
+      toolCalls: [],
+      sources: [],
+      usage: ZERO_USAGE,
+    }),
+  );
+}
+
 /** Runs the sub-agents; resolves when every started one has settled. Returns the tasks never started. */
 export async function fanOut(o: FanOutOptions): Promise<{ notStarted: SubTask[] }> {
   let inFlight = 0;
@@ -50,26 +70,11 @@ export async function fanOut(o: FanOutOptions): Promise<{ notStarted: SubTask[] 
       inFlight += 1;
       o.onStarted(task);
       settling.push(
-        executeChild<typeof researchAgent>(WORKFLOW_TYPES.researchAgent, {
-          workflowId,
-          args: [o.inputFor(task)],
-          cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-          parentClosePolicy: ParentClosePolicy.TERMINATE,
-        }).then(
-          (finding) => o.onSettled(finding),
-          (err: unknown) =>
-            o.onSettled({
-              index: task.index,
-              workflowId,
-              status: isCancellation(err) ? 'cancelled' : 'failed',
-              error: isCancellation(err) ? 'cancelled' : describeFailure(err),
-              toolCalls: [],
-              sources: [],
-              usage: ZERO_USAGE,
-            }),
-        ).finally(() => {
-          inFlight -= 1;
-        }),
+        runAgentChild(workflowId, task, o.inputFor(task))
+          .then((finding) => o.onSettled(finding))
+          .finally(() => {
+            inFlight -= 1;
+          }),
       );
     }
   } catch (err) {

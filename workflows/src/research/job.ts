@@ -28,6 +28,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   setHandler,
   sleep,
   workflowInfo,
@@ -40,9 +41,11 @@ import type { AgentFinding, ResearchAgentInput, ResearchEvent, ResearchJobInput,
 import { describeFailure, nowIso } from '../util';
 import type { researchBatch } from './batch';
 import { cut } from './agent';
+import { AGENT_ACTIVITIES_PATCH, runAgentBatches } from './agent-batches';
 import { fanOut } from './fan-out';
 import { AgentBook } from './job-state';
 import { planResearch } from './planner';
+import { watchPolls } from './stream-watch';
 import { citedRefs, synthesisInput, synthesize } from './synthesizer';
 
 /**
@@ -57,6 +60,10 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
   const concurrency = input.concurrency ?? RESEARCH_LIMITS.maxInFlight;
   const batchSize = input.batchSize ?? RESEARCH_LIMITS.maxChildrenPerWorkflow;
   const stream = new WorkflowStream();
+  const polled = watchPolls(stream);
+  // Sub-agents' first calls in batch activities, children only for agents that use tools; no linger for a
+  // stream nobody read. Histories from before replay the child-per-agent shape.
+  const activityShape = patched(AGENT_ACTIVITIES_PATCH);
   const topic = stream.topic<ResearchEvent>(RESEARCH_EVENTS_TOPIC);
   const session = input.parent ? getExternalWorkflowHandle(input.parent.workflowId) : undefined;
   const pendingToSession: ResearchEvent[] = [];
@@ -139,7 +146,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     await CancellationScope.nonCancellable(async () => {
       await forwarder;
       // Subscribers read the stream with polls (Updates), which a closed workflow no longer answers.
-      await sleep(RESEARCH_STREAM_LINGER);
+      if (!activityShape || polled()) await sleep(RESEARCH_STREAM_LINGER);
       stream.detachPollers();
       await condition(allHandlersFinished);
     });
@@ -214,7 +221,22 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
 
   try {
     await fanScope.run(async () => {
-      if (batches === 0) {
+      if (batches === 0 && activityShape) {
+        await runAgentBatches({
+          tasks,
+          concurrency,
+          parentWorkflowId: workflowId,
+          agent: agentInput,
+          answerChars: RESEARCH_LIMITS.maxFindingChars,
+          mayStart: () => !budgetExhausted,
+          onStarted: (t) => started(t.index),
+          onSettled: (f) => {
+            findings.set(f.index, f);
+            addTokens(f.usage);
+            settled(f.index, f.status, f.usage.totalTokens, f.error);
+          },
+        });
+      } else if (batches === 0) {
         await fanOut({
           tasks,
           concurrency,

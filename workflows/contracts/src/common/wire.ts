@@ -97,6 +97,8 @@ export const ACTIVITY_TYPES = {
   callRemoteAgent: 'callRemoteAgent',
   /** Reads a remote A2A agent's card (at registration, SSRF-guarded). */
   inspectRemoteAgent: 'inspectRemoteAgent',
+  /** Runs the first model call of up to 50 research sub-agents (recorded in its heartbeat details, so a retry skips finished ones). */
+  researchAgentBatch: 'researchAgentBatch',
 } as const;
 
 /** Limits shared by the gateway, the workflows and the activities. */

@@ -15,7 +15,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { AgentProfile, TokenUsage } from '../agent/wire';
+import type { AgentProfile, ChatMessage, ToolCall, ToolSpec, TokenUsage } from '../agent/wire';
 import type { ZodBuilders } from '../common/wire';
 
 export const RESEARCH_LIMITS = {
@@ -41,6 +41,10 @@ export const RESEARCH_LIMITS = {
   stateMaxListed: 1_000,
   /** How often batch workflows report progress to their job (ms). */
   batchReportMs: 1_000,
+  /** Most sub-agents one `researchAgentBatch` activity runs (its result and heartbeat details stay far below 2 MB). */
+  maxAgentsPerActivity: 50,
+  /** Largest first reply (JSON characters) carried from a batch activity to the child it escalates to; larger ones are asked again. */
+  maxSeedChars: 16_000,
 } as const;
 
 const DURATION_RE = /^(\d{1,7})(ms|s|m|h)$/;
@@ -224,6 +228,69 @@ export interface ResearchAgentInput {
   profile: AgentProfile;
   tools?: string[];
   perAgentTokens?: number;
+  /**
+   * The agent's first model reply, made in a `researchAgentBatch` activity, that asked for tools: the child
+   * runs those tool calls and goes on from there (the first call is not repeated).
+   */
+  seed?: AgentSeed;
+}
+
+/** A first model reply with tool calls, handed from a batch activity to the agent's child workflow. */
+export interface AgentSeed {
+  content: string;
+  toolCalls: ToolCall[];
+  usage: TokenUsage;
+  /** The tools the model was offered (the child resolves the calls against them). */
+  offeredTools: ToolSpec[];
+}
+
+/** Input of the `researchAgentBatch` activity: the first (often only) model call of up to 50 sub-agents. */
+export interface ResearchAgentBatchInput {
+  /** The workflow the agents belong to (the job, or a batch workflow): their ids derive from it. */
+  parentWorkflowId: string;
+  agent: Omit<ResearchAgentInput, 'task' | 'seed'>;
+  tasks: SubTask[];
+  /** Most model calls in flight at once inside the activity. */
+  concurrency: number;
+  /** Longest answer kept per finding (characters). */
+  answerChars: number;
+}
+
+/** What `researchAgentBatch` returns (and records in its heartbeat details as agents finish). */
+export interface ResearchAgentBatchResult {
+  /** Agents that finished in the activity (their first reply had no tool calls, or their budget was spent). */
+  findings: AgentFinding[];
+  /** Agents whose first reply asked for tools: they go on as `researchAgent` children, seeded when it fits. */
+  escalated: Array<{ index: number; seed?: AgentSeed }>;
+}
+
+/** The research activities (`agents/src/research`). */
+export interface ResearchActivities {
+  researchAgentBatch(input: ResearchAgentBatchInput): Promise<ResearchAgentBatchResult>;
+}
+
+/** The prompt of sub-agent `task` (the same in the batch activity and in the `researchAgent` workflow). */
+export function agentPrompt(input: Pick<ResearchAgentInput, 'overallQuestion' | 'task'>): string {
+  return [
+    `Overall research question: ${input.overallQuestion}`,
+    '',
+    `Your part (sub-question ${input.task.index + 1}): ${input.task.question}`,
+    input.task.focus ? `Why it matters: ${input.task.focus}` : '',
+    '',
+    'Research your part with the available tools and report your findings concisely, citing the source of each claim.',
+  ]
+    .filter((l, i, all) => l !== '' || all[i - 1] !== '')
+    .join('\n');
+}
+
+/** The first message of a sub-agent's conversation. */
+export function agentFirstMessage(input: Pick<ResearchAgentInput, 'overallQuestion' | 'task'>): ChatMessage {
+  return { role: 'user', content: agentPrompt(input), turnId: 'research' };
+}
+
+/** `text` cut to `max` characters, saying how much was cut. */
+export function cutText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… [cut: ${text.length - max} more characters]`;
 }
 
 /** Input of a batch workflow (jobs above 1,000 sub-tasks). */
