@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import OpenAI from 'openai';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { createLlmActivities } from '@hub/agents';
+import { createLlmActivities, createResearchActivities } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
 import { testTemporalAddress } from '@hub/testing';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
@@ -45,7 +45,10 @@ async function runWorker(taskQueue: string, llm: ScriptedLlmServer, workflowBund
     connection,
     taskQueue,
     workflowBundle,
-    activities: { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools },
+    activities: (() => {
+      const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools });
+      return { ...llmActivities, ...tools, ...createResearchActivities(llmActivities) };
+    })(),
   });
   const running = worker.run();
   return {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { createLlmActivities } from '@hub/agents';
+import { createLlmActivities, createResearchActivities } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
 import { testTemporalAddress } from '@hub/testing';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
@@ -38,7 +38,10 @@ export async function startSessionWorker(): Promise<SessionWorker> {
     connection,
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), logger: silent }),
-    activities: { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools },
+    activities: (() => {
+      const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools });
+      return { ...llmActivities, ...tools, ...createResearchActivities(llmActivities) };
+    })(),
   });
   const running = worker.run();
   return {
