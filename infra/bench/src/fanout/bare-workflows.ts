@@ -1,15 +1,20 @@
 /**
  * Bench-only workflows (never part of the hub's `@hub/workflows` bundle): the
- * bare Temporal baseline of the fan-out benchmark. A parent starts N child
- * workflows, at most `concurrency` in flight (the next starts as one ends,
- * like the research job), each running one activity that makes the same HTTP
- * call a research sub-agent makes to the same fake LLM. Bundled on its own
- * for the bench's baseline worker, on its own task queue.
+ * bare Temporal baselines of the fan-out benchmark, bundled on their own for
+ * the bench's baseline worker, on its own task queue.
+ *
+ * - bareFanOut: a parent starts N child workflows, at most `concurrency` in
+ *   flight (the next starts as one ends), each running one activity that makes
+ *   the same HTTP call a research sub-agent makes to the same fake LLM;
+ * - bareBatchedFanOut: a parent runs the N calls as activities of `batchSize`
+ *   calls each (the shape of the hub's `researchAgentBatch`), with at most
+ *   `concurrency` calls in flight overall.
  */
 import { ParentClosePolicy, condition, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { BaselineActivities } from '../baseline/activities';
+import type { BareActivities } from './bare-activities';
 
-const { complete } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '1 minute' });
+const { complete } = proxyActivities<BareActivities>({ startToCloseTimeout: '1 minute' });
+const { completeBatch } = proxyActivities<BareActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '1 minute' });
 
 export interface BareFanOutInput {
   question: string;
@@ -54,4 +59,33 @@ export async function bareFanOut(input: BareFanOutInput): Promise<{ succeeded: n
   }
   await Promise.all(settling);
   return { succeeded, failed };
+}
+
+export interface BareBatchedFanOutInput extends BareFanOutInput {
+  batchSize: number;
+}
+
+/** The parent of the batched baseline: ceil(N / batchSize) batch activities, bounded in flight. */
+export async function bareBatchedFanOut(input: BareBatchedFanOutInput): Promise<{ succeeded: number; batches: number }> {
+  const batches: string[][] = [];
+  for (let i = 0; i < input.n; i += input.batchSize) {
+    batches.push(Array.from({ length: Math.min(input.batchSize, input.n - i) }, (_, k) => barePrompt(input.question, i + k)));
+  }
+  const maxBatches = Math.max(1, Math.floor(input.concurrency / input.batchSize));
+  let inFlight = 0;
+  let succeeded = 0;
+  const settling: Promise<void>[] = [];
+  for (const prompts of batches) {
+    await condition(() => inFlight < maxBatches);
+    inFlight += 1;
+    settling.push(
+      completeBatch({ prompts, concurrency: input.batchSize })
+        .then((answers) => void (succeeded += answers.length))
+        .finally(() => {
+          inFlight -= 1;
+        }),
+    );
+  }
+  await Promise.all(settling);
+  return { succeeded, batches: batches.length };
 }

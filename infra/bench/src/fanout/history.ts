@@ -23,6 +23,8 @@ export interface HistoryProfile {
     lastActivityCompleted?: number;
     closed?: number;
   };
+  /** Activities by type (e.g. llmComplete, researchAgentBatch): how many, and when (ms from the start). */
+  activities: Record<string, { count: number; firstScheduled: number; lastScheduled: number; firstCompleted?: number; lastCompleted?: number }>;
   /** Small histories (a child's): every event with its ms from the start. */
   timeline?: Array<[string, number]>;
 }
@@ -56,20 +58,34 @@ export async function profileHistory(handle: WorkflowHandle): Promise<HistoryPro
   const at = (e: HistoryEvent) => msOf(e) - start;
   let bytes = 0;
   const timeline: Array<[string, number]> = [];
+  const activities: HistoryProfile['activities'] = {};
+  const activityOf = new Map<string, string>();
   for (const e of events) {
     const type = typeOf(e);
     if (events.length <= 30) timeline.push([type, at(e)]);
     byType[type] = (byType[type] ?? 0) + 1;
     bytes += payloadBytes(e);
     switch (type) {
-      case 'activityTaskScheduled':
+      case 'activityTaskScheduled': {
         phases.firstActivityScheduled ??= at(e);
         phases.lastActivityScheduled = at(e);
+        const name = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
+        activityOf.set(String(e.eventId), name);
+        const a = (activities[name] ??= { count: 0, firstScheduled: at(e), lastScheduled: at(e) });
+        a.count += 1;
+        a.lastScheduled = at(e);
         break;
-      case 'activityTaskCompleted':
+      }
+      case 'activityTaskCompleted': {
         phases.firstActivityCompleted ??= at(e);
         phases.lastActivityCompleted = at(e);
+        const a = activities[activityOf.get(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)) ?? '?'];
+        if (a) {
+          a.firstCompleted ??= at(e);
+          a.lastCompleted = at(e);
+        }
         break;
+      }
       case 'startChildWorkflowExecutionInitiated':
         phases.firstChildInitiated ??= at(e);
         break;
@@ -82,5 +98,5 @@ export async function profileHistory(handle: WorkflowHandle): Promise<HistoryPro
         break;
     }
   }
-  return { events: events.length, payloadBytes: bytes, byType, workflowTasks: byType['workflowTaskCompleted'] ?? 0, phases, ...(timeline.length ? { timeline } : {}) };
+  return { events: events.length, payloadBytes: bytes, byType, workflowTasks: byType['workflowTaskCompleted'] ?? 0, phases, activities, ...(timeline.length ? { timeline } : {}) };
 }

@@ -1,5 +1,9 @@
 import type { BenchSuite } from '../lib/suite';
 import { FANOUT_HELP, runFanOutBench } from '../fanout/bench';
 
-const suite: BenchSuite = { summary: 'research fan-out: a research job vs bare child workflows', help: FANOUT_HELP, run: (argv) => runFanOutBench(argv) };
+const suite: BenchSuite = {
+  summary: 'research fan-out on an SQLite dev server (as npm start): a research job vs bare child workflows and bare batch activities',
+  help: FANOUT_HELP,
+  run: (argv) => runFanOutBench(argv),
+};
 export default suite;

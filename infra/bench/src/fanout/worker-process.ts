@@ -1,0 +1,60 @@
+/**
+ * A fan-out worker in its own process, so the bench measures its CPU and RSS apart from the fake LLM and the
+ * client: `node --import tsx worker-process.ts <hub|bare> <temporal address> <task queue> <llm url>`.
+ *
+ * - hub: the hub's real worker (startBenchHubWorker: its workflow bundle and activities, its tuning);
+ * - bare: the bench-only baseline workflows (./bare-workflows.ts) and activities (./bare-activities.ts), with
+ *   the hub worker's activity slots (100 at a time).
+ * Prints `fanout worker ready` once polling; SIGTERM shuts it down; it also exits when its parent goes away.
+ */
+import { createRequire } from 'node:module';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { startBenchHubWorker } from '../hub-worker';
+import { createBareActivities } from './bare-activities';
+import { WORKER_READY_LINE } from './workers';
+
+const require = createRequire(import.meta.url);
+
+async function main(): Promise<void> {
+  const [kind, address, taskQueue, llmUrl] = process.argv.slice(2);
+  if ((kind !== 'hub' && kind !== 'bare') || !address || !taskQueue || !llmUrl) {
+    throw new Error('usage: worker-process.ts <hub|bare> <temporal address> <task queue> <llm url>');
+  }
+  Runtime.install({ logger: new DefaultLogger('WARN') }); // the SDK's state changes are noise here
+  const connection = await NativeConnection.connect({ address });
+  let close = async (): Promise<void> => undefined;
+  let worker: Worker;
+  if (kind === 'hub') {
+    const hub = await startBenchHubWorker({ connection, taskQueue, llmUrl, model: 'bench' });
+    worker = hub.worker;
+    close = hub.close;
+  } else {
+    worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowsPath: require.resolve('./bare-workflows'),
+      activities: createBareActivities(llmUrl),
+      maxConcurrentActivityTaskExecutions: 100,
+    });
+  }
+  // Runs until SIGTERM/SIGINT, or until the bench (its parent, over IPC) is gone; then drains and exits.
+  try {
+    await worker.runUntil(async () => {
+      process.stdout.write(`${WORKER_READY_LINE}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', resolve).once('SIGINT', resolve).once('disconnect', resolve);
+      });
+    });
+  } finally {
+    await close();
+    await connection.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`fanout worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
