@@ -9,13 +9,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_TYPES, researchStateQuery, researchWorkflowId, type ResearchJobInput, type ResearchState } from '@hub/contracts';
 import { researchResponder } from '@hub/testing/research-responder';
-import type { RecordedRequest, ScriptStep } from '@hub/testing/scripted-llm/script';
+import type { RecordedRequest, ScriptStep } from '@hub/testing/scripted-llm-server';
 import { eventually, startHarness, testProfile, type Harness } from './harness';
+import { recordResearchHistory } from './research-record';
 
 let h: Harness;
 const failedOnce = new Set<string>();
 
-function responder(req: RecordedRequest): ScriptStep {
+function responder(req: RecordedRequest): ScriptStep | Promise<ScriptStep> {
   const prompt = String((req.body?.messages ?? []).find((m) => m.role === 'user')?.content ?? '');
   const flaky = /flaky=(\d+)/.exec(prompt)?.[1];
   const part = /Part (\d+) of:/.exec(prompt)?.[1];
@@ -69,8 +70,8 @@ async function workflowsUnder(prefix: string): Promise<Array<{ id: string; type:
 }
 
 /** Attempts of each of the job's batch activities, from its history. */
-async function batchAttempts(handle: { fetchHistory(): Promise<{ events?: Array<Record<string, unknown>> | null }> }): Promise<Map<string, number>> {
-  const history = await handle.fetchHistory();
+async function batchAttempts(handle: { fetchHistory(): Promise<unknown> }): Promise<Map<string, number>> {
+  const history = (await handle.fetchHistory()) as { events?: Array<Record<string, unknown>> | null };
   const idOf = new Map<string, string>();
   const attempts = new Map<string, number>();
   for (const e of history.events ?? []) {
@@ -104,6 +105,7 @@ describe('research sub-agents in batch activities', () => {
     // in the first attempt and recorded in its heartbeat details, was not asked again.
     expect((await batchAttempts(job.handle)).get('agents/0')).toBe(2);
     expect(callsPerAgent(job.workflowId, 8)).toEqual([1, 2, 1, 1, 1, 1, 1, 1]);
+    await recordResearchHistory(h.client, job.workflowId, 'research-job-batch-retried');
   });
 
   it('cancelling the job cancels the running batches: calls in flight are aborted, finished agents are kept', async () => {
@@ -122,6 +124,7 @@ describe('research sub-agents in batch activities', () => {
     expect(hanging).toHaveLength(2);
     await eventually(async () => hanging.every((r) => r.aborted));
     expect((await job.handle.describe()).raw.pendingActivities ?? []).toEqual([]);
+    await recordResearchHistory(h.client, job.workflowId, 'research-job-batches-cancelled');
   });
 
   it('an agent whose first reply asks for tools goes on as a child workflow, seeded with that reply', async () => {
@@ -143,5 +146,7 @@ describe('research sub-agents in batch activities', () => {
     expect(keys).toEqual([`${job.workflowId}/agent/0/research/llm/0`, `${job.workflowId}/agent/0/research/seeded/llm/0`]);
     const second = h.llm.chatRequests().find((r) => r.idempotencyKey === `${job.workflowId}/agent/0/research/seeded/llm/0`);
     expect((second?.body?.messages ?? []).map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool']);
+    await recordResearchHistory(h.client, job.workflowId, 'research-job-tool-child');
+    await recordResearchHistory(h.client, `${job.workflowId}/agent/0`, 'research-agent-seeded');
   });
 });
