@@ -20,6 +20,35 @@ export interface BareFanOutInput {
   question: string;
   n: number;
   concurrency: number;
+  /** Index of the first call (a sub-parent's share of a larger fan-out). */
+  offset?: number;
+  /** Most calls one workflow fans out itself; above it, sub-parents of this many each (the hub's 1K x 1K rule). */
+  maxPerWorkflow: number;
+}
+
+/**
+ * Above `maxPerWorkflow` calls, the fan-out is split as the research job splits its sub-agents into
+ * `researchBatch` workflows: ceil(n / max) sub-parents running at once, sharing the in-flight slots.
+ */
+async function splitFanOut<I extends BareFanOutInput>(
+  input: I,
+  workflow: (input: I) => Promise<{ succeeded: number }>,
+): Promise<{ succeeded: number } | undefined> {
+  if (input.n <= input.maxPerWorkflow) return undefined;
+  const parts = Math.ceil(input.n / input.maxPerWorkflow);
+  const perPart = Math.max(1, Math.floor(input.concurrency / parts));
+  const parentId = workflowInfo().workflowId;
+  const offset = input.offset ?? 0;
+  const results = await Promise.all(
+    Array.from({ length: parts }, (_, b) =>
+      executeChild(workflow, {
+        workflowId: `${parentId}/batch/${b}`,
+        args: [{ ...input, offset: offset + b * input.maxPerWorkflow, n: Math.min(input.maxPerWorkflow, input.n - b * input.maxPerWorkflow), concurrency: perPart }],
+        parentClosePolicy: ParentClosePolicy.TERMINATE,
+      }),
+    ),
+  );
+  return { succeeded: results.reduce((a, r) => a + r.succeeded, 0) };
 }
 
 /** The prompt shape of a research sub-agent, so the fake LLM does the same work for both. */
@@ -33,13 +62,17 @@ export async function bareFanOutChild(prompt: string): Promise<string> {
 }
 
 /** The parent: N children, bounded in flight; returns how many answered. */
-export async function bareFanOut(input: BareFanOutInput): Promise<{ succeeded: number; failed: number }> {
+export async function bareFanOut(input: BareFanOutInput): Promise<{ succeeded: number }> {
+  const split = await splitFanOut(input, bareFanOut);
+  if (split) return split;
   const parentId = workflowInfo().workflowId;
+  const offset = input.offset ?? 0;
   let inFlight = 0;
   let succeeded = 0;
   let failed = 0;
   const settling: Promise<void>[] = [];
-  for (let i = 0; i < input.n; i++) {
+  for (let k = 0; k < input.n; k++) {
+    const i = offset + k;
     await condition(() => inFlight < input.concurrency);
     inFlight += 1;
     settling.push(
@@ -58,7 +91,8 @@ export async function bareFanOut(input: BareFanOutInput): Promise<{ succeeded: n
     );
   }
   await Promise.all(settling);
-  return { succeeded, failed };
+  if (failed > 0) throw new Error(`${failed} of ${input.n} children failed`);
+  return { succeeded };
 }
 
 export interface BareBatchedFanOutInput extends BareFanOutInput {
@@ -66,10 +100,13 @@ export interface BareBatchedFanOutInput extends BareFanOutInput {
 }
 
 /** The parent of the batched baseline: ceil(N / batchSize) batch activities, bounded in flight. */
-export async function bareBatchedFanOut(input: BareBatchedFanOutInput): Promise<{ succeeded: number; batches: number }> {
+export async function bareBatchedFanOut(input: BareBatchedFanOutInput): Promise<{ succeeded: number }> {
+  const split = await splitFanOut(input, bareBatchedFanOut);
+  if (split) return split;
+  const offset = input.offset ?? 0;
   const batches: string[][] = [];
   for (let i = 0; i < input.n; i += input.batchSize) {
-    batches.push(Array.from({ length: Math.min(input.batchSize, input.n - i) }, (_, k) => barePrompt(input.question, i + k)));
+    batches.push(Array.from({ length: Math.min(input.batchSize, input.n - i) }, (_, k) => barePrompt(input.question, offset + i + k)));
   }
   const maxBatches = Math.max(1, Math.floor(input.concurrency / input.batchSize));
   let inFlight = 0;
@@ -87,5 +124,5 @@ export async function bareBatchedFanOut(input: BareBatchedFanOutInput): Promise<
     );
   }
   await Promise.all(settling);
-  return { succeeded, batches: batches.length };
+  return { succeeded };
 }

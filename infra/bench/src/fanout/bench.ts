@@ -114,7 +114,7 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
       const r = runs.get(n)!;
       summary[n] = summarise(n, r);
       const last = r.hub.at(-1)!;
-      jobs[n] = await profileJob(ctx.client.workflow.getHandle(last.workflowId), last);
+      jobs[n] = await profileJob(ctx.client.workflow, last, n);
     }
     const db = dbFile ? { file: dbFile, pragmas: temporal.sqlitePragmas, bytes: fileSize(dbFile), walBytes: fileSize(`${dbFile}-wal`) } : undefined;
     const result = {
@@ -131,7 +131,7 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
     const store = db ? `SQLite file (pragmas ${Object.entries(db.pragmas ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'})` : 'in memory';
     const lines = [
       '',
-      `fan-out: research job through the hub vs bare child workflows and bare batch activities (<= ${opts.concurrency} calls in flight, batches of ${opts.batchSize}, ` +
+      `fan-out: research job through the hub vs bare child workflows and bare batch activities (<= ${opts.concurrency} calls in flight, batches of ${opts.batchSize ?? 'the hub\'s size'}, ` +
         `instant fake LLM; dev server ${store}; workers in their own processes; median of ${rounds} round(s))`,
       ...reportLines(opts.sizes, summary, jobs),
     ];

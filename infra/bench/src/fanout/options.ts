@@ -2,8 +2,14 @@
 import { RESEARCH_LIMITS } from '@hub/contracts';
 import { intListOption, intOption, option } from '../lib/args';
 
-/** Sub-agents per `researchAgentBatch` activity in the hub (RESEARCH_LIMITS.maxAgentsPerActivity); the batched baseline's default. */
-export const HUB_BATCH_SIZE = 50;
+/**
+ * Calls per activity of the batched baseline by default: as many as the hub puts in one `researchAgentBatch`
+ * (workflows/src/research/agent-batches.ts agentsPerActivity: a quarter of the job, at most
+ * RESEARCH_LIMITS.maxAgentsPerActivity and at most the concurrency).
+ */
+export function hubBatchSize(agents: number, concurrency: number): number {
+  return Math.max(1, Math.min(RESEARCH_LIMITS.maxAgentsPerActivity, concurrency, Math.ceil(agents / 4)));
+}
 
 export const FANOUT_HELP = `fan-out options (suite "fanout"):
   --agents N[,N…]     sub-agents per job (default 100,1000; the issue's sizes
@@ -14,8 +20,9 @@ export const FANOUT_HELP = `fan-out options (suite "fanout"):
                       the previous round's duration still fits (default 4)
   --concurrency N     calls in flight per job, hub and baselines alike
                       (default and maximum ${RESEARCH_LIMITS.maxInFlight})
-  --batch-size N      calls per activity of the batched baseline (default
-                      ${HUB_BATCH_SIZE}, the hub's sub-agents per researchAgentBatch)
+  --batch-size N      calls per activity of the batched baseline (default:
+                      as the hub cuts its researchAgentBatch activities, a
+                      quarter of the job, at most ${RESEARCH_LIMITS.maxAgentsPerActivity}: 25 at 100, 50 above)
   --in-memory         run the dev server in memory (default: an SQLite file
                       in a temporary directory, as \`npm start\` runs it)
   --sqlite-pragmas P  file-backed only: "default" (the dev server's, as
@@ -45,7 +52,8 @@ export interface FanOutBenchOptions {
   rounds: number;
   maxMinutes: number;
   concurrency: number;
-  batchSize: number;
+  /** undefined: hubBatchSize(agents, concurrency). */
+  batchSize?: number;
   inMemory: boolean;
   /** undefined: the dev server's defaults. */
   sqlitePragmas?: Record<string, string>;
@@ -71,7 +79,7 @@ export function parseFanOutArgs(argv: readonly string[]): FanOutBenchOptions {
     rounds: intOption(argv, 'rounds', 3, 20),
     maxMinutes: intOption(argv, 'max-minutes', 4, 240),
     concurrency: intOption(argv, 'concurrency', RESEARCH_LIMITS.maxInFlight, RESEARCH_LIMITS.maxInFlight),
-    batchSize: intOption(argv, 'batch-size', HUB_BATCH_SIZE, 1000),
+    ...(option(argv, 'batch-size') !== undefined ? { batchSize: intOption(argv, 'batch-size', 1, 1000) } : {}),
     inMemory: argv.includes('--in-memory'),
     ...(pragmas ? { sqlitePragmas: pragmas } : {}),
     statusPollMs: intOption(argv, 'status-poll-ms', 1000, 60_000),

@@ -1,5 +1,6 @@
 /** The fan-out suite's summary per size (medians over rounds, ratios, usage), its printed lines and fixed costs. */
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowClient } from '@temporalio/client';
+import { RESEARCH_LIMITS, researchBatchWorkflowId } from '@hub/contracts';
 import { mb } from '../lib/proc';
 import { median } from '../lib/stats';
 import { profileHistory, type HistoryProfile } from './history';
@@ -81,6 +82,8 @@ export function summarise(n: number, runs: Record<Kind, Run[]>): SizeSummary {
 export interface JobProfile {
   historyEvents: number;
   historyBytes: number;
+  /** Jobs above 1,000 agents: the largest of their researchBatch workflows' histories. */
+  largestBatchHistory?: { events: number; bytes: number; batches: number };
   workflowTasks: number;
   /** ms from the job's start event. */
   plannerMs?: number;
@@ -94,8 +97,23 @@ export interface JobProfile {
   history: HistoryProfile;
 }
 
-export async function profileJob(handle: WorkflowHandle, run: Run): Promise<JobProfile> {
+async function largestBatchHistory(client: WorkflowClient, jobId: string, n: number): Promise<JobProfile['largestBatchHistory']> {
+  const batches = Math.ceil(n / RESEARCH_LIMITS.maxChildrenPerWorkflow);
+  if (batches <= 1) return undefined;
+  let events = 0;
+  let bytes = 0;
+  for (let b = 0; b < batches; b++) {
+    const d = await client.getHandle(researchBatchWorkflowId(jobId, b)).describe();
+    events = Math.max(events, d.historyLength ?? 0);
+    bytes = Math.max(bytes, d.historySize ?? 0);
+  }
+  return { events, bytes, batches };
+}
+
+export async function profileJob(client: WorkflowClient, run: Run, n: number): Promise<JobProfile> {
+  const handle = client.getHandle(run.workflowId);
   const desc = await handle.describe();
+  const batches = await largestBatchHistory(client, run.workflowId, n);
   const h = await profileHistory(handle);
   const llm = h.activities['llmComplete'];
   const batch = h.activities['researchAgentBatch'];
@@ -106,6 +124,7 @@ export async function profileJob(handle: WorkflowHandle, run: Run): Promise<JobP
   return {
     historyEvents: desc.historyLength ?? h.events,
     historyBytes: desc.historySize ?? 0,
+    ...(batches ? { largestBatchHistory: batches } : {}),
     workflowTasks: h.workflowTasks,
     ...(llm?.firstCompleted !== undefined ? { plannerMs: llm.firstCompleted - llm.firstScheduled } : {}),
     ...(firstAgentStartMs !== undefined ? { firstAgentStartMs } : {}),
@@ -142,6 +161,9 @@ export function reportLines(sizes: number[], summary: Record<number, SizeSummary
     if (j) {
       lines.push(
         `           job: history ${j.historyEvents} events, ${(j.historyBytes / 1024 / 1024).toFixed(2)} MB, ${j.workflowTasks} workflow tasks; ` +
+          (j.largestBatchHistory
+            ? `largest of ${j.largestBatchHistory.batches} batch workflows ${j.largestBatchHistory.events} events, ${(j.largestBatchHistory.bytes / 1024 / 1024).toFixed(2)} MB; `
+            : '') +
           `status query: largest ${((s.status?.maxBytes ?? 0) / 1024).toFixed(0)} KiB, slowest ${ms(s.status?.maxMs)} (${s.status?.polls ?? 0} polls, ${s.status?.failed ?? 0} failed)`,
       );
       lines.push(

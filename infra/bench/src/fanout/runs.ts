@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { getProfile } from '@hub/agents';
-import { WORKFLOW_TYPES, researchStateQuery, researchWorkflowId, type AgentProfile, type ResearchJobInput, type ResearchState } from '@hub/contracts';
+import { RESEARCH_LIMITS, WORKFLOW_TYPES, researchStateQuery, researchWorkflowId, type AgentProfile, type ResearchJobInput, type ResearchState } from '@hub/contracts';
 import { ProcSampler } from '../lib/proc';
 import type { BareBatchedFanOutInput, BareFanOutInput, bareBatchedFanOut, bareFanOut } from './bare-workflows';
-import type { FanOutBenchOptions } from './options';
+import { hubBatchSize, type FanOutBenchOptions } from './options';
 
 export type Kind = 'hub' | 'bare' | 'batched';
 export const KINDS: readonly Kind[] = ['hub', 'bare', 'batched'];
@@ -59,6 +59,12 @@ async function bounded<T>(p: Promise<T>, n: number, what: string, onTimeout: () 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The hub's chunk size: per job, or per batch workflow of `max` sub-agents with its share of the slots. */
+function batchSizeFor(n: number, concurrency: number, max: number): number {
+  if (n <= max) return hubBatchSize(n, concurrency);
+  return hubBatchSize(max, Math.max(1, Math.floor(concurrency / Math.ceil(n / max))));
 }
 
 function profileOf(name: string): AgentProfile {
@@ -133,7 +139,8 @@ export async function runHub(ctx: FanOutContext, n: number, tag: string): Promis
 
 export async function runBare(ctx: FanOutContext, kind: 'bare' | 'batched', n: number, tag: string): Promise<Run> {
   const workflowId = `bench-${kind}/${tag}-${randomUUID().slice(0, 8)}`;
-  const base: BareFanOutInput = { question: `What does a fan-out of ${n} agents cost (${tag})?`, n, concurrency: ctx.opts.concurrency };
+  const max = RESEARCH_LIMITS.maxChildrenPerWorkflow;
+  const base: BareFanOutInput = { question: `What does a fan-out of ${n} agents cost (${tag})?`, n, concurrency: ctx.opts.concurrency, maxPerWorkflow: max };
   const calls0 = ctx.llmCalls();
   const s = sampler(ctx, ctx.pids.bareWorker);
   const t0 = performance.now();
@@ -142,7 +149,7 @@ export async function runBare(ctx: FanOutContext, kind: 'bare' | 'batched', n: n
     const handle = await ctx.client.workflow.start<typeof bareFanOut>('bareFanOut', { workflowId, taskQueue: ctx.queues.bare, args: [base] });
     succeeded = (await bounded(handle.result(), n, `bare fan-out ${workflowId}`, () => handle.terminate('bench timeout'))).succeeded;
   } else {
-    const input: BareBatchedFanOutInput = { ...base, batchSize: ctx.opts.batchSize };
+    const input: BareBatchedFanOutInput = { ...base, batchSize: ctx.opts.batchSize ?? batchSizeFor(n, ctx.opts.concurrency, max) };
     const handle = await ctx.client.workflow.start<typeof bareBatchedFanOut>('bareBatchedFanOut', { workflowId, taskQueue: ctx.queues.bare, args: [input] });
     succeeded = (await bounded(handle.result(), n, `batched fan-out ${workflowId}`, () => handle.terminate('bench timeout'))).succeeded;
   }
