@@ -11,9 +11,11 @@
  * `ApplicationFailure`s by `classifyLlmError` (non-retryable for rejected
  * requests, retryable — honouring Retry-After — for unavailability).
  *
- * The activity heartbeats from its first moment to its last (tool listing
- * included) so that a cancellation from the workflow reaches it and a dead
- * worker's attempt is retried within the heartbeat timeout, and aborts the
+ * The activity heartbeats at a third of its heartbeat timeout from its start
+ * to its end (tool listing included) so that a cancellation from the workflow
+ * reaches it and a dead worker's attempt is retried within the heartbeat
+ * timeout (which runs from the start: a call done before the first beat, the
+ * usual chat reply, costs no heartbeat request at all), and aborts the
  * HTTP request when it is cancelled (rethrowing a `CancelledFailure`).
  *
  * Sizes: every request carries `max_tokens` (default `DEFAULT_MAX_TOKENS`),
@@ -170,7 +172,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
   async function activity<T>(fn: (ctx: Context, events: EventSink) => Promise<T>, target?: StreamTarget): Promise<T> {
     const ctx = Context.current();
     if (ctx.cancellationSignal.aborted) throw cancellationOf(ctx);
-    ctx.heartbeat();
+    // No beat at the start: the heartbeat timeout runs from it anyway, and a beat now would only add a request.
     const hb = setInterval(() => ctx.heartbeat(), heartbeatInterval(ctx.info));
     hb.unref();
     const events = new EventSink(ctx, publisherFactory, target);

@@ -97,6 +97,15 @@ describe('llmComplete (non-streaming)', () => {
     expect(streamed).toMatchObject({ content: 'nor here', usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } });
   });
 
+  it('a reply done before the first heartbeat interval sends no heartbeat (the timeout runs from the start anyway)', async () => {
+    llm.script({ reply: 'quick' });
+    const env = mockEnv(info());
+    let beats = 0;
+    env.on('heartbeat', () => beats++);
+    await env.exec(activities({ heartbeatIntervalMs: 5_000 }).llmComplete, request());
+    expect(beats).toBe(0);
+  });
+
   it('heartbeats while the request is in flight', async () => {
     llm.script({ reply: 'slow answer', delayMs: 400 });
     const env = mockEnv(info());

@@ -110,6 +110,13 @@ export async function startScriptedLlmServer(opts: ScriptedLlmServerOptions = {}
     const includeUsage = body.stream_options?.include_usage === true && !step.omitUsage;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const events = streamOf(meta, answer, { includeUsage, instant });
+    if (instant) {
+      // Instant mode (benchmarks): the whole stream in one write, as a server that has the answer at once sends it.
+      res.end(events.map((ev) => sseData(ev)).join('') + SSE_DONE);
+      rec.completed = true;
+      rec.completedAt = Date.now();
+      return;
+    }
     const cutAfter = 'disconnect' in step ? (step.afterChunks ?? 0) : Number.POSITIVE_INFINITY;
     let sent = 0;
     for (const ev of events) {
