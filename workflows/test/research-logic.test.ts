@@ -149,7 +149,8 @@ describe('job state size', () => {
       },
     };
     const fitted = fitPayload(state);
-    expect(JSON.stringify(fitted).length).toBeLessThan(2_000_000);
+    // Well under the 2 MB limit (a status poll answers this), not just under it.
+    expect(JSON.stringify(fitted).length).toBeLessThan(1_200_000);
     expect(fitted.agents).toHaveLength(n);
     expect(fitted.result?.findings).toHaveLength(1_000);
     expect(fitted.result?.findingsOmitted).toBe(n - 100 - 1_000);

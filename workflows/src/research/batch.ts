@@ -44,6 +44,7 @@ export async function researchBatch(input: ResearchBatchInput): Promise<{ findin
   });
 
   const batchWorkflowId = `${input.jobWorkflowId}/batch/${input.batch}`;
+  const answerChars = input.answerChars ?? BATCH_FINDING_CHARS;
   const common = {
     tasks: input.tasks,
     concurrency: input.concurrency,
@@ -52,7 +53,7 @@ export async function researchBatch(input: ResearchBatchInput): Promise<{ findin
     onSettled: (f: AgentFinding) => {
       findings.push({
         ...f,
-        ...(f.answer !== undefined ? { answer: cut(f.answer, BATCH_FINDING_CHARS) } : {}),
+        ...(f.answer !== undefined ? { answer: cut(f.answer, answerChars) } : {}),
         toolCalls: f.toolCalls.slice(0, 10),
         sources: f.sources.slice(0, 10),
       });
@@ -61,7 +62,7 @@ export async function researchBatch(input: ResearchBatchInput): Promise<{ findin
   };
   if (patched(AGENT_ACTIVITIES_PATCH)) {
     // Single-call agents in batch activities, children only for agents that use tools (./agent-batches).
-    await runAgentBatches({ ...common, parentWorkflowId: batchWorkflowId, agent: input.agent, answerChars: BATCH_FINDING_CHARS });
+    await runAgentBatches({ ...common, parentWorkflowId: batchWorkflowId, agent: input.agent, answerChars });
   } else {
     await fanOut({
       ...common,

@@ -39,7 +39,7 @@ import { addUsage, ZERO_USAGE } from '@hub/contracts/agent/wire';
 import { WORKFLOW_TYPES } from '@hub/contracts/common/wire';
 import type { AgentFinding, ResearchAgentInput, ResearchEvent, ResearchJobInput, ResearchResult, ResearchState, SubTask, TokenUsage } from '@hub/contracts';
 import { describeFailure, nowIso } from '../util';
-import type { researchBatch } from './batch';
+import { BATCH_FINDING_CHARS, type researchBatch } from './batch';
 import { cut } from './agent';
 import { AGENT_ACTIVITIES_PATCH, runAgentBatches } from './agent-batches';
 import { fanOut } from './fan-out';
@@ -262,6 +262,8 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     const size = batchSize;
     // The batches share the job's in-flight slots.
     const perBatch = Math.max(1, Math.floor(concurrency / batches));
+    // No longer than the state and the synthesizer use of each finding at this size (./synthesizer, fitPayload).
+    const answerChars = Math.max(200, Math.min(BATCH_FINDING_CHARS, Math.floor(RESEARCH_LIMITS.stateFindingsChars / tasks.length)));
     const batchIds = Array.from({ length: batches }, (_, b) => researchBatchWorkflowId(workflowId, b));
     let stopSent = false;
     setHandler(researchBatchProgressSignal, ({ updates }) => {
@@ -285,7 +287,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
       batchIds.map((id, b) =>
         executeChild<typeof researchBatch>(WORKFLOW_TYPES.researchBatch, {
           workflowId: id,
-          args: [{ jobWorkflowId: workflowId, batch: b, agent: agentInput, tasks: tasks.slice(b * size, (b + 1) * size), concurrency: perBatch }],
+          args: [{ jobWorkflowId: workflowId, batch: b, agent: agentInput, tasks: tasks.slice(b * size, (b + 1) * size), concurrency: perBatch, ...(activityShape ? { answerChars } : {}) }],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
           parentClosePolicy: ParentClosePolicy.TERMINATE,
         }),
@@ -370,8 +372,12 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
  */
 export function fitPayload(st: ResearchState): ResearchState {
   const n = st.agents.length;
-  const questionMax = n <= 100 ? 2_000 : n <= 1_000 ? 300 : 60;
-  const agents = n <= 100 ? st.agents : st.agents.map((a) => ({ ...a, question: cut(a.question, questionMax), ...(a.error ? { error: cut(a.error, 300) } : {}) }));
+  const questionMax = n <= 100 ? 2_000 : n <= 1_000 ? 300 : 32;
+  // Above 1,000 agents a question is only a hint (the full ones are in the `research.planned` event and the
+  // findings): cut without the marker, which would be longer than what is kept.
+  const short = (q: string): string => (n <= 1_000 ? cut(q, questionMax) : q.length <= questionMax ? q : `${q.slice(0, questionMax)}…`);
+  const agents =
+    n <= 100 ? st.agents : st.agents.map((a) => ({ ...a, question: short(a.question), ...(a.error ? { error: cut(a.error, n <= 1_000 ? 300 : 120) } : {}) }));
   const r = st.result;
   if (!r) return { ...st, agents };
   const max = RESEARCH_LIMITS.stateMaxListed;

@@ -300,6 +300,12 @@ export interface ResearchBatchInput {
   agent: Omit<ResearchAgentInput, 'task'>;
   tasks: SubTask[];
   concurrency: number;
+  /**
+   * Longest answer handed back per agent (default 1,000): no more than the job's state and synthesizer use
+   * of each finding at this size (200 characters at 10,000 agents), so the batches' results keep the job's
+   * history small.
+   */
+  answerChars?: number;
 }
 
 /** One agent's change, as a batch reports it to its job. */
