@@ -3,18 +3,18 @@
  * real Temporal dev server, talking to the scripted OpenAI-compatible test
  * fixture. Each harness gets its own task queue so test files don't interfere.
  */
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createLlmActivities, createResearchActivities } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { testTemporalAddress } from '@hub/testing';
+import { hubWorkflowBundle } from '@hub/testing/workflow-bundle';
 import {
   DEFAULTS,
   WORKFLOW_TYPES,
@@ -26,13 +26,9 @@ import {
   type TurnResult,
 } from '@hub/contracts';
 
-const require = createRequire(import.meta.url);
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
-
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), logger: silent });
-  return bundle;
+/** The hub's workflow bundle: the prebuilt one when current (see @hub/testing/workflow-bundle). */
+export function workflowBundle(): Promise<WorkflowBundleOption> {
+  return hubWorkflowBundle();
 }
 
 export const testProfile: AgentProfile = {

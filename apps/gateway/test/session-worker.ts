@@ -4,19 +4,17 @@
  * path: gateway → Temporal → worker → LLM.
  */
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createLlmActivities, createResearchActivities } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
 import { testTemporalAddress } from '@hub/testing';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { hubWorkflowBundle } from '@hub/testing/workflow-bundle';
 
-const require = createRequire(import.meta.url);
-const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 export interface SessionWorker {
   taskQueue: string;
@@ -37,7 +35,7 @@ export async function startSessionWorker(): Promise<SessionWorker> {
   const worker = await Worker.create({
     connection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), logger: silent }),
+    workflowBundle: await hubWorkflowBundle(),
     activities: (() => {
       const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools });
       return { ...llmActivities, ...tools, ...createResearchActivities(llmActivities) };

@@ -13,7 +13,8 @@ import {
   loadPayloadCodec,
   loadTemporalConfig,
 } from '@hub/runtime';
-import { createHubActivities, createHubWorker } from './worker';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, createHubActivities, createHubWorker, maxCachedWorkflowsFromEnv } from './worker';
+import { WORKFLOW_BUNDLE_DIR_ENV, resolveWorkflowBundle, workflowBundleCacheDir } from './workflow-bundle';
 
 const HELP = `Usage: npm run worker
 
@@ -31,7 +32,15 @@ Environment:
                         decrypt); unset: payloads are stored in Temporal unencrypted
   HUB_WORKER_STICKY_TIMEOUT_MS  how long a session waits for this worker before any worker takes it
                         (sticky queue schedule-to-start timeout, default 2000)
+  HUB_WORKER_MAX_CACHED_WORKFLOWS  workflows (sessions…) kept in this worker's cache between their tasks
+                        (default ${DEFAULT_MAX_CACHED_WORKFLOWS}; about 1 MB each; an evicted one replays its
+                        history on its next turn)
+  ${WORKFLOW_BUNDLE_DIR_ENV}  where the prebuilt workflow bundle is kept (default
+                        <repo>/node_modules/.cache/hub-workflow-bundle; \`npm run provision\` builds it). The
+                        worker uses it only if its source hash is current, else it bundles (seconds) and
+                        stores the result for the next start
 `;
+
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -43,13 +52,20 @@ async function main(): Promise<void> {
   const hubConfig = loadHubConfig();
   const codec = loadPayloadCodec(process.env);
   const sticky = process.env.HUB_WORKER_STICKY_TIMEOUT_MS?.trim();
-  const connection = await NativeConnection.connect(connectionOptions(cfg));
+  const maxCachedWorkflows = maxCachedWorkflowsFromEnv(process.env);
+  // The connection and the workflow bundle (prebuilt: a hash check and a file read) at once.
+  const [connection, bundle] = await Promise.all([
+    NativeConnection.connect(connectionOptions(cfg)),
+    resolveWorkflowBundle({ cacheDir: workflowBundleCacheDir(process.env), log: (msg, fields) => log.warn(msg, fields) }),
+  ]);
   const hub = createHubActivities({ hubConfig, taskQueue: cfg.taskQueue });
   const worker = await createHubWorker({
     connection,
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
     activities: hub.activities,
+    workflowBundle: bundle.bundle,
+    maxCachedWorkflows,
     shutdownGraceTime: Number(process.env.HUB_WORKER_SHUTDOWN_GRACE_MS ?? 30_000),
     dataConverter: hubDataConverter(codec),
     ...(sticky ? { stickyQueueScheduleToStartTimeout: Number(sticky) } : {}),
@@ -71,6 +87,11 @@ async function main(): Promise<void> {
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
     mcpServers: Object.keys(hubConfig.mcpServers),
+    workflowBundle: { source: bundle.source, hash: bundle.hash.slice(0, 12), ms: bundle.ms },
+    maxCachedWorkflows,
+    // Since the process started (performance.now()'s origin), node's own start-up included.
+    startMs: Math.round(performance.now()),
+    startCpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
   });
   await running;
   await hub.close();

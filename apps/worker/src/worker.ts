@@ -10,6 +10,17 @@ import type { HubConfig, McpActivities, RemoteAgentActivities, SessionActivities
 import type OpenAI from 'openai';
 import { createMcpIntegration } from './mcp';
 
+export {
+  WORKFLOW_BUNDLE_DIR_ENV,
+  buildWorkflowBundle,
+  hubWorkflowSources,
+  loadPrebuiltWorkflowBundle,
+  resolveWorkflowBundle,
+  workflowBundleCacheDir,
+  workflowBundleKey,
+  type ResolvedWorkflowBundle,
+} from './workflow-bundle';
+
 const require = createRequire(import.meta.url);
 /** Path of the workflows package entry, bundled by the worker (or by `bundleWorkflowCode`). */
 export const workflowsPath = require.resolve('@hub/workflows');
@@ -61,7 +72,7 @@ export interface HubWorkerOptions {
   taskQueue: string;
   /** The activities (see createHubActivities). */
   activities: HubActivities;
-  /** Pre-built bundle (tests, to avoid re-bundling); defaults to bundling `workflowsPath`. */
+  /** The workflow bundle (see resolveWorkflowBundle: the prebuilt one); default: bundling `workflowsPath` here. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** How long shutdown waits for running activities before cancelling them. */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
@@ -74,6 +85,27 @@ export interface HubWorkerOptions {
    * long a killed worker's sessions stalled).
    */
   stickyQueueScheduleToStartTimeout?: WorkerOptions['stickyQueueScheduleToStartTimeout'];
+  /**
+   * How many workflows (sessions, registries, jobs) stay cached in this worker between their tasks (default
+   * {@link DEFAULT_MAX_CACHED_WORKFLOWS}). An evicted one is replayed from its history on its next task.
+   */
+  maxCachedWorkflows?: number;
+}
+
+/**
+ * Workflow cache size. The SDK's default grows with the heap limit (about 2,300 on a 4 GB heap) and a cached
+ * session costs the worker about 0.9 MB, so 2,000 idle sessions took it past 3 GB; bounded here, the rest are
+ * evicted (least recently used) and replayed from their (short) history when their next turn comes.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+
+/** HUB_WORKER_MAX_CACHED_WORKFLOWS, checked (0 disables the cache); default {@link DEFAULT_MAX_CACHED_WORKFLOWS}. */
+export function maxCachedWorkflowsFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env['HUB_WORKER_MAX_CACHED_WORKFLOWS']?.trim();
+  if (!raw) return DEFAULT_MAX_CACHED_WORKFLOWS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`HUB_WORKER_MAX_CACHED_WORKFLOWS must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 /**
@@ -98,6 +130,9 @@ export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
     // Heartbeat details reach the server within this (default: 80% of the heartbeat timeout): a batch activity
     // records each finished item in them, so a retry after a worker crash repeats only what was in flight.
     maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+    // One V8 context for all cached workflows (the SDK's default, said here because the cache size depends on it).
+    reuseV8Context: true,
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
 }

@@ -7,6 +7,7 @@ import { DEFAULT_LOCAL_MODEL, hubDataDir } from '@hub/runtime';
 import { findOrInstallTemporalCli } from './temporal-cli';
 import { findOrProvisionLocalModel } from './local-model';
 import { browserStep } from './browser-step';
+import { workflowBundleStep } from './workflow-bundle-step';
 import type { ProvisionStep } from './step';
 
 export type { ProvisionStep } from './step';
@@ -42,6 +43,7 @@ export const steps: ProvisionStep[] = [
     },
   },
   browserStep,
+  workflowBundleStep,
 ];
 
 const USAGE = `Usage: npm run provision [-- --only STEP[,STEP]] [-- --help]
@@ -55,6 +57,7 @@ Environment:
   TEMPORAL_CLI     path to an existing temporal binary to use
   HUB_LOCAL_MODEL  path to a GGUF model file to use instead of the default local model
   HUB_DATA_DIR     data/cache directory (default: <repo>/.hub, currently ${hubDataDir()})
+  HUB_WORKFLOW_BUNDLE_DIR  where the prebuilt workflow bundle is kept (default <repo>/node_modules/.cache/hub-workflow-bundle)
 `;
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
