@@ -14,6 +14,11 @@
  * `maxQueuedItems` (a slow reader) leaves the live set and catches up the same way. The durable
  * stream stays the source of truth: Last-Event-ID resume works as before. The upstream stops
  * after its last client left (once its pending poll returns; a new client meanwhile reuses it).
+ *
+ * An ended subscription is not proof that the workflow's stream ended: `WorkflowStreamClient.subscribe()`
+ * also returns when a poll's update RPC times out or is cancelled (Temporal under load answers
+ * DEADLINE_EXCEEDED). With `isRunning`, the hub asks before it ends its clients: while the workflow still
+ * runs, the upstream (or the catch-up read) subscribes again from where it was.
  */
 
 /** One item of a workflow's stream. */
@@ -33,6 +38,13 @@ export interface StreamHubOptions {
   replayItems?: number | undefined;
   /** Items queued for a client before it is moved to a catch-up read. Default 2048. */
   maxQueuedItems?: number | undefined;
+  /**
+   * Whether the workflow still runs, asked when a subscription ends: true → subscribe again from the same
+   * offset (after `resubscribeDelayMs`). Unset: an ended subscription ends its clients.
+   */
+  isRunning?: ((workflowId: string) => Promise<boolean>) | undefined;
+  /** Pause before subscribing again. Default 100 ms. */
+  resubscribeDelayMs?: number | undefined;
 }
 
 export interface StreamHubStats {
@@ -44,6 +56,8 @@ export interface StreamHubStats {
   catchingUp: number;
   /** Subscriptions ever opened through `subscribe` (upstreams and catch-up reads). */
   subscriptionsOpened: number;
+  /** Subscriptions that ended while their workflow still ran, opened again. */
+  resubscribed: number;
 }
 
 export interface StreamHub {
@@ -137,12 +151,24 @@ class Hub {
   readonly upstreams = new Map<string, Upstream>();
   readonly replayItems: number;
   readonly maxQueuedItems: number;
+  readonly isRunning: ((workflowId: string) => Promise<boolean>) | undefined;
+  readonly resubscribeDelayMs: number;
   catchingUp = 0;
   subscriptionsOpened = 0;
+  resubscribed = 0;
 
   constructor(readonly subscribe: OpenStream, o: StreamHubOptions) {
     this.replayItems = o.replayItems ?? 512;
     this.maxQueuedItems = o.maxQueuedItems ?? 2048;
+    this.isRunning = o.isRunning;
+    this.resubscribeDelayMs = o.resubscribeDelayMs ?? 100;
+  }
+
+  /** After a subscription ended: whether the workflow still runs (then, after the pause, subscribe again). */
+  async stillRunning(workflowId: string): Promise<boolean> {
+    if (!this.isRunning || !(await this.isRunning(workflowId))) return false;
+    await new Promise((r) => setTimeout(r, this.resubscribeDelayMs));
+    return true;
   }
 
   open(workflowId: string, fromOffset: number): Client {
@@ -173,6 +199,12 @@ class Hub {
     if (client.closed) return { done: true, value: undefined };
     if (r.done) {
       this.endCatchUp(client);
+      if (await this.stillRunning(client.workflowId)) {
+        if (client.closed) return { done: true, value: undefined };
+        this.resubscribed++;
+        this.place(client);
+        return client.next();
+      }
       client.finish();
       return r;
     }
@@ -209,23 +241,32 @@ class Hub {
     return up;
   }
 
-  private async pump(up: Upstream, items: AsyncGenerator<StreamItem, void, unknown>): Promise<void> {
+  private async pump(up: Upstream, first: AsyncGenerator<StreamItem, void, unknown>): Promise<void> {
     let error: unknown;
+    let items = first;
     try {
-      for await (const item of items) {
-        up.buffer.push(item);
-        if (up.buffer.length > this.replayItems) up.buffer.splice(0, up.buffer.length - this.replayItems);
-        up.position = item.offset + 1;
-        for (const client of up.clients) {
-          client.deliver(item);
-          if (client.queue.length > this.maxQueuedItems) this.demote(up, client);
+      for (;;) {
+        let left = false;
+        for await (const item of items) {
+          up.buffer.push(item);
+          if (up.buffer.length > this.replayItems) up.buffer.splice(0, up.buffer.length - this.replayItems);
+          up.position = item.offset + 1;
+          for (const client of up.clients) {
+            client.deliver(item);
+            if (client.queue.length > this.maxQueuedItems) this.demote(up, client);
+          }
+          if (up.clients.size === 0) {
+            // The last client left: stop. Leave the map first: for-await's return() of the subscription
+            // takes a moment, and a client joining meanwhile must get a new upstream, not this ending one.
+            this.release(up);
+            left = true;
+            break;
+          }
         }
-        if (up.clients.size === 0) {
-          // The last client left: stop. Leave the map first: for-await's return() of the subscription
-          // takes a moment, and a client joining meanwhile must get a new upstream, not this ending one.
-          this.release(up);
-          break;
-        }
+        if (left || up.clients.size === 0 || !(await this.stillRunning(up.workflowId)) || up.clients.size === 0) break;
+        this.resubscribed++;
+        this.subscriptionsOpened++;
+        items = this.subscribe(up.workflowId, up.position);
       }
     } catch (err) {
       error = err ?? new Error('event stream failed');
@@ -253,7 +294,13 @@ class Hub {
   stats(): StreamHubStats {
     let liveClients = 0;
     for (const up of this.upstreams.values()) liveClients += up.clients.size;
-    return { upstreams: this.upstreams.size, liveClients, catchingUp: this.catchingUp, subscriptionsOpened: this.subscriptionsOpened };
+    return {
+      upstreams: this.upstreams.size,
+      liveClients,
+      catchingUp: this.catchingUp,
+      subscriptionsOpened: this.subscriptionsOpened,
+      resubscribed: this.resubscribed,
+    };
   }
 }
 

@@ -1,5 +1,5 @@
 /** A workflow's durable event stream (workflow-streams), read by the services' `events()` for the SSE routes. */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { createStreamHub, type OpenStream, type StreamHub } from './stream-hub';
 
@@ -19,13 +19,27 @@ export function subscribeStream(client: Client): OpenStream {
     WorkflowStreamClient.create(client, workflowId).subscribe<unknown>([], fromOffset, { resultType: true, pollCooldown: STREAM_POLL_COOLDOWN });
 }
 
+/**
+ * Whether the workflow's latest run is running (asked by the hub when a subscription ends: the SDK's
+ * `subscribe()` also ends when a poll's RPC times out, and then the hub subscribes again). Not found: false.
+ */
+export async function workflowRunning(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    const d = await client.withDeadline(Date.now() + 10_000, () => client.workflow.getHandle(workflowId).describe());
+    return d.status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
 const hubs = new WeakMap<Client, StreamHub>();
 
 /** The client's stream hub: one upstream subscription per workflow, fanned out to every reader (see stream-hub.ts). */
 export function streamHub(client: Client): StreamHub {
   let hub = hubs.get(client);
   if (!hub) {
-    hub = createStreamHub({ subscribe: subscribeStream(client) });
+    hub = createStreamHub({ subscribe: subscribeStream(client), isRunning: (workflowId) => workflowRunning(client, workflowId) });
     hubs.set(client, hub);
   }
   return hub;
