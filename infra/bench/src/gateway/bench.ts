@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
 import { startDevServer } from '@hub/dev';
+import { repoRoot } from '@hub/runtime';
 import { ProcSampler, procRssBytes } from '../lib/proc';
 import { forkChild, type Child } from './child';
 import type { ConnectResult, ReportResult } from './clients';
@@ -39,12 +40,22 @@ function openFilesLimit(): number {
   }
 }
 
-/** The gateway's warn and error lines (its log file is removed with the run's directory). */
-function warningsOf(file: string): { count: number; first: string[] } {
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => /"level":"(warn|error)"/.test(l));
-  return { count: lines.length, first: lines.slice(0, 5).map((l) => l.slice(0, 400)) };
+/** The gateway's warn and error lines, counted by message, path and error (its log file is removed with the run's directory). */
+function warningsOf(file: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!/"level":"(warn|error)"/.test(line)) continue;
+    let key = line.slice(0, 120);
+    try {
+      const r = JSON.parse(line) as { level: string; msg: string; path?: string; err?: { message?: string } | string };
+      const err = typeof r.err === 'string' ? r.err : r.err?.message;
+      key = `${r.level} ${r.msg}${r.path ? ` ${r.path.replace(/[0-9a-f-]{36}/g, '{id}')}` : ''}${err ? `: ${err.slice(0, 160)}` : ''}`;
+    } catch {
+      // not JSON: keep the line's start
+    }
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
 }
 
 const log = (msg: string) => process.stderr.write(`bench gateway: ${msg}\n`);
@@ -84,7 +95,9 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
       await running.catch(() => undefined);
       await hub.close();
     });
-    gateway = await startGatewayProcess({ temporalAddress: temporal.address, taskQueue, dir });
+    const cpuProfDir = o.profile ? join(repoRoot(), 'infra', 'bench', 'results', 'gateway-profile') : undefined;
+    if (cpuProfDir) log(`the gateway writes its CPU profile to ${cpuProfDir} when it stops`);
+    gateway = await startGatewayProcess({ temporalAddress: temporal.address, taskQueue, dir, cpuProfDir });
     stops.unshift(gateway.stop);
     const clients = await forkChild(join(here, 'clients.ts'), 'client process');
     stops.unshift(() => clients.stop());
@@ -105,7 +118,7 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
     if (warm.some((e) => e)) throw new Error(`warm-up turns failed: ${warm.filter(Boolean).join(', ')}`);
 
     const pids = { gateway: g.pid, temporal: temporal.process.pid, bench: process.pid, clients: clients.pid };
-    const load: PhaseLoad = { gateway: g, clients, sessions, durationMs: o.durationMs, thinkMs: o.thinkMs, getConcurrency: o.getConcurrency, turnOf, pids };
+    const load: PhaseLoad = { gateway: g, clients, sessions, durationMs: o.durationMs, turnConcurrency: o.turnConcurrency, getConcurrency: o.getConcurrency, turnOf, pids };
     log(`phase A: turns + ${o.getConcurrency} GET requesters for ${o.durationMs / 1000} s, no SSE client…`);
     const a = await runPhase(load);
     const rssBefore = procRssBytes(g.pid);

@@ -23,7 +23,10 @@ export interface ConnectArg {
 
 export interface ConnectResult {
   connected: number;
+  /** Clients that never connected, by the last reason. */
   failed: Record<string, number>;
+  /** Every refused attempt (retried 500 ms later), by reason. */
+  refusedAttempts: Record<string, number>;
   connectMs: Stats;
   wallMs: number;
 }
@@ -49,8 +52,10 @@ export interface ReportResult {
   lostWords: number;
   wordsExpected: number;
   disordered: number;
-  /** Clients whose stream ended or failed before the bench closed it. */
-  endedEarly: Record<string, number>;
+  /** Streams that ended or broke while the bench held them (each reopened with Last-Event-ID), by reason. */
+  reconnects: Record<string, number>;
+  /** Clients that never connected (not counted in the losses). */
+  notConnected: number;
 }
 
 export interface GetArg {
@@ -93,10 +98,11 @@ async function connect(a: ConnectArg): Promise<ConnectResult> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(a.concurrency, queue.length) }, lane));
-  const ok = readers.filter((r) => r.status === 200 && r.ended === 'open');
+  const ok = readers.filter((r) => r.state === 'open');
   return {
     connected: ok.length,
-    failed: countBy(readers.filter((r) => !ok.includes(r)).map((r) => (r.status ? `HTTP ${r.status}` : (r.error ?? r.ended)))),
+    failed: countBy(readers.filter((r) => r.state !== 'open').map((r) => r.problems[r.problems.length - 1] ?? r.state)),
+    refusedAttempts: countBy(readers.flatMap((r) => r.problems)),
     connectMs: stats(ok.map((r) => r.connectMs)),
     wallMs: now() - t0,
   };
@@ -117,7 +123,8 @@ function report(a: ReportArg): ReportResult {
   let lostWords = 0;
   let wordsExpected = 0;
   const bySession = new Map<number, SseReader[]>();
-  for (const r of readers) bySession.set(r.session, [...(bySession.get(r.session) ?? []), r]);
+  const live = readers.filter((r) => r.state === 'open');
+  for (const r of live) bySession.set(r.session, [...(bySession.get(r.session) ?? []), r]);
   for (const [session, rs] of bySession) {
     const first = new Map<number, number>();
     for (const r of rs) r.offsets.forEach((o, i) => first.set(o, Math.min(first.get(o) ?? Number.POSITIVE_INFINITY, r.times[i]!)));
@@ -139,7 +146,7 @@ function report(a: ReportArg): ReportResult {
     }
   }
   return {
-    clients: readers.length,
+    clients: live.length,
     lagMs: stats(lags),
     spreadMs: stats(spreads),
     eventsInWindow,
@@ -147,7 +154,8 @@ function report(a: ReportArg): ReportResult {
     lostWords,
     wordsExpected,
     disordered: readers.reduce((n, r) => n + r.disordered, 0),
-    endedEarly: countBy(readers.filter((r) => r.ended !== 'open').map((r) => r.error ?? r.ended)),
+    reconnects: countBy(live.flatMap((r) => r.breaks)),
+    notConnected: readers.length - live.length,
   };
 }
 

@@ -31,14 +31,16 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-export async function startGatewayProcess(o: { temporalAddress: string; taskQueue: string; dir: string }): Promise<GatewayProcess> {
+/** `cpuProfDir`: write a V8 CPU profile of the gateway there when it exits (`--cpu-prof`). */
+export async function startGatewayProcess(o: { temporalAddress: string; taskQueue: string; dir: string; cpuProfDir?: string | undefined }): Promise<GatewayProcess> {
   const port = await getFreePort();
   const host = '127.0.0.1';
   const configFile = join(o.dir, 'hub.config.json');
   writeFileSync(configFile, JSON.stringify({ limits: { defaults: GATEWAY_LIMITS } }));
   const logFile = join(o.dir, 'gateway.log');
   const fd = openSync(logFile, 'a');
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/gateway/src/main.ts'], {
+  const prof = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', 'apps/gateway/src/main.ts'], {
     cwd: repoRoot(),
     env: {
       ...process.env,

@@ -5,13 +5,14 @@ export const GATEWAY_HELP = `gateway options (suite "gateway"):
   --clients N         SSE clients on the one gateway (default 1000)
   --sessions N        sessions they are spread over, evenly (default 100)
   --duration S        seconds of each measured phase (default 30)
-  --think-ms N        pause between a session's turns (default 1000); every session runs turns throughout
+  --turn-concurrency M  turns running at once, round-robin over the sessions (default 10)
   --tokens N          words per scripted reply, one streamed chunk each (default 20)
   --chunk-ms N        delay between the scripted LLM's chunks (default 20)
   --get-concurrency K closed-loop GET /v1/sessions/{id} requesters (default 8)
   --quick             --clients 100 --sessions 10 --duration 10
+  --profile           write a CPU profile of the gateway (V8 --cpu-prof) under infra/bench/results/
   One gateway process (apps/gateway main) on a Temporal dev server (SQLite file) with the hub's real
-  worker and the scripted LLM. Phase A: turns on every session plus the GET load, no SSE client.
+  worker and the scripted LLM. Phase A: turns (M at once, every session in turn) plus the GET load, no SSE client.
   Phase B: the same with the SSE clients connected (from offset 0). Phase C (baseline): the same clients
   on a bare Hono SSE endpoint fed by a timer at the event rate B delivered.
   Reports gateway peak RSS (and per client), CPU (and the part the SSE clients add, per delivered event,
@@ -30,10 +31,11 @@ export function options(argv: string[]) {
     clients: intOption(argv, 'clients', quick ? 100 : 1000, 20_000),
     sessions: intOption(argv, 'sessions', quick ? 10 : 100, 2_000),
     durationMs: intOption(argv, 'duration', quick ? 10 : 30, 3_600) * 1000,
-    thinkMs: intOption(argv, 'think-ms', 1000),
+    turnConcurrency: intOption(argv, 'turn-concurrency', 10, 10_000),
     tokens: intOption(argv, 'tokens', 20, 1000),
     chunkDelayMs: intOption(argv, 'chunk-ms', 20, 10_000),
     getConcurrency: intOption(argv, 'get-concurrency', 8, 1000),
+    profile: argv.includes('--profile'),
   };
 }
 export type GatewayBenchOptions = ReturnType<typeof options>;

@@ -1,6 +1,6 @@
 /**
- * The load of one measured phase of the gateway suite: every session runs turns back to back (a think
- * time apart) through the gateway for a fixed time while the client process runs the closed-loop
+ * The load of one measured phase of the gateway suite: `turnConcurrency` turns at once through the gateway,
+ * round-robin over the sessions (so every session has turns), for a fixed time, while the client process runs the closed-loop
  * `GET /v1/sessions/{id}` load, with the CPU and peak RSS of every process sampled.
  */
 import { ProcSampler } from '../lib/proc';
@@ -18,7 +18,8 @@ export interface PhaseLoad {
   clients: Child;
   sessions: string[];
   durationMs: number;
-  thinkMs: number;
+  /** Turns running at once, taken round-robin over the sessions. */
+  turnConcurrency: number;
   getConcurrency: number;
   /** Turn numbers go on from here (each session's next turn). */
   turnOf: number[];
@@ -62,16 +63,22 @@ export async function runPhase(p: PhaseLoad): Promise<PhaseResult> {
   const end = t0 + p.durationMs;
   const turnMs: number[] = [];
   const errors: Record<string, number> = {};
-  const drive = async (index: number) => {
-    const id = p.sessions[index]!;
-    // Spread the sessions' first turns over one think time.
-    await new Promise((r) => setTimeout(r, Math.random() * p.thinkMs));
+  const busy = new Set<number>();
+  let cursor = 0;
+  const nextSession = (): number => {
+    while (busy.has(cursor % p.sessions.length)) cursor++;
+    const index = cursor++ % p.sessions.length;
+    busy.add(index);
+    return index;
+  };
+  const lane = async () => {
     while (now() < end) {
+      const index = nextSession();
       const start = now();
-      const err = await turn(p.gateway, id, index, p.turnOf[index]!++);
+      const err = await turn(p.gateway, p.sessions[index]!, index, p.turnOf[index]!++);
+      busy.delete(index);
       if (err) errors[err] = (errors[err] ?? 0) + 1;
       else turnMs.push(now() - start);
-      if (now() < end) await new Promise((r) => setTimeout(r, p.thinkMs));
     }
   };
   const [get] = await Promise.all([
@@ -83,7 +90,7 @@ export async function runPhase(p: PhaseLoad): Promise<PhaseResult> {
       concurrency: p.getConcurrency,
       durationMs: p.durationMs,
     }),
-    Promise.all(p.sessions.map((_, i) => drive(i))),
+    Promise.all(Array.from({ length: Math.min(p.turnConcurrency, p.sessions.length) }, lane)),
   ]);
   const proc = sampler.stop();
   return { wallMs: now() - t0, turns: turnMs.length, turnErrors: errors, turnMs: stats(turnMs), get, proc };

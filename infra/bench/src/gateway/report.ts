@@ -28,7 +28,7 @@ export interface GatewayBenchResult {
     wallMs: number;
   };
   clockOffsetsMs: { clients: number; bare: number };
-  gatewayWarnings: { count: number; first: string[] };
+  gatewayWarnings: Record<string, number>;
 }
 
 const ratio = (x: number, y: number): string => (Number.isFinite(x / y) ? (x / y).toFixed(2) : '-');
@@ -73,10 +73,11 @@ export function printAndWrite(r: GatewayBenchResult): void {
       '',
       `gateway under SSE load: ${r.connect.connected}/${r.perSession * o.sessions} clients connected over ${o.sessions} sessions (${r.perSession} each), phases of ${o.durationMs / 1000} s`,
       `  turns            A (no SSE): ${a.turns} (${fmtStats(a.turnMs)})  B (SSE): ${b.turns} (${fmtStats(b.turnMs)})  errors A ${JSON.stringify(a.turnErrors)} B ${JSON.stringify(b.turnErrors)}`,
-      `  connect          ${r.connect.wallMs.toFixed(0)} ms for all; each ${lat(r.connect.connectMs)}; failed ${JSON.stringify(r.connect.failed)}`,
+      `  connect          ${r.connect.wallMs.toFixed(0)} ms for all; each ${lat(r.connect.connectMs)}; failed ${JSON.stringify(r.connect.failed)}, refused attempts (retried) ${JSON.stringify(r.connect.refusedAttempts)}`,
       `  gateway RSS      ${mb(r.rssBefore)} before the clients, ${mb(r.rssConnected)} connected (${perClientKb.toFixed(1)} KB per client; bare server ${bareKb.toFixed(1)} KB), peak ${mb(gwB.peakRssBytes)} in B`,
       `  gateway CPU      A ${cpuPct(gwA.cpuMs, a.wallMs)}, B ${cpuPct(gwB.cpuMs, b.wallMs)}; the SSE clients add ${gwCpuPerEventUs.toFixed(1)} µs per delivered event, bare server ${bareCpuPerEventUs.toFixed(1)} µs (ratio ${ratio(gwCpuPerEventUs, bareCpuPerEventUs)})`,
-      `  events           ${h.eventsInWindow} delivered in B (${r.eventRate.toFixed(1)}/s per client); lost events ${h.lostEvents}, lost tokens ${h.lostWords} of ${h.wordsExpected} (client × token), out of order ${h.disordered}, streams ended early ${JSON.stringify(h.endedEarly)}`,
+      `  events           ${h.eventsInWindow} delivered in B (${r.eventRate.toFixed(1)}/s per client); lost events ${h.lostEvents}, lost tokens ${h.lostWords} of ${h.wordsExpected} (client × token), out of order ${h.disordered}`,
+      `  streams broken   ${JSON.stringify(h.reconnects)} (each reopened with Last-Event-ID); never connected ${h.notConnected}`,
       `  delivery lag     ${fmtStats(h.lagMs)}  (token chunk at the worker → client; includes batching and Temporal)`,
       `  fan-out spread   ${fmtStats(h.spreadMs)}  (receipt − first receipt in the session)`,
       `  bare Hono SSE    lag ${lat(bare.report.lagMs)}, spread ${lat(bare.report.spreadMs)}; spread p99 ratio gateway/bare ${ratio(h.spreadMs.p99, bare.report.spreadMs.p99)}; lost ${bare.report.lostEvents}`,
@@ -85,7 +86,7 @@ export function printAndWrite(r: GatewayBenchResult): void {
       `    with SSE       ${b.get.perSecond.toFixed(0)}/s, ${lat(b.get.latencyMs)}  ${JSON.stringify(b.get.statuses)}`,
       `    ratio          rate ${ratio(b.get.perSecond, a.get.perSecond)}, p50 ${ratio(b.get.latencyMs.p50, a.get.latencyMs.p50)}, p99 ${ratio(b.get.latencyMs.p99, a.get.latencyMs.p99)} (with/without)`,
       `  limits           requestsPerSecond ${GATEWAY_LIMITS.requestsPerSecond} + burst ${GATEWAY_LIMITS.burst} for the run (default ${GATEWAY_LIMIT_DEFAULTS.requestsPerSecond}/s + ${GATEWAY_LIMIT_DEFAULTS.burst})`,
-      `  gateway log      ${r.gatewayWarnings.count} warn/error lines${r.gatewayWarnings.first.length ? `, first: ${r.gatewayWarnings.first[0]}` : ''}`,
+      `  gateway log      warn/error lines: ${JSON.stringify(r.gatewayWarnings)}`,
       lost > 0 || r.missingAfterDrain > 0 ? `  LOSSES: ${lost} (${r.missingAfterDrain} client × token pairs still missing 15 s after the last turn)` : '  every client received every event and every token of its session',
       '',
     ].join('\n'),

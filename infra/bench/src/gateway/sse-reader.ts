@@ -35,12 +35,17 @@ export class SseReader {
   /** Ids that arrived twice or out of order. */
   disordered = 0;
   status = 0;
-  /** Time of the response headers (connected) minus the time of the request. */
+  /** Time of the first 200 response minus the time of the first request (retries included). */
   connectMs = NaN;
-  ended: 'open' | 'end' | 'error' | 'closed' = 'open';
-  error: string | undefined;
+  /** 'open' while streaming; 'failed' when it never connected; 'closed' by the bench. */
+  state: 'connecting' | 'open' | 'failed' | 'closed' = 'connecting';
+  /** Why each attempt that was refused or ended failed (e.g. `HTTP 503 temporal_unavailable`, `stream.error …`). */
+  readonly problems: string[] = [];
+  /** Why each stream that had been streaming ended or broke (it is reopened with Last-Event-ID). */
+  readonly breaks: string[] = [];
   private req: ClientRequest | undefined;
   private buf = '';
+  private target: SseTarget | undefined;
 
   constructor(
     readonly session: number,
@@ -48,46 +53,90 @@ export class SseReader {
     private readonly senderOffsetMs = 0,
   ) {}
 
-  /** Resolves once the response headers arrived (or the request failed). */
+  /**
+   * Connects like an EventSource that a page retries: refused or failed attempts are retried 500 ms later
+   * until `timeoutMs`; once streaming, a stream that ends or breaks is reopened with `Last-Event-ID`
+   * (its reason in `breaks`). Resolves on the first 200 (or when giving up).
+   */
   connect(t: SseTarget, timeoutMs: number): Promise<void> {
+    this.target = t;
     const t0 = now();
+    const deadline = t0 + timeoutMs;
     return new Promise((resolve) => {
-      const req = request({ host: t.host, port: t.port, path: t.path, headers: { accept: 'text/event-stream', ...t.headers }, agent: t.agent });
-      this.req = req;
-      const timer = setTimeout(() => {
-        this.fail('connect timeout');
-        resolve();
-      }, timeoutMs);
-      req.on('response', (res: IncomingMessage) => {
-        clearTimeout(timer);
-        this.status = res.statusCode ?? 0;
-        this.connectMs = now() - t0;
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => this.onData(chunk));
-        res.on('end', () => {
-          if (this.ended === 'open') this.ended = 'end';
-        });
-        res.on('error', (err) => this.fail(err.message));
-        resolve();
-      });
-      req.on('error', (err) => {
-        clearTimeout(timer);
-        this.fail(err.message);
-        resolve();
-      });
-      req.end();
+      const attempt = () => {
+        if (this.state === 'closed') return resolve();
+        this.open((ok) => {
+          if (ok) {
+            this.connectMs = now() - t0;
+            this.state = 'open';
+            return resolve();
+          }
+          if (now() > deadline) {
+            this.state = 'failed';
+            return resolve();
+          }
+          setTimeout(attempt, 500);
+        }, deadline - now());
+      };
+      attempt();
     });
   }
 
-  private fail(why: string): void {
-    if (this.ended !== 'open') return;
-    this.ended = 'error';
-    this.error = why;
-    this.req?.destroy();
+  /** One request; `onHead(true)` on a 200, `onHead(false)` when refused or failed before one. */
+  private open(onHead: (ok: boolean) => void, timeoutMs: number): void {
+    const t = this.target!;
+    const last = this.offsets[this.offsets.length - 1];
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...t.headers, ...(last !== undefined ? { 'last-event-id': String(last) } : {}) };
+    let headed = false;
+    const req = request({ host: t.host, port: t.port, path: t.path, headers, agent: t.agent });
+    this.req = req;
+    const timer = setTimeout(() => req.destroy(new Error('connect timeout')), Math.max(1, timeoutMs));
+    const broken = (why: string) => {
+      clearTimeout(timer);
+      if (this.state === 'closed') return;
+      if (!headed) {
+        headed = true;
+        this.problems.push(why);
+        onHead(false);
+      } else if (this.state === 'open') {
+        this.breaks.push(why);
+        this.reopen();
+      }
+    };
+    req.on('response', (res: IncomingMessage) => {
+      clearTimeout(timer);
+      this.status = res.statusCode ?? 0;
+      res.setEncoding('utf8');
+      if (this.status !== 200) {
+        let body = '';
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => broken(`HTTP ${this.status} ${/"code":"([\w.-]+)"/.exec(body)?.[1] ?? ''}`.trim()));
+        return;
+      }
+      headed = true;
+      this.buf = '';
+      this.endedWith = undefined;
+      onHead(true);
+      res.on('data', (chunk: string) => this.onData(chunk));
+      res.on('end', () => broken(this.endedWith ?? 'stream ended'));
+      res.on('error', (err) => broken(err.message));
+    });
+    req.on('error', (err) => broken(err.message));
+    req.end();
   }
 
+  /** Reopens a broken stream after 500 ms (again until it streams, or the bench closes it). */
+  private reopen(): void {
+    setTimeout(() => {
+      if (this.state === 'open') this.open((ok) => ok || this.reopen(), 30_000);
+    }, 500);
+  }
+
+  /** The gateway's last message without id (`stream.end` / `stream.error` and its data). */
+  private endedWith: string | undefined;
+
   close(): void {
-    if (this.ended === 'open') this.ended = 'closed';
+    this.state = 'closed';
     this.req?.destroy();
   }
 
@@ -105,7 +154,11 @@ export class SseReader {
   private onFrame(frame: string, t: number): void {
     if (frame.startsWith(':')) return; // comment (ping, stream start)
     const idAt = frame.startsWith('id: ') ? 0 : frame.lastIndexOf('\nid: ') + 1;
-    if (idAt <= 0 && !frame.startsWith('id: ')) return; // gateway messages without id (stream.end, stream.error)
+    if (idAt <= 0 && !frame.startsWith('id: ')) {
+      // Gateway messages without id: stream.end, stream.error, stream.truncated.
+      this.endedWith = frame.replace(/\n/g, ' ').slice(0, 200);
+      return;
+    }
     const nl = frame.indexOf('\n', idAt + 4);
     const id = Number(frame.slice(idAt + 4, nl < 0 ? undefined : nl));
     const last = this.offsets[this.offsets.length - 1];
