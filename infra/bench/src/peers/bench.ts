@@ -27,7 +27,7 @@ import { startDevServer } from '@hub/dev';
 import { createBuiltinProvider } from '@hub/tools';
 import { withZod } from '../../../../workflows/src/validators';
 import { intListOption, intOption } from '../lib/args';
-import { ProcSampler, selfCpuMs } from '../lib/proc';
+import { ProcSampler, procRssBytes, selfCpuMs } from '../lib/proc';
 import { machine, writeResult } from '../lib/results';
 import { startChild, type Child } from './child';
 import type { LlmStats } from './llm-process';
@@ -142,7 +142,7 @@ export async function runPeersBench(argv: string[]): Promise<void> {
       const pids: Record<string, number | undefined> =
         kind === 'hub' ? { server: serverPid, worker: worker.pid } : { peer: kind === 'langgraph' ? langgraph.pid : floor.pid };
       await llm.request<LlmStats>('stats'); // resets the counts
-      const sampler = new ProcSampler(pids, 50).start();
+      const sampler = new ProcSampler({ ...pids, llm: llm.pid }, 50).start();
       const clientCpu0 = selfCpuMs();
       const t0 = performance.now();
       let outcome: { agents: number; succeeded: number; selfCpuMs?: number; selfWallMs?: number };
@@ -156,7 +156,7 @@ export async function runPeersBench(argv: string[]): Promise<void> {
       }
       const wallMs = performance.now() - t0;
       const clientCpuMs = selfCpuMs() - clientCpu0;
-      const procs = sampler.stop();
+      const { llm: llmProc, ...procs } = sampler.stop();
       const calls = await llm.request<LlmStats>('stats');
       if (outcome.succeeded !== n || outcome.agents !== n) throw new Error(`${kind} N=${n}: ${outcome.succeeded}/${outcome.agents} agents succeeded, expected ${n}`);
       const cpuProc = Object.values(procs).reduce((a, p) => a + (p.cpuMs ?? 0), 0);
@@ -170,11 +170,14 @@ export async function runPeersBench(argv: string[]): Promise<void> {
         peakRssBytes: rss,
         procs,
         clientCpuMs: Math.round(clientCpuMs),
+        llmCpuMs: llmProc?.cpuMs ?? NaN,
         ...(outcome.selfWallMs !== undefined ? { innerWallMs: outcome.selfWallMs } : {}),
         llm: calls,
       };
     };
 
+    const idlePids = { server: serverPid, worker: worker.pid, langgraph: langgraph.pid, floor: floor.pid, llm: llm.pid };
+    const idleRssBytes = Object.fromEntries(Object.entries(idlePids).map(([name, pid]) => [name, procRssBytes(pid) ?? NaN]));
     log(`bench peers: warm-up (N=10 each)…`);
     for (const kind of KINDS) await measure(kind, 10, 'warmup');
 
@@ -204,7 +207,7 @@ export async function runPeersBench(argv: string[]): Promise<void> {
     }
 
     const summary = summarize(runs, opts.sizes);
-    printSummary(summary, rounds);
+    printSummary(summary, rounds, idleRssBytes);
     writeResult('peers', {
       benchmark: 'peers',
       at: new Date().toISOString(),
@@ -218,6 +221,7 @@ export async function runPeersBench(argv: string[]): Promise<void> {
         floor: 'Promise.all, own process',
       },
       target: { hubOverLangGraphWall: 1.0, hubOverLangGraphCpu: 2.0, atSizes: [100, 1000] },
+      idleRssBytes,
       summary,
       runs,
     });

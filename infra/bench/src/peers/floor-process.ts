@@ -1,15 +1,14 @@
 /**
  * The floor, in its own process: the research shape as a plain `Promise.all` with no durability. A planner
  * call, N agent calls at once, a synthesizer call; the same requests as the hub's (./shape.ts), the same
- * `openai` client settings as the hub's bench worker. Requests: `run` { question, n } → RunReport.
+ * `openai` client as the hub's worker (./shape.ts peerClient). Requests: `run` { question, n } → RunReport.
  */
-import OpenAI from 'openai';
 import { serveChild } from './child';
-import { agentRequest, complete, planOf, plannerRequest, synthesizerRequest, type Finding, type PeerKit } from './shape';
+import { agentRequest, complete, peerClient, planOf, plannerRequest, synthesizerRequest, type Finding, type PeerKit } from './shape';
 import { runTimed, type RunPayload, type RunReport } from './run-report';
 
 serveChild<PeerKit, { pid: number }>(async (kit) => {
-  const openai = new OpenAI({ baseURL: kit.llmUrl, apiKey: 'bench', maxRetries: 0 });
+  const openai = peerClient(kit);
   return {
     ready: { pid: process.pid },
     handle: async (type, payload): Promise<RunReport> => {

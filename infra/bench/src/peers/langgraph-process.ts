@@ -3,15 +3,14 @@
  * one `agent` node per sub-question → synthesizer node; the findings collected by a reducer), compiled with
  * the SQLite checkpointer (`SqliteSaver` on a file, one thread per run: every superstep is checkpointed and
  * each agent's write is stored as it completes, so a re-invoke after a crash repeats only the calls in
- * flight). Each agent makes one call with the `openai` client (the hub's client and settings) and the same
+ * flight). Each agent makes one call with the `openai` client (the hub's client; ./shape.ts peerClient) and the same
  * requests as the hub's (./shape.ts). Requests: `run` { question, n, threadId } → RunReport.
  */
-import OpenAI from 'openai';
 import { Annotation, END, START, Send, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import type { SubTask } from '@hub/contracts';
 import { serveChild } from './child';
-import { agentRequest, complete, planOf, plannerRequest, synthesizerRequest, type Finding, type PeerKit } from './shape';
+import { agentRequest, complete, peerClient, planOf, plannerRequest, synthesizerRequest, type Finding, type PeerKit } from './shape';
 import { runTimed, type RunPayload, type RunReport } from './run-report';
 
 const Research = Annotation.Root({
@@ -29,7 +28,7 @@ interface AgentArg {
   task: SubTask;
 }
 
-export function buildGraph(kit: PeerKit, openai: OpenAI, dbFile: string) {
+export function buildGraph(kit: PeerKit, openai: ReturnType<typeof peerClient>, dbFile: string) {
   return new StateGraph(Research)
     .addNode('planner', async (s: ResearchState) => ({ plan: planOf(await complete(openai, plannerRequest(kit, s.question, s.maxAgents)), s.maxAgents) }))
     .addNode('agent', async (arg: ResearchState) => {
@@ -45,7 +44,7 @@ export function buildGraph(kit: PeerKit, openai: OpenAI, dbFile: string) {
 }
 
 serveChild<PeerKit & { dbFile: string }, { pid: number }>(async (kit) => {
-  const openai = new OpenAI({ baseURL: kit.llmUrl, apiKey: 'bench', maxRetries: 0 });
+  const openai = peerClient(kit);
   const graph = buildGraph(kit, openai, kit.dbFile);
   return {
     ready: { pid: process.pid },

@@ -19,6 +19,8 @@ export interface Measured {
   procs: Record<string, { cpuMs?: number; peakRssBytes?: number }>;
   /** The bench process meanwhile (the hub's Temporal client; IPC for the peers): excluded from every figure. */
   clientCpuMs: number;
+  /** The LLM fixture's CPU meanwhile (/proc): the same work for all three, excluded from every figure. */
+  llmCpuMs: number;
   /** The peers' own timing inside their process. */
   innerWallMs?: number;
   /** The requests the LLM received during the run, by role. */
@@ -31,6 +33,9 @@ export interface KindSummary {
   peakRssBytes: number;
   runs: number;
   wallRuns: number[];
+  /** Excluded from cpuMs: the bench client's and the LLM fixture's CPU meanwhile (medians). */
+  clientCpuMs: number;
+  llmCpuMs: number;
   /** Median CPU of each process (hub: server, worker). */
   procCpuMs: Record<string, number>;
   procPeakRssBytes: Record<string, number>;
@@ -53,6 +58,8 @@ function kindSummary(runs: Measured[]): KindSummary {
     peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
     runs: runs.length,
     wallRuns: runs.map((r) => Math.round(r.wallMs)),
+    clientCpuMs: median(runs.map((r) => r.clientCpuMs)),
+    llmCpuMs: median(runs.map((r) => r.llmCpuMs)),
     procCpuMs: Object.fromEntries(procNames.map((p) => [p, median(runs.map((r) => r.procs[p]?.cpuMs ?? NaN))])),
     procPeakRssBytes: Object.fromEntries(procNames.map((p) => [p, median(runs.map((r) => r.procs[p]?.peakRssBytes ?? NaN))])),
     requests: Object.fromEntries(
@@ -90,7 +97,7 @@ export function summarize(runs: Measured[], sizes: number[]): Record<number, Siz
 const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const x = (v: number): string => `${v.toFixed(2)}×`;
 
-export function printSummary(summary: Record<number, SizeSummary>, rounds: number): void {
+export function printSummary(summary: Record<number, SizeSummary>, rounds: number, idleRssBytes: Record<string, number>): void {
   const lines = [
     '',
     `peers: the research shape (planner, N agents with one LLM call each, synthesizer; same prompts, the same scripted LLM in its own process); median of ${rounds} rounds, order rotated per round`,
@@ -104,7 +111,8 @@ export function printSummary(summary: Record<number, SizeSummary>, rounds: numbe
       const rssParts =
         Object.keys(k.procPeakRssBytes).length > 1 ? ` (${Object.entries(k.procPeakRssBytes).map(([p, r]) => `${p} ${mb(r)}`).join(' + ')})` : '';
       lines.push(
-        `    ${kind.padEnd(9)} wall ${k.wallMs.toFixed(0).padStart(7)} ms   cpu ${sec(k.cpuMs).padStart(8)}${parts}   peak rss ${mb(k.peakRssBytes)}${rssParts}`,
+        `    ${kind.padEnd(9)} wall ${k.wallMs.toFixed(0).padStart(7)} ms   cpu ${sec(k.cpuMs).padStart(8)}${parts}   peak rss ${mb(k.peakRssBytes)}${rssParts}` +
+          `   [excluded: LLM ${sec(k.llmCpuMs)}, bench client ${sec(k.clientCpuMs)}]`,
       );
     }
     if (s.hubOverLangGraph) {
@@ -124,6 +132,7 @@ export function printSummary(summary: Record<number, SizeSummary>, rounds: numbe
   lines.push(
     '  hub CPU = Temporal dev server + hub worker (/proc), its RSS = the sum of their peaks; the bench process (Temporal client) and the LLM are',
     '  in no figure. LangGraph/floor: their own process (CPU from process.cpuUsage, RSS peak sampled every 50 ms).',
+    `  RSS before the first run: ${Object.entries(idleRssBytes).map(([name, b]) => `${name} ${mb(b)}`).join(', ')}`,
   );
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -8,7 +8,7 @@
  *
  * Kept light on purpose: the peers' child processes import this and `openai`, nothing of the hub's services.
  */
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { agentPrompt } from '@hub/contracts/research/wire';
 import type { AgentFinding, SubTask } from '@hub/contracts';
@@ -92,6 +92,15 @@ export function planOf(content: string, maxAgents: number): SubTask[] {
 export interface Finding {
   index: number;
   answer: string;
+}
+
+/**
+ * The peers' model client: the `openai` package the hub's LLM activity uses, with the client's own retries (2):
+ * the hub's worker sets none because Temporal retries the activity, a library user keeps them (LangGraph's own
+ * ChatOpenAI retries too). Under load a socket can drop; a retried request shows in the LLM's counts.
+ */
+export function peerClient(kit: PeerKit): OpenAI {
+  return new OpenAI({ baseURL: kit.llmUrl, apiKey: 'bench' });
 }
 
 /** One chat completion (not streamed, as the hub's research calls are); its text. */
