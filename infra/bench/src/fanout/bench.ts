@@ -65,8 +65,8 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
   try {
     const queues = { hub: `bench-fanout-hub-${randomUUID().slice(0, 8)}`, bare: `bench-fanout-bare-${randomUUID().slice(0, 8)}` };
     const [hubWorker, bareWorker] = await Promise.all([
-      spawnFanOutWorker('hub', temporal.address, queues.hub, llm.url),
-      spawnFanOutWorker('bare', temporal.address, queues.bare, llm.url),
+      spawnFanOutWorker('hub', temporal.address, queues.hub, llm.url, opts.cpuProfDir),
+      spawnFanOutWorker('bare', temporal.address, queues.bare, llm.url, opts.cpuProfDir),
     ]);
     workers.push(hubWorker, bareWorker);
     const ctx: FanOutContext = {

@@ -1,4 +1,5 @@
 /** Options and --help of the fan-out suite (`npm run bench -- fanout`). */
+import { resolve } from 'node:path';
 import { RESEARCH_LIMITS } from '@hub/contracts';
 import { intListOption, intOption, option } from '../lib/args';
 
@@ -29,6 +30,9 @@ export const FANOUT_HELP = `fan-out options (suite "fanout"):
                       \`npm start\`: journal_mode=wal,synchronous=normal),
                       "none" (SQLite's own: rollback journal, synchronous=full)
                       or key=value[,key=value…]
+  --cpu-prof DIR      write V8 CPU profiles of both workers to DIR
+                      (hub-worker.cpuprofile, bare-worker.cpuprofile; open in
+                      Chrome DevTools) to see where the workers' CPU goes
   --status-poll-ms N  the client polls the job's status query this often
                       during a hub run, as the web app does (default 1000)
   Measures what \`npm start\` runs: the Temporal dev server on an SQLite file
@@ -58,6 +62,7 @@ export interface FanOutBenchOptions {
   /** undefined: the dev server's defaults. */
   sqlitePragmas?: Record<string, string>;
   statusPollMs: number;
+  cpuProfDir?: string;
 }
 
 function parsePragmas(text: string | undefined): Record<string, string> | undefined {
@@ -83,5 +88,6 @@ export function parseFanOutArgs(argv: readonly string[]): FanOutBenchOptions {
     inMemory: argv.includes('--in-memory'),
     ...(pragmas ? { sqlitePragmas: pragmas } : {}),
     statusPollMs: intOption(argv, 'status-poll-ms', 1000, 60_000),
+    ...(option(argv, 'cpu-prof') !== undefined ? { cpuProfDir: resolve(option(argv, 'cpu-prof')!) } : {}),
   };
 }

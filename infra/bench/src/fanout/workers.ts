@@ -12,8 +12,10 @@ export interface WorkerProcess {
 
 const entry = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 
-export async function spawnFanOutWorker(kind: 'hub' | 'bare', address: string, taskQueue: string, llmUrl: string): Promise<WorkerProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', entry, kind, address, taskQueue, llmUrl], {
+/** `cpuProfDir`: write a V8 CPU profile of the worker there when it exits (node --cpu-prof). */
+export async function spawnFanOutWorker(kind: 'hub' | 'bare', address: string, taskQueue: string, llmUrl: string, cpuProfDir?: string): Promise<WorkerProcess> {
+  const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${kind}-worker.cpuprofile`] : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', entry, kind, address, taskQueue, llmUrl], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, HUB_LOG_LEVEL: process.env['HUB_LOG_LEVEL'] ?? 'warn' },
   });
