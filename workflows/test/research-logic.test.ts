@@ -7,7 +7,7 @@ import { AgentBook } from '../src/research/job-state';
 import { agentPrompt } from '@hub/contracts/research/wire';
 import { provenanceOf } from '../src/research/agent';
 import { toolPatternMatches } from '../src/research-tool';
-import { fitPayload } from '../src/research/job';
+import { fitPayload } from '../src/research/job-payload';
 import type { ResearchState } from '@hub/contracts';
 
 const finding = (index: number, answer: string): AgentFinding => ({

@@ -8,6 +8,10 @@
  * finding with that status and the reason, so the job can apply its policy.
  * Nobody watches a sub-agent live, so tokens are not streamed and tools that
  * need a human's approval are refused.
+ *
+ * Started from a batch activity (./agent-batches) with a `seed`, the agent's
+ * first model reply (which asked for tools) was already made there: the
+ * agent runs its tool calls and goes on with the loop, one round fewer.
  */
 import { isCancellation, workflowInfo } from '@temporalio/workflow';
 import { WorkflowStream } from '@temporalio/workflow-streams/workflow';

@@ -4,10 +4,15 @@
  * 1. The planner splits the question into sub-questions (structured output,
  *    validated, re-asked a bounded number of times); never more than
  *    `maxAgents` are kept.
- * 2. Each sub-question runs as a `researchAgent` child workflow, at most 500
- *    at a time. Above 1,000 sub-tasks the job starts `researchBatch` children
- *    of up to 1,000 sub-tasks each instead, sharing the 500 in-flight slots,
- *    so no workflow has more than 1,000 children.
+ * 2. The sub-questions run at most 500 at a time. Behind
+ *    `patched('research-agent-activities')` (./agent-batches): in
+ *    `researchAgentBatch` activities of up to 50 agents (their first model
+ *    call; an agent whose first reply asks for tools goes on as a
+ *    `researchAgent` child seeded with it). Histories from before the patch:
+ *    one `researchAgent` child workflow per sub-question. Above 1,000
+ *    sub-tasks the job starts `researchBatch` children of up to 1,000
+ *    sub-tasks each instead, sharing the 500 in-flight slots, so no workflow
+ *    has more than 1,000 children.
  * 3. Policy: the job succeeds when at least `minSuccessRatio` of the agents
  *    succeed before the deadline; agents still running at the deadline are
  *    cancelled and count as timed out. When the token budget is spent, no
@@ -44,6 +49,7 @@ import { cut } from './agent';
 import { AGENT_ACTIVITIES_PATCH, runAgentBatches } from './agent-batches';
 import { fanOut } from './fan-out';
 import { AgentBook } from './job-state';
+import { fitPayload } from './job-payload';
 import { planResearch } from './planner';
 import { watchPolls } from './stream-watch';
 import { citedRefs, synthesisInput, synthesize } from './synthesizer';
@@ -51,6 +57,7 @@ import { citedRefs, synthesisInput, synthesize } from './synthesizer';
 /**
  * How long a finished job keeps answering stream polls before it closes. Polls waiting at the end are
  * answered at once (`detachPollers`); this only covers subscribers between two polls (100 ms cooldown).
+ * Behind the patch, a job whose stream nobody polled closes without it (./stream-watch).
  * A subscriber that still misses the end gets the outcome from the closed job (GET …/events).
  */
 export const RESEARCH_STREAM_LINGER = '500 milliseconds';
@@ -364,44 +371,4 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     if (isCancellation(err)) return await finish('cancelled', 'cancelled while synthesizing; partial results kept');
     return await finish('failed', `the synthesizer failed: ${describeFailure(err)}`);
   }
-}
-
-/**
- * The job's state within Temporal's payload limit (a query answer or the result is one payload): with
- * many agents, questions, answers and lists are cut, cited findings first, and what is left out is counted.
- */
-export function fitPayload(st: ResearchState): ResearchState {
-  const n = st.agents.length;
-  const questionMax = n <= 100 ? 2_000 : n <= 1_000 ? 300 : 32;
-  // Above 1,000 agents a question is only a hint (the full ones are in the `research.planned` event and the
-  // findings): cut without the marker, which would be longer than what is kept.
-  const short = (q: string): string => (n <= 1_000 ? cut(q, questionMax) : q.length <= questionMax ? q : `${q.slice(0, questionMax)}…`);
-  const agents =
-    n <= 100 ? st.agents : st.agents.map((a) => ({ ...a, question: short(a.question), ...(a.error ? { error: cut(a.error, n <= 1_000 ? 300 : 120) } : {}) }));
-  const r = st.result;
-  if (!r) return { ...st, agents };
-  const max = RESEARCH_LIMITS.stateMaxListed;
-  const answerMax = Math.min(RESEARCH_LIMITS.maxFindingChars, Math.max(100, Math.floor(RESEARCH_LIMITS.stateFindingsChars / Math.max(1, r.findings.length))));
-  const cited = new Set(r.citations.map((c) => c.agent));
-  const ordered = [...r.findings.filter((f) => cited.has(f.index)), ...r.findings.filter((f) => !cited.has(f.index))].slice(0, max);
-  const findings = ordered
-    .sort((a, b) => a.index - b.index)
-    .map((f) => ({
-      ...f,
-      ...(f.answer !== undefined ? { answer: cut(f.answer, answerMax) } : {}),
-      toolCalls: f.toolCalls.slice(0, 20),
-      sources: f.sources.slice(0, 20),
-    }));
-  const failures = r.failures.slice(0, max).map((f) => ({ ...f, reason: cut(f.reason, 300) }));
-  return {
-    ...st,
-    agents,
-    result: {
-      ...r,
-      findings,
-      failures,
-      ...(r.findings.length > findings.length ? { findingsOmitted: r.findings.length - findings.length } : {}),
-      ...(r.failures.length > failures.length ? { failuresOmitted: r.failures.length - failures.length } : {}),
-    },
-  };
 }
