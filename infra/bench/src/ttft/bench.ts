@@ -51,6 +51,8 @@ interface Round {
   firstToken: number;
   done: number;
   started?: number;
+  /** POST → the LLM request reached the scripted LLM. */
+  llmRequest?: number;
 }
 
 export async function runTtftBench(argv: string[]): Promise<void> {
@@ -122,10 +124,12 @@ export async function runTtftBench(argv: string[]): Promise<void> {
       const token = sse.next(ofTurn(text, 'token'), 30_000);
       const completed = sse.next(ofTurn(text, 'turn.completed'), 30_000);
       const t0 = performance.now();
+      const t0Epoch = performance.timeOrigin + t0;
       const answer = await post(`/v1/sessions/${created.id!}/messages`, { text });
       if (answer.status !== 'completed' || answer.reply !== reply) throw new Error(`hub turn ${i} ended ${String(answer.status)}: ${String(answer.reply)}`);
       const [s, t, c] = await Promise.all([started, token, completed]);
-      return { firstToken: t.at - t0, done: c.at - t0, started: s.at - t0 };
+      const req = llm.chatRequests().findLast((r) => r.receivedAt >= t0Epoch - 1);
+      return { firstToken: t.at - t0, done: c.at - t0, started: s.at - t0, ...(req ? { llmRequest: req.receivedAt - t0Epoch } : {}) };
     }
 
     process.stderr.write(`bench: ${rounds} rounds each of direct call and hub SSE, interleaved (after ${warmup} warm-up rounds each)…\n`);
@@ -146,6 +150,8 @@ export async function runTtftBench(argv: string[]): Promise<void> {
     const hubFirst = stats(h.map((r) => r.firstToken));
     const diff = stats(h.map((r, i) => r.firstToken - d[i]!.firstToken));
     const hubStarted = stats(h.map((r) => r.started!));
+    const hubLlm = stats(h.filter((r) => r.llmRequest !== undefined).map((r) => r.llmRequest!));
+    const tokenPath = stats(h.filter((r) => r.llmRequest !== undefined).map((r) => r.firstToken - r.llmRequest! - firstTokenMs));
     const directDone = stats(d.map((r) => r.done));
     const hubDone = stats(h.map((r) => r.done));
     const result = {
@@ -162,6 +168,8 @@ export async function runTtftBench(argv: string[]): Promise<void> {
       differenceP99Ms: hubFirst.p99 - directFirst.p99,
       perRoundDifferenceMs: diff,
       hubTurnStartedOnStreamMs: hubStarted,
+      hubPostToLlmRequestMs: hubLlm,
+      hubTokenLeftToSseMs: tokenPath,
       directReplyDoneMs: directDone,
       hubTurnCompletedOnStreamMs: hubDone,
       target: { differenceP50Ms: 60, stretchMs: 30 },
@@ -176,6 +184,8 @@ export async function runTtftBench(argv: string[]): Promise<void> {
         `  per-round difference  : ${fmt(diff)}`,
         `  where the hub's time goes:`,
         `    POST → turn.started on the stream : ${fmt(hubStarted)}  (gateway, update, workflow task, poll)`,
+        `    POST → LLM request received       : ${fmt(hubLlm)}  (… activity dispatch, tool catalogue, request)`,
+        `    first token sent → on the stream  : ${fmt(tokenPath)}  (activity publish, signal, workflow task, poll, SSE)`,
         `    reply complete, direct            : ${fmt(directDone)}`,
         `    reply complete, hub (turn.completed on the stream): ${fmt(hubDone)}`,
         '',
