@@ -8,6 +8,7 @@ import { agentPrompt } from '@hub/contracts/research/wire';
 import { provenanceOf } from '../src/research/agent';
 import { toolPatternMatches } from '../src/research-tool';
 import { fitPayload } from '../src/research/job-payload';
+import { splitFindings } from '../src/research/batch';
 import type { ResearchState } from '@hub/contracts';
 
 const finding = (index: number, answer: string): AgentFinding => ({
@@ -159,5 +160,30 @@ describe('job state size', () => {
     // Small jobs are untouched.
     const small = { ...state, agents: state.agents.slice(0, 3), result: { ...state.result!, findings: state.result!.findings.slice(0, 3), failures: [] } };
     expect(fitPayload(small).result?.findings.map((f) => f.answer)).toEqual(small.result.findings.map((f) => f.answer));
+  });
+});
+
+describe('batch results of large jobs', () => {
+  it('hand back the lowest-index successes whole and every other agent as its outcome', () => {
+    const failed: AgentFinding = { ...finding(1, ''), status: 'failed', error: 'boom', answer: undefined };
+    const split = splitFindings([finding(7, 'g'), finding(3, 'c'), failed, finding(5, 'e'), finding(0, 'a')], 2);
+    expect(split.findings.map((f) => f.index)).toEqual([0, 3]);
+    expect(split.outcomes).toEqual([
+      { index: 1, status: 'failed', totalTokens: finding(1, '').usage.totalTokens, error: 'boom' },
+      { index: 5, status: 'succeeded', totalTokens: finding(5, 'e').usage.totalTokens },
+      { index: 7, status: 'succeeded', totalTokens: finding(7, 'g').usage.totalTokens },
+    ]);
+  });
+
+  it('the state counts the successes reported as outcomes as omitted findings', () => {
+    const base: ResearchState = {
+      id: 'j', tenant: 't', question: 'q', status: 'completed', maxAgents: 3,
+      progress: { total: 3, pending: 0, running: 0, succeeded: 3, failed: 0, percent: 100 },
+      agents: [0, 1, 2].map((index) => ({ index, question: 'q', status: 'succeeded' as const })),
+      usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, budget: { exhausted: false }, deadlinePassed: false, batches: 2,
+      createdAt: '2026-11-23T00:00:00Z',
+      result: { report: 'r', citations: [], findings: [finding(0, 'a')], findingsOmitted: 2, failures: [], policy: { minSuccessRatio: 0.5, successRatio: 1, met: true }, notes: [] },
+    };
+    expect(fitPayload(base).result?.findingsOmitted).toBe(2);
   });
 });

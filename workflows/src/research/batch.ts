@@ -10,7 +10,7 @@
  */
 import { CancellationScope, condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import { RESEARCH_LIMITS, researchAgentWorkflowId, researchBatchProgressSignal, researchStopStartingSignal } from '@hub/contracts/research/wire';
-import type { AgentFinding, AgentUpdate, ResearchBatchInput, SubTask } from '@hub/contracts';
+import type { AgentFinding, AgentUpdate, ResearchBatchInput, ResearchBatchResult, SubTask } from '@hub/contracts';
 import { cut } from './agent';
 import { AGENT_ACTIVITIES_PATCH, runAgentBatches } from './agent-batches';
 import { fanOut } from './fan-out';
@@ -18,7 +18,7 @@ import { fanOut } from './fan-out';
 /** Longest answer a batch hands back per agent (1,000 of them must fit in one result payload). */
 export const BATCH_FINDING_CHARS = 1_000;
 
-export async function researchBatch(input: ResearchBatchInput): Promise<{ findings: AgentFinding[] }> {
+export async function researchBatch(input: ResearchBatchInput): Promise<ResearchBatchResult> {
   const job = getExternalWorkflowHandle(input.jobWorkflowId);
   let stopReason: string | undefined;
   setHandler(researchStopStartingSignal, ({ reason }) => {
@@ -72,5 +72,19 @@ export async function researchBatch(input: ResearchBatchInput): Promise<{ findin
   }
   finished = true;
   await reporter;
-  return { findings };
+  return input.fullFindings === undefined ? { findings } : splitFindings(findings, input.fullFindings);
+}
+
+/** The lowest-index `full` successes whole, every other agent as its outcome (status, tokens, error). Pure. */
+export function splitFindings(findings: AgentFinding[], full: number): Required<ResearchBatchResult> {
+  const whole = findings
+    .filter((f) => f.status === 'succeeded')
+    .sort((a, b) => a.index - b.index)
+    .slice(0, full);
+  const kept = new Set(whole.map((f) => f.index));
+  const outcomes: AgentUpdate[] = findings
+    .filter((f) => !kept.has(f.index))
+    .sort((a, b) => a.index - b.index)
+    .map((f) => ({ index: f.index, status: f.status, totalTokens: f.usage.totalTokens, ...(f.error ? { error: f.error } : {}) }));
+  return { findings: whole, outcomes };
 }

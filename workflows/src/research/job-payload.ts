@@ -37,7 +37,7 @@ export function fitPayload(st: ResearchState): ResearchState {
       ...r,
       findings,
       failures,
-      ...(r.findings.length > findings.length ? { findingsOmitted: r.findings.length - findings.length } : {}),
+      ...((r.findingsOmitted ?? 0) + r.findings.length - findings.length > 0 ? { findingsOmitted: (r.findingsOmitted ?? 0) + r.findings.length - findings.length } : {}),
       ...(r.failures.length > failures.length ? { failuresOmitted: r.failures.length - failures.length } : {}),
     },
   };

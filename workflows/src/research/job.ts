@@ -188,6 +188,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
   // ---- 2. fan out ----
   state.status = 'running';
   const findings = new Map<number, AgentFinding>();
+  let compactSucceeded = 0;
   const agentInput: Omit<ResearchAgentInput, 'task'> = {
     jobId: input.id,
     tenant: input.tenant,
@@ -294,7 +295,17 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
       batchIds.map((id, b) =>
         executeChild<typeof researchBatch>(WORKFLOW_TYPES.researchBatch, {
           workflowId: id,
-          args: [{ jobWorkflowId: workflowId, batch: b, agent: agentInput, tasks: tasks.slice(b * size, (b + 1) * size), concurrency: perBatch, ...(activityShape ? { answerChars } : {}) }],
+          args: [
+            {
+              jobWorkflowId: workflowId,
+              batch: b,
+              agent: agentInput,
+              tasks: tasks.slice(b * size, (b + 1) * size),
+              concurrency: perBatch,
+              // Only what the state and the synthesizer use comes back whole (see fitPayload, synthesisInput).
+              ...(activityShape ? { answerChars, fullFindings: Math.ceil(RESEARCH_LIMITS.stateMaxListed / batches) } : {}),
+            },
+          ],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
           parentClosePolicy: ParentClosePolicy.TERMINATE,
         }),
@@ -306,6 +317,11 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
         for (const f of r.value.findings) {
           findings.set(f.index, f);
           settled(f.index, f.status, f.usage.totalTokens, f.error);
+        }
+        for (const u of r.value.outcomes ?? []) {
+          if (u.status === 'pending' || u.status === 'running' || u.status === 'skipped') continue;
+          if (u.status === 'succeeded') compactSucceeded += 1;
+          settled(u.index, u.status, u.totalTokens ?? 0, u.error);
         }
       } else {
         const why = isCancellation(r.reason) ? 'cancelled' : `batch ${b} failed: ${describeFailure(r.reason)}`;
@@ -324,18 +340,21 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
   emitProgress();
 
   const succeeded = [...findings.values()].filter((f) => f.status === 'succeeded').sort((a, b) => a.index - b.index);
+  // Successes a batch reported as outcomes only (large jobs): counted, not listed.
+  const successCount = succeeded.length + compactSucceeded;
   const failures = book.agents
     .filter((a) => a.status !== 'succeeded')
     .map((a) => ({ index: a.index, status: a.status, reason: a.error ?? a.status }));
-  const successRatio = tasks.length === 0 ? 0 : succeeded.length / tasks.length;
+  const successRatio = tasks.length === 0 ? 0 : successCount / tasks.length;
   // With the budget spent, the job goes on with what it has: the ratio counts the agents that ran.
   const ran = tasks.length - book.count('skipped');
-  const policyRatio = budgetExhausted && ran > 0 ? succeeded.length / ran : successRatio;
-  const policy = { minSuccessRatio: input.minSuccessRatio, successRatio, met: succeeded.length > 0 && policyRatio >= input.minSuccessRatio };
+  const policyRatio = budgetExhausted && ran > 0 ? successCount / ran : successRatio;
+  const policy = { minSuccessRatio: input.minSuccessRatio, successRatio, met: successCount > 0 && policyRatio >= input.minSuccessRatio };
   const partial = (report: string, citations: ResearchResult['citations'] = []): ResearchResult => ({
     report,
     citations,
     findings: succeeded,
+    ...(compactSucceeded > 0 ? { findingsOmitted: compactSucceeded } : {}),
     failures,
     policy,
     notes,
@@ -349,7 +368,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     state.result = partial('');
     return await finish(
       'failed',
-      `${succeeded.length} of ${tasks.length} agents succeeded (${Math.round(policyRatio * 100)}%); the policy needs at least ${Math.round(input.minSuccessRatio * 100)}%`,
+      `${successCount} of ${tasks.length} agents succeeded (${Math.round(policyRatio * 100)}%); the policy needs at least ${Math.round(input.minSuccessRatio * 100)}%`,
     );
   }
 

@@ -306,6 +306,19 @@ export interface ResearchBatchInput {
    * history small.
    */
   answerChars?: number;
+  /**
+   * Most successful findings handed back whole (the lowest indices); the other agents come back as outcomes
+   * (status, tokens, error): the job lists at most 1,000 findings and synthesises fewer, so a 10,000-agent
+   * job's history need not carry every answer. Unset: every finding whole.
+   */
+  fullFindings?: number;
+}
+
+/** What a batch workflow returns. */
+export interface ResearchBatchResult {
+  findings: AgentFinding[];
+  /** The agents not in `findings` (see `fullFindings`). */
+  outcomes?: AgentUpdate[];
 }
 
 /** One agent's change, as a batch reports it to its job. */
