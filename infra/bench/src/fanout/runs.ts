@@ -43,8 +43,8 @@ export interface FanOutContext {
   llmCalls(): number;
 }
 
-/** Generous per-run bound: 5 minutes plus 0.1 s per agent (10,000 agents: about 22 minutes). */
-const runTimeoutMs = (n: number): number => 5 * 60_000 + n * 100;
+/** Generous per-run bound for a busy machine: 5 minutes plus 0.2 s per agent (10,000 agents: 38 minutes). */
+const runTimeoutMs = (n: number): number => 5 * 60_000 + n * 200;
 
 async function bounded<T>(p: Promise<T>, n: number, what: string, onTimeout: () => Promise<unknown>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -47,7 +47,8 @@ Environment:
   TEMPORAL_TLS_SERVER_NAME  TLS server name override
   TEMPORAL_CLI              path to the temporal binary (default: found or installed by \`npm run provision\`)
   HUB_DATA_DIR              data directory (default <repo>/.hub); the dev server keeps its state in
-                            <data dir>/temporal.db
+                            <data dir>/temporal.db (SQLite in WAL mode, synchronous=normal: consistent after
+                            any crash; a power loss can lose the last moments' commits)
   HUB_TEMPORAL_PORT         embedded Temporal gRPC port (default 7233; if the default is taken a free port
                             is used; 0 = any free port)
   HUB_TEMPORAL_UI           "1" to run the embedded Temporal Web UI (off by default: it has no authentication
