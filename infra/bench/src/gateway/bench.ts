@@ -17,13 +17,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { sessionWorkflowId } from '@hub/contracts';
 import { startDevServer } from '@hub/dev';
 import { repoRoot } from '@hub/runtime';
 import { ProcSampler, procRssBytes } from '../lib/proc';
 import { forkChild, type Child } from './child';
 import type { ConnectResult, ReportResult } from './clients';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process';
+import { BENCH_TENANT, startGatewayProcess, type GatewayProcess } from './gateway-process';
 import { WordClock, startBenchLlm, startTappedHubWorker } from './llm';
 import { authHeaders, post, runPhase, turn, type PhaseLoad } from './phases';
 import { options } from './options';
@@ -115,7 +117,20 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
     }
     const turnOf = sessions.map(() => 0);
     const warm = await Promise.all(sessions.map((id, i) => turn(g, id, i, turnOf[i]!++)));
-    if (warm.some((e) => e)) throw new Error(`warm-up turns failed: ${warm.filter(Boolean).join(', ')}`);
+    const failed = sessions.filter((_, i) => warm[i]);
+    if (failed.length > 0) {
+      const connection = await Connection.connect({ address: temporal.address });
+      const statuses = await Promise.all(
+        failed.map((id) =>
+          new Client({ connection }).workflow
+            .getHandle(sessionWorkflowId(BENCH_TENANT, id))
+            .describe()
+            .then((d) => d.status.name, (err: unknown) => String(err)),
+        ),
+      );
+      await connection.close();
+      throw new Error(`warm-up turns failed: ${warm.filter(Boolean).join(', ')}; those sessions' workflows: ${statuses.join(', ')}`);
+    }
 
     const pids = { gateway: g.pid, temporal: temporal.process.pid, bench: process.pid, clients: clients.pid };
     const load: PhaseLoad = { gateway: g, clients, sessions, durationMs: o.durationMs, turnConcurrency: o.turnConcurrency, getConcurrency: o.getConcurrency, turnOf, pids };

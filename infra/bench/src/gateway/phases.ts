@@ -49,7 +49,7 @@ export async function post(g: GatewayProcess, path: string, body: unknown, timeo
 export async function turn(g: GatewayProcess, id: string, index: number, n: number): Promise<string | undefined> {
   try {
     const r = await post(g, `/v1/sessions/${id}/messages`, { text: benchMessage(index, n) });
-    if (r.status !== 200) return `HTTP ${r.status}`;
+    if (r.status !== 200) return `HTTP ${r.status} ${(r.json as { error?: { code?: string; message?: string } } | undefined)?.error?.message ?? ''}`.trim();
     const status = (r.json as { status?: string } | undefined)?.status;
     return status === 'completed' ? undefined : `turn ${String(status)}`;
   } catch (err) {
