@@ -42,11 +42,11 @@ export const DEFAULT_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
  * - journal_mode=wal: commits append to `<db>-wal` (checkpointed into the db file from time to time) instead of
  *   rewriting pages through a rollback journal; readers do not block the writer.
  * - synchronous=normal: in WAL mode the db stays consistent (never corrupt) across a crash of the server process
- *   or of the machine; a process crash loses nothing (committed transactions are in the OS's page cache and the
- *   WAL file). A power loss or kernel panic may lose the transactions committed since the last fsync of the WAL
- *   (at most the last moments before the outage: WAL is fsynced at each checkpoint, about every 1,000 pages);
- *   the server then restarts from a slightly older but consistent state, as after a rollback, and Temporal
- *   re-runs the lost workflow tasks and activities (at-least-once, as after any failure).
+ *   or of the machine; a process crash loses nothing (committed transactions are in the WAL file, in the OS's
+ *   page cache). A power loss or kernel panic may lose the transactions committed since the WAL was last on disk
+ *   (SQLite fsyncs it at each checkpoint, about every 1,000 pages; the OS writes it back within about 30 s
+ *   anyway): the server restarts from a slightly older but consistent state, and what those transactions
+ *   recorded (workflow starts, completed tasks, activity results) is lost or done again, as after a rollback.
  */
 export const DEFAULT_SQLITE_PRAGMAS: Readonly<Record<string, string>> = {
   journal_mode: 'wal',
