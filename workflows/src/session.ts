@@ -58,6 +58,7 @@ import { delegateToolsFor, installDelegationRelay } from './delegation-tools';
 import { SessionAgents } from './handoffs';
 import { installSessionApprovals } from './session-approvals';
 import { HANDOVER_PATCH, budgetCarried, handoverFailure, remember, repeatedFirstMessage } from './session-handover';
+import { IDLE_WATCH_PATCH, IdleWatch } from './session-idle';
 import { researchToolFor } from './research-tool';
 import { TurnCompensations, describeRollback } from './turn-compensation';
 import { describeFailure, nowIso } from './util';
@@ -319,11 +320,11 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     turnsThisRun >= options.maxTurnsPerRun || workflowInfo().continueAsNewSuggested;
 
   // ---- main loop ----
+  // One timer watches the idle deadline (./session-idle), not one started and cancelled per turn.
+  const idle = patched(IDLE_WATCH_PATCH) ? new IdleWatch(options.idleTimeoutMs) : undefined;
+  const ready = () => queue.length > 0 || closeReason !== undefined || shouldContinueAsNew();
   for (;;) {
-    const woke = await condition(
-      () => queue.length > 0 || closeReason !== undefined || shouldContinueAsNew(),
-      options.idleTimeoutMs,
-    );
+    const woke = idle ? await idle.wait(ready) : await condition(ready, options.idleTimeoutMs);
     if (!woke) {
       closeReason = `idle for ${Math.round(options.idleTimeoutMs / 1000)} s`;
     }
