@@ -14,7 +14,8 @@ export function hubBatchSize(agents: number, concurrency: number): number {
 
 export const FANOUT_HELP = `fan-out options (suite "fanout"):
   --agents N[,N…]     sub-agents per job (default 100,1000; the issue's sizes
-                      are 100,1000,10000: a 10,000-agent round takes minutes)
+                      are 100,1000,10000: a 10,000-agent round takes many
+                      minutes, most of them in the child-workflow baseline)
   --rounds N          rounds per size, rotating which kind runs first;
                       medians are reported (default 3)
   --max-minutes M     time budget: rounds after the second start only if
@@ -42,7 +43,9 @@ export const FANOUT_HELP = `fan-out options (suite "fanout"):
   (planner -> N sub-agents -> synthesizer), a bare parent workflow with N
   child workflows of one activity each ("bare"), and a bare parent running
   the N calls as batch activities of --batch-size calls ("batched", the
-  hub's own execution shape). Prints wall times, the ratios hub/bare
+  hub's own execution shape). Above 1,000 calls both baselines split into
+  sub-parents of 1,000 sharing the slots, as the job splits into
+  researchBatch workflows. Prints wall times, the ratios hub/bare
   (targets <= 1.2 at 100, <= 1.05 at 1,000 and 10,000) and hub/batched,
   CPU of the Temporal server and of each worker, peak RSS of each, the
   job's history size, the largest status-query answer and its slowest
