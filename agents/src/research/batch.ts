@@ -117,7 +117,12 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
       ctx.heartbeat(done);
     };
     sendDetails();
-    const timer = setInterval(() => (dirty ? sendDetails() : ctx.heartbeat(done)), DETAILS_EVERY_MS);
+    // New results go out within DETAILS_EVERY_MS; without any, a keep-alive (the same details) every second.
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks += 1;
+      if (dirty || ticks % 10 === 0) sendDetails();
+    }, DETAILS_EVERY_MS);
     timer.unref();
     const beat = (): void => {
       if (dirty) sendDetails();

@@ -23,7 +23,7 @@ import { ActivityCancellationType, CancellationScope, condition, isCancellation,
 import { ZERO_USAGE } from '@hub/contracts/agent/wire';
 import { RESEARCH_LIMITS, researchAgentWorkflowId } from '@hub/contracts/research/wire';
 import type { AgentFinding, ResearchActivities, ResearchAgentBatchResult, ResearchAgentInput, SubTask } from '@hub/contracts';
-import { ACTIVITY_HEARTBEAT_TIMEOUT, RETRY_MAXIMUM_INTERVAL } from '../activity-options';
+import { RETRY_MAXIMUM_INTERVAL } from '../activity-options';
 import { describeFailure } from '../util';
 import { runAgentChild } from './fan-out';
 
@@ -34,12 +34,18 @@ export const AGENT_ACTIVITIES_PATCH = 'research-agent-activities';
  * Retries are bounded by time: a batch of 50 concurrent calls takes about one call's time; the activity
  * itself turns retryable failures into failed agents after 5 minutes (`RETRYABLE_FOR_MS`), so every
  * finished agent's result comes back.
+ *
+ * Heartbeat timeout: a dead worker's batch is retried after {@link BATCH_HEARTBEAT_TIMEOUT}. Longer than a
+ * single call's (4 s): a batch that misses it on a live but overloaded worker (seen at a load of 24 on two
+ * cores) is run again beside the late attempt, repeating its calls in flight and doubling the load.
  */
+export const BATCH_HEARTBEAT_TIMEOUT = '10 seconds';
+
 const batch = (activityId: string) =>
   proxyActivities<ResearchActivities>({
     startToCloseTimeout: '10 minutes',
     scheduleToCloseTimeout: '30 minutes',
-    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
+    heartbeatTimeout: BATCH_HEARTBEAT_TIMEOUT,
     // A cancelled batch returns its finished agents' findings: wait for them.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: RETRY_MAXIMUM_INTERVAL, nonRetryableErrorTypes: ['PayloadsTooLarge'] },
