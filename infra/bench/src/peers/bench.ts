@@ -15,32 +15,27 @@
  * Rounds run every size with the contenders' order rotated per round; medians are reported with the ratios
  * hub/LangGraph and hub/floor. Figures are reported, never asserted.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
 import { DEFAULT_MAX_TOKENS, getProfile, toOpenAITools } from '@hub/agents';
-import { WORKFLOW_TYPES, researchPlanSchemas, researchWorkflowId, type AgentProfile, type ResearchJobInput, type ResearchState } from '@hub/contracts';
-import { startDevServer } from '@hub/dev';
+import { researchPlanSchemas, type AgentProfile } from '@hub/contracts';
 import { createBuiltinProvider } from '@hub/tools';
 import { withZod } from '../../../../workflows/src/validators';
 import { intListOption, intOption } from '../lib/args';
-import { ProcSampler, procRssBytes, selfCpuMs } from '../lib/proc';
 import { machine, writeResult } from '../lib/results';
 import { startChild, type Child } from './child';
-import type { LlmStats } from './llm-process';
-import { KINDS, printSummary, summarize, type Kind, type Measured } from './report';
-import type { RunPayload, RunReport } from './run-report';
-import { questionFor, type PeerKit, type RoleSettings } from './shape';
+import { startContenders } from './contenders';
+import { KINDS, printSummary, summarize, type Measured } from './report';
+import type { PeerKit, RoleSettings } from './shape';
 
 export const PEERS_HELP = `peers options (suite "peers"):
   --sizes N[,N…]      agents per research job (default 10,100,1000)
-  --rounds N          rounds; each runs every size, the contenders' order rotated
-                      per round; medians are reported (default 3)
-  --max-minutes M     time budget: rounds after the second start only if another
-                      like the last still fits (default 5)
+  --rounds N          rounds per size, the contenders' order rotated per round;
+                      medians are reported (default 3)
+  --max-minutes M     time budget: a size's rounds after its second start only if
+                      another like the last still fits (default 5)
   The research shape (planner call -> N agents with one LLM call each ->
   synthesizer call), same prompts, same scripted LLM answering at once (its own
   process), built three ways, each in its own process:
@@ -49,6 +44,8 @@ export const PEERS_HELP = `peers options (suite "peers"):
                dev server + worker
     langgraph  LangGraph.js StateGraph, Send fan-out, SqliteSaver on a file
     floor      plain Promise.all, no durability
+  Fresh processes for each size (so a larger run's memory is not counted in
+  the next one's RSS), warmed up with one N=10 run each.
   Prints wall time, CPU and peak RSS of each and the ratios hub/LangGraph and
   hub/floor. Targets: hub <= 1.0x LangGraph wall time at N = 100 and 1,000,
   hub CPU within 2x LangGraph's. Writes infra/bench/results/peers-*.json.
@@ -68,7 +65,6 @@ export function parsePeersArgs(argv: string[]): PeersOptions {
   };
 }
 
-const RUN_TIMEOUT_MS = 5 * 60_000;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function profileOf(name: string): AgentProfile {
@@ -82,22 +78,10 @@ const role = (p: AgentProfile): RoleSettings => ({ systemPrompt: p.systemPrompt,
 export async function runPeersBench(argv: string[]): Promise<void> {
   const opts = parsePeersArgs(argv);
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-peers-'));
-  const children: Array<Child<unknown>> = [];
-  let temporal: Awaited<ReturnType<typeof startDevServer>> | undefined;
-  let connection: Connection | undefined;
+  let llm: Child<{ url: string }> | undefined;
   try {
-    log(`bench peers: starting the scripted LLM, a Temporal dev server on ${join(dir, 'temporal.db')}, the hub worker, LangGraph.js and the floor…`);
-    const llm = await startChild<{ url: string }>('./llm-process.ts', {}, { name: 'scripted LLM' });
-    children.push(llm);
-    temporal = await startDevServer({ dbFile: join(dir, 'temporal.db'), headless: true, log: () => undefined });
-    const taskQueue = `bench-peers-${randomUUID().slice(0, 8)}`;
-    const worker = await startChild<{ pid: number }>(
-      './hub-worker-process.ts',
-      { address: temporal.address, taskQueue, llmUrl: llm.ready.url },
-      { name: 'hub worker', readyTimeoutMs: 180_000 },
-    );
-    children.push(worker);
-
+    log(`bench peers: the scripted LLM in its own process; per size, a Temporal dev server on an SQLite file in ${dir}, the hub worker, LangGraph.js and the floor, each in its own process…`);
+    llm = await startChild<{ url: string }>('./llm-process.ts', {}, { name: 'scripted LLM' });
     const profiles = { planner: profileOf('research-planner'), researcher: profileOf('researcher'), synthesizer: profileOf('research-synthesizer') };
     const kit: PeerKit = {
       llmUrl: llm.ready.url,
@@ -108,117 +92,59 @@ export async function runPeersBench(argv: string[]): Promise<void> {
       planSchema: withZod(researchPlanSchemas)().jsonSchema(),
       maxTokens: DEFAULT_MAX_TOKENS,
     };
-    const langgraph = await startChild<{ pid: number }>('./langgraph-process.ts', { ...kit, dbFile: join(dir, 'langgraph.db') }, { name: 'LangGraph.js' });
-    children.push(langgraph);
-    const floor = await startChild<{ pid: number }>('./floor-process.ts', kit, { name: 'floor' });
-    children.push(floor);
-
-    connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection });
-    const serverPid = temporal.process.pid;
-
-    const runHub = async (question: string, n: number): Promise<{ agents: number; succeeded: number }> => {
-      const id = `peers-${randomUUID().slice(0, 8)}`;
-      const input: ResearchJobInput = { id, tenant: 'bench', question, maxAgents: n, ...profiles, minSuccessRatio: 1, createdAt: new Date().toISOString() };
-      const handle = await client.workflow.start(WORKFLOW_TYPES.researchJob, { workflowId: researchWorkflowId('bench', id), taskQueue, args: [input] });
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          void handle.terminate('bench timeout').catch(() => undefined);
-          reject(new Error(`hub job ${handle.workflowId} did not finish in ${RUN_TIMEOUT_MS / 1000} s`));
-        }, RUN_TIMEOUT_MS);
-      });
-      try {
-        const state = await Promise.race([handle.result() as Promise<ResearchState>, timeout]);
-        if (state.status !== 'completed') throw new Error(`hub job ${handle.workflowId} ended ${state.status}: ${state.error ?? ''}`);
-        return { agents: state.progress.total, succeeded: state.progress.succeeded };
-      } finally {
-        clearTimeout(timer);
-      }
-    };
-
-    const measure = async (kind: Kind, n: number, tag: string): Promise<Measured> => {
-      const question = questionFor(n, tag);
-      const pids: Record<string, number | undefined> =
-        kind === 'hub' ? { server: serverPid, worker: worker.pid } : { peer: kind === 'langgraph' ? langgraph.pid : floor.pid };
-      await llm.request<LlmStats>('stats'); // resets the counts
-      const sampler = new ProcSampler({ ...pids, llm: llm.pid }, 50).start();
-      const clientCpu0 = selfCpuMs();
-      const t0 = performance.now();
-      let outcome: { agents: number; succeeded: number; selfCpuMs?: number; selfWallMs?: number };
-      if (kind === 'hub') {
-        outcome = await runHub(question, n);
-      } else {
-        const peer = kind === 'langgraph' ? langgraph : floor;
-        const payload: RunPayload = { question, n, threadId: `${tag}-${randomUUID().slice(0, 8)}` };
-        const r = await peer.request<RunReport>('run', payload, RUN_TIMEOUT_MS);
-        outcome = { ...r, selfCpuMs: r.cpuMs, selfWallMs: r.wallMs };
-      }
-      const wallMs = performance.now() - t0;
-      const clientCpuMs = selfCpuMs() - clientCpu0;
-      const { llm: llmProc, ...procs } = sampler.stop();
-      const calls = await llm.request<LlmStats>('stats');
-      if (outcome.succeeded !== n || outcome.agents !== n) throw new Error(`${kind} N=${n}: ${outcome.succeeded}/${outcome.agents} agents succeeded, expected ${n}`);
-      const cpuProc = Object.values(procs).reduce((a, p) => a + (p.cpuMs ?? 0), 0);
-      const rss = Object.values(procs).reduce((a, p) => a + (p.peakRssBytes ?? 0), 0);
-      return {
-        kind,
-        n,
-        wallMs,
-        // The peers' own process.cpuUsage (µs) where they report it; the hub's from /proc (10 ms ticks).
-        cpuMs: outcome.selfCpuMs ?? cpuProc,
-        peakRssBytes: rss,
-        procs,
-        clientCpuMs: Math.round(clientCpuMs),
-        llmCpuMs: llmProc?.cpuMs ?? NaN,
-        ...(outcome.selfWallMs !== undefined ? { innerWallMs: outcome.selfWallMs } : {}),
-        llm: calls,
-      };
-    };
-
-    const idlePids = { server: serverPid, worker: worker.pid, langgraph: langgraph.pid, floor: floor.pid, llm: llm.pid };
-    const idleRssBytes = Object.fromEntries(Object.entries(idlePids).map(([name, pid]) => [name, procRssBytes(pid) ?? NaN]));
-    log(`bench peers: warm-up (N=10 each)…`);
-    for (const kind of KINDS) await measure(kind, 10, 'warmup');
 
     const runs: Measured[] = [];
+    const idleRssBytes: Record<number, Record<string, number>> = {};
+    const roundsBySize: Record<number, number> = {};
     const benchStart = performance.now();
-    let rounds = 0;
-    for (let round = 0; round < opts.rounds; round++) {
-      const roundStart = performance.now();
-      const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!);
-      for (const n of opts.sizes) {
-        for (const kind of order) {
-          const m = await measure(kind, n, `n${n}-r${round}`);
-          runs.push(m);
-          log(
-            `  round ${round + 1}/${opts.rounds}  N=${String(n).padEnd(5)} ${kind.padEnd(9)} ${m.wallMs.toFixed(0).padStart(7)} ms  ` +
-              `cpu ${(m.cpuMs / 1000).toFixed(2)} s  rss ${(m.peakRssBytes / 1048576).toFixed(0)} MB  llm calls ${m.llm.planner.calls}+${m.llm.agent.calls}+${m.llm.synthesizer.calls}`,
-          );
-          await sleep(300);
+    for (const n of opts.sizes) {
+      // Fresh processes per size: a long-lived process keeps the memory of a larger run, and it would show
+      // as the next size's peak RSS.
+      const c = await startContenders({ dir, label: `n${n}`, llm, kit, profiles });
+      try {
+        idleRssBytes[n] = c.idleRssBytes();
+        log(`bench peers: N=${n}: warm-up (N=10 each)…`);
+        for (const kind of KINDS) await c.measure(kind, 10, `n${n}-warmup`);
+        let rounds = 0;
+        for (let round = 0; round < opts.rounds; round++) {
+          const roundStart = performance.now();
+          const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!);
+          for (const kind of order) {
+            const m = await c.measure(kind, n, `n${n}-r${round}`);
+            runs.push(m);
+            log(
+              `  N=${String(n).padEnd(5)} round ${round + 1}/${opts.rounds}  ${kind.padEnd(9)} ${m.wallMs.toFixed(0).padStart(7)} ms  ` +
+                `cpu ${(m.cpuMs / 1000).toFixed(2)} s  rss ${(m.peakRssBytes / 1048576).toFixed(0)} MB  llm calls ${m.llm.planner.calls}+${m.llm.agent.calls}+${m.llm.synthesizer.calls}`,
+            );
+            await sleep(300);
+          }
+          rounds += 1;
+          const now = performance.now();
+          if (rounds >= 2 && rounds < opts.rounds && now - benchStart + (now - roundStart) > opts.maxMinutes * 60_000) {
+            log(`  N=${n}: stopping after ${rounds} rounds: another would exceed --max-minutes ${opts.maxMinutes}`);
+            break;
+          }
         }
-      }
-      rounds += 1;
-      const now = performance.now();
-      if (rounds >= 2 && rounds < opts.rounds && now - benchStart + (now - roundStart) > opts.maxMinutes * 60_000) {
-        log(`  stopping after ${rounds} rounds: another would exceed --max-minutes ${opts.maxMinutes}`);
-        break;
+        roundsBySize[n] = rounds;
+      } finally {
+        await c.stop();
       }
     }
 
     const summary = summarize(runs, opts.sizes);
-    printSummary(summary, rounds, idleRssBytes);
+    printSummary(summary, roundsBySize, idleRssBytes);
     writeResult('peers', {
       benchmark: 'peers',
       at: new Date().toISOString(),
       machine: machine(),
       options: opts,
-      rounds,
+      rounds: roundsBySize,
       setup: {
         llm: 'scripted OpenAI-compatible fixture, research responder, own process',
         hub: 'researchJob via the Temporal client; dev server with an SQLite file (startDevServer defaults); hub worker in its own process',
         langgraph: '@langchain/langgraph StateGraph, Send fan-out, SqliteSaver on a file, own process',
         floor: 'Promise.all, own process',
+        processes: 'started afresh for each size (the LLM once), warmed up with one N=10 run each',
       },
       target: { hubOverLangGraphWall: 1.0, hubOverLangGraphCpu: 2.0, atSizes: [100, 1000] },
       idleRssBytes,
@@ -226,9 +152,7 @@ export async function runPeersBench(argv: string[]): Promise<void> {
       runs,
     });
   } finally {
-    await connection?.close().catch(() => undefined);
-    for (const c of children.reverse()) await c.stop().catch(() => undefined);
-    await temporal?.stop().catch(() => undefined);
+    await llm?.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

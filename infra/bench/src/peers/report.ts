@@ -97,13 +97,14 @@ export function summarize(runs: Measured[], sizes: number[]): Record<number, Siz
 const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const x = (v: number): string => `${v.toFixed(2)}×`;
 
-export function printSummary(summary: Record<number, SizeSummary>, rounds: number, idleRssBytes: Record<string, number>): void {
+export function printSummary(summary: Record<number, SizeSummary>, rounds: Record<number, number>, idleRssBytes: Record<number, Record<string, number>>): void {
   const lines = [
     '',
-    `peers: the research shape (planner, N agents with one LLM call each, synthesizer; same prompts, the same scripted LLM in its own process); median of ${rounds} rounds, order rotated per round`,
+    'peers: the research shape (planner, N agents with one LLM call each, synthesizer; same prompts, the same scripted LLM in its own process); medians, order rotated per round',
   ];
   for (const [n, s] of Object.entries(summary)) {
-    lines.push(`  N=${n}`);
+    const idle = idleRssBytes[Number(n)] ?? {};
+    lines.push(`  N=${n} (${rounds[Number(n)] ?? 0} rounds; fresh processes, RSS before the first run: ${Object.entries(idle).map(([p, b]) => `${p} ${mb(b)}`).join(', ')})`);
     for (const kind of KINDS) {
       const k = s.kinds[kind];
       if (!k) continue;
@@ -132,7 +133,6 @@ export function printSummary(summary: Record<number, SizeSummary>, rounds: numbe
   lines.push(
     '  hub CPU = Temporal dev server + hub worker (/proc), its RSS = the sum of their peaks; the bench process (Temporal client) and the LLM are',
     '  in no figure. LangGraph/floor: their own process (CPU from process.cpuUsage, RSS peak sampled every 50 ms).',
-    `  RSS before the first run: ${Object.entries(idleRssBytes).map(([name, b]) => `${name} ${mb(b)}`).join(', ')}`,
   );
   process.stdout.write(lines.join('\n') + '\n');
 }
