@@ -18,6 +18,9 @@ export interface TurnProfile {
   activityInputBytes: number;
   /** Median milliseconds between the history's events of one turn. */
   spans: {
+    /** The workflow task that accepted the update (and scheduled the activity): dispatch and in the worker. */
+    firstTaskDispatch: number;
+    firstTaskInWorker: number;
     acceptedToScheduled: number;
     scheduledToStarted: number;
     inActivity: number;
@@ -44,6 +47,8 @@ function bytesOf(value: unknown): number {
 
 interface Turn {
   accepted: number;
+  firstTaskDispatch: number;
+  firstTaskInWorker: number;
   scheduled?: number;
   started?: number;
   completed?: number;
@@ -64,7 +69,13 @@ export async function profileTurns(handle: WorkflowHandle): Promise<TurnProfile>
   // Tasks and signals between one turn's end and the next's acceptance belong to the next turn (its accepting task).
   let tasksBefore = 0;
   let signalsBefore = 0;
+  let lastScheduled = NaN;
+  let lastStarted = NaN;
+  let lastCompleted = NaN;
   for (const e of events) {
+    if (e.workflowTaskScheduledEventAttributes) lastScheduled = msOf(e);
+    if (e.workflowTaskStartedEventAttributes) lastStarted = msOf(e);
+    if (e.workflowTaskCompletedEventAttributes) lastCompleted = msOf(e);
     if (open?.completed !== undefined && e.workflowTaskScheduledEventAttributes) open.taskScheduled = msOf(e);
     if (open?.completed !== undefined && e.workflowTaskStartedEventAttributes) open.taskStarted = msOf(e);
     if (e.workflowTaskCompletedEventAttributes) {
@@ -75,7 +86,11 @@ export async function profileTurns(handle: WorkflowHandle): Promise<TurnProfile>
       if (open) open.signals++;
       else signalsBefore++;
     } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
-      open = { accepted: msOf(e), workflowTasks: tasksBefore, activities: 0, signals: signalsBefore, inputBytes: 0 };
+      open = {
+        accepted: msOf(e),
+        firstTaskDispatch: lastStarted - lastScheduled,
+        firstTaskInWorker: lastCompleted - lastStarted,
+        workflowTasks: tasksBefore, activities: 0, signals: signalsBefore, inputBytes: 0 };
       tasksBefore = 0;
       signalsBefore = 0;
     } else if (open && e.activityTaskScheduledEventAttributes) {
@@ -101,6 +116,8 @@ export async function profileTurns(handle: WorkflowHandle): Promise<TurnProfile>
     signals: med((t) => t.signals),
     activityInputBytes: med((t) => t.inputBytes),
     spans: {
+      firstTaskDispatch: med((t) => t.firstTaskDispatch),
+      firstTaskInWorker: med((t) => t.firstTaskInWorker),
       acceptedToScheduled: med((t) => t.scheduled! - t.accepted),
       scheduledToStarted: med((t) => t.started! - t.scheduled!),
       inActivity: med((t) => t.completed! - t.started!),
@@ -116,7 +133,7 @@ export function fmtProfile(p: TurnProfile): string {
   const s = p.spans;
   return (
     `${p.workflowTasks} workflow tasks, ${p.activities} activities, ${p.signals} signals per turn; activity input ${p.activityInputBytes} B; ` +
-    `accepted→scheduled ${s.acceptedToScheduled.toFixed(1)}, →started ${s.scheduledToStarted.toFixed(1)}, in activity ${s.inActivity.toFixed(1)}, ` +
+    `accepting task: dispatch ${s.firstTaskDispatch.toFixed(1)}, in worker ${s.firstTaskInWorker.toFixed(1)}; accepted→scheduled ${s.acceptedToScheduled.toFixed(1)}, →started ${s.scheduledToStarted.toFixed(1)}, in activity ${s.inActivity.toFixed(1)}, ` +
     `→update completed ${s.activityToUpdateCompleted.toFixed(1)} (its task: dispatch ${s.lastTaskDispatch.toFixed(1)}, in worker ${s.lastTaskInWorker.toFixed(1)}), accepted→completed ${s.acceptedToUpdateCompleted.toFixed(1)} ms (medians of ${p.turns} turns)`
   );
 }
