@@ -12,6 +12,13 @@ export interface ReachabilityOptions {
   intervalMs?: number | undefined;
   /** Deadline of one probe (`getSystemInfo`). Default 1 s. */
   timeoutMs?: number | undefined;
+  /**
+   * Probes in a row that must time out before a reachable Temporal counts as down. Default 3. A busy server
+   * (or a starved gateway) misses one deadline without being gone; marking it down would fail every request
+   * in flight with 503. A refused or broken connection, and any failure before Temporal was first reached,
+   * count at once.
+   */
+  timeoutsToDown?: number | undefined;
   log?: Logger | undefined;
   /** Told each time the state changes (after the first probe: always). */
   onChange?: ((up: boolean, error: string | undefined) => void) | undefined;
@@ -31,9 +38,13 @@ export interface Reachability {
   stop(): void;
 }
 
+const GRPC_DEADLINE_EXCEEDED = 4;
+
 export function startReachabilityProbe(client: Client, o: ReachabilityOptions = {}): Reachability {
   const intervalMs = o.intervalMs ?? 1_000;
   const timeoutMs = o.timeoutMs ?? 1_000;
+  const timeoutsToDown = o.timeoutsToDown ?? 3;
+  let timeouts = 0;
   let up: boolean | undefined;
   let lastError: string | undefined;
   let stopped = false;
@@ -56,9 +67,13 @@ export function startReachabilityProbe(client: Client, o: ReachabilityOptions = 
   const probe = async (): Promise<void> => {
     try {
       await client.withDeadline(Date.now() + timeoutMs, () => client.workflowService.getSystemInfo({}));
+      timeouts = 0;
       set(true, undefined);
     } catch (err) {
-      set(false, err instanceof Error ? err.message : String(err));
+      const message = err instanceof Error ? err.message : String(err);
+      const timedOut = (err as { code?: unknown } | null)?.code === GRPC_DEADLINE_EXCEEDED;
+      if (timedOut && up === true && ++timeouts < timeoutsToDown) lastError = message; // slow, not gone (yet)
+      else set(false, message);
     }
     if (!stopped) {
       timer = setTimeout(() => void probe(), intervalMs);
