@@ -184,7 +184,23 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
     const bareReport = await clients.call<ReportResult>('report', { sinceMs: cStart + clients.offsetMs });
     await clients.call('close');
 
+    log(`default limits: ${perSession * o.sessions} SSE clients connecting at once to a second gateway with the default request rate…`);
+    await bare.stop();
+    const dflt = await startGatewayProcess({ temporalAddress: temporal.address, taskQueue, dir, defaultLimits: true });
+    stops.unshift(dflt.stop);
+    const defaultLimits = await clients.call<ConnectResult>('connect', {
+      host: dflt.host,
+      port: dflt.port,
+      headers: authHeaders,
+      clients: sessions.flatMap((id, s) => Array.from({ length: perSession }, () => ({ session: s, path: `/v1/sessions/${id}/events` }))),
+      concurrency: perSession * o.sessions,
+      timeoutMs: 60_000,
+    });
+    await clients.call('close');
+    await dflt.stop();
+
     printAndWrite({
+      defaultLimits,
       options: o,
       perSession,
       connect,

@@ -32,12 +32,20 @@ export interface GatewayProcess {
 }
 
 /** `cpuProfDir`: write a V8 CPU profile of the gateway there when it exits (`--cpu-prof`). */
-export async function startGatewayProcess(o: { temporalAddress: string; taskQueue: string; dir: string; cpuProfDir?: string | undefined }): Promise<GatewayProcess> {
+export async function startGatewayProcess(o: {
+  temporalAddress: string;
+  taskQueue: string;
+  dir: string;
+  cpuProfDir?: string | undefined;
+  /** Run with the default limits (no `limits` in its hub config) instead of {@link GATEWAY_LIMITS}. */
+  defaultLimits?: boolean | undefined;
+}): Promise<GatewayProcess> {
   const port = await getFreePort();
   const host = '127.0.0.1';
-  const configFile = join(o.dir, 'hub.config.json');
-  writeFileSync(configFile, JSON.stringify({ limits: { defaults: GATEWAY_LIMITS } }));
-  const logFile = join(o.dir, 'gateway.log');
+  const name = o.defaultLimits ? 'gateway-default-limits' : 'gateway';
+  const configFile = join(o.dir, `${name}.config.json`);
+  writeFileSync(configFile, JSON.stringify(o.defaultLimits ? {} : { limits: { defaults: GATEWAY_LIMITS } }));
+  const logFile = join(o.dir, `${name}.log`);
   const fd = openSync(logFile, 'a');
   const prof = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
   const proc = spawn(process.execPath, [...prof, '--import', 'tsx', 'apps/gateway/src/main.ts'], {

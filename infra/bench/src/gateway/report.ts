@@ -9,6 +9,8 @@ import type { PhaseResult } from './phases';
 
 export interface GatewayBenchResult {
   options: GatewayBenchOptions;
+  /** The same clients connecting all at once to a gateway with the default limits (refused attempts retried 500 ms later). */
+  defaultLimits: ConnectResult;
   perSession: number;
   connect: ConnectResult;
   a: PhaseResult;
@@ -86,6 +88,7 @@ export function printAndWrite(r: GatewayBenchResult): void {
       `    with SSE       ${b.get.perSecond.toFixed(0)}/s, ${lat(b.get.latencyMs)}  ${JSON.stringify(b.get.statuses)}`,
       `    ratio          rate ${ratio(b.get.perSecond, a.get.perSecond)}, p50 ${ratio(b.get.latencyMs.p50, a.get.latencyMs.p50)}, p99 ${ratio(b.get.latencyMs.p99, a.get.latencyMs.p99)} (with/without)`,
       `  limits           requestsPerSecond ${GATEWAY_LIMITS.requestsPerSecond} + burst ${GATEWAY_LIMITS.burst} for the run (default ${GATEWAY_LIMIT_DEFAULTS.requestsPerSecond}/s + ${GATEWAY_LIMIT_DEFAULTS.burst})`,
+      `  default limits   all ${r.defaultLimits.connected + Object.values(r.defaultLimits.failed).reduce((a, b) => a + b, 0)} connecting at once: ${r.defaultLimits.connected} connected in ${(r.defaultLimits.wallMs / 1000).toFixed(1)} s; refused attempts (retried after 500 ms) ${JSON.stringify(r.defaultLimits.refusedAttempts)}; never connected ${JSON.stringify(r.defaultLimits.failed)}`,
       `  gateway log      warn/error lines: ${JSON.stringify(r.gatewayWarnings)}`,
       lost > 0 || r.missingAfterDrain > 0 ? `  LOSSES: ${lost} (${r.missingAfterDrain} client × token pairs still missing 15 s after the last turn)` : '  every client received every event and every token of its session',
       '',
