@@ -69,7 +69,7 @@ export async function startHarness(): Promise<Harness> {
     activities: (() => {
       const tools = createToolActivities();
       const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools });
-      return { ...llmActivities, ...tools, ...createResearchActivities(llmActivities) };
+      return { ...llmActivities, ...tools, ...createResearchActivities({ ...llmActivities, listTools: tools.listTools }) };
     })(),
   });
   const running = worker.run();

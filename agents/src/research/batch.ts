@@ -25,7 +25,8 @@
  * Cancellation (job cancelled, deadline): it reaches the activity through its heartbeats and aborts the calls
  * in flight; the activity returns the finished agents' findings and the others as `cancelled`.
  *
- * The model calls reuse `createLlmActivities().llmComplete` (limits, error classes, tool catalogue), each
+ * The tool catalogue is listed once per attempt for the whole batch (`listTools`; its agents share profile,
+ * tools and tenant). The model calls reuse `createLlmActivities().llmComplete` (limits, error classes), each
  * inside its own activity context (`asyncLocalStorage`) whose activity id names the agent (idempotency key)
  * and whose heartbeats carry the batch's details.
  */
@@ -39,12 +40,14 @@ import {
   researchAgentWorkflowId,
   type AgentFinding,
   type AgentSeed,
+  type ListToolsRequest,
   type LlmRequest,
   type LlmResponse,
   type ResearchActivities,
   type ResearchAgentBatchInput,
   type ResearchAgentBatchResult,
   type SubTask,
+  type ToolSpec,
 } from '@hub/contracts';
 
 /** After this long (since the activity was first scheduled), a retryable failure fails its agent rather than the attempt. */
@@ -57,6 +60,11 @@ const FLUSH_BEFORE_FAILING_MS = 350;
 export interface ResearchActivityDeps {
   /** From `createLlmActivities` (the same model client as the session's calls). */
   llmComplete(req: LlmRequest): Promise<LlmResponse>;
+  /**
+   * The worker's tool catalogue (`createToolActivities().listTools`): listed once per attempt for all the
+   * batch's agents (they share profile, tools and tenant). Without it each call resolves it (`toolAllow`).
+   */
+  listTools?: (req: ListToolsRequest, opts?: { onUnavailable?: (u: { server: string; error: string; cached: boolean }) => void }) => Promise<ToolSpec[]>;
 }
 
 /** What a batch records in its heartbeat details. */
@@ -132,6 +140,12 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
     const mayRetry = (): boolean => Date.now() - firstScheduled < RETRYABLE_FOR_MS;
     const { profile } = input.agent;
     const mayUseTools = profile.tools.length > 0 && profile.maxToolRounds > 0;
+    const toolAllow: ListToolsRequest = { allow: profile.tools, alsoAllow: input.agent.tools, tenant: input.agent.tenant };
+    // One listing for the whole batch (a fan-out would otherwise list the catalogue once per agent).
+    const catalogue: ToolSpec[] | undefined =
+      mayUseTools && deps.listTools
+        ? await deps.listTools(toolAllow, { onUnavailable: (u) => ctx.log.warn('MCP server unavailable for a research batch', { ...u }) })
+        : undefined;
 
     async function runAgent(task: SubTask): Promise<Outcome> {
       const workflowId = researchAgentWorkflowId(input.parentWorkflowId, task.index);
@@ -141,8 +155,8 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
         temperature: profile.temperature,
         systemPrompt: profile.systemPrompt,
         messages: [agentFirstMessage({ overallQuestion: input.agent.overallQuestion, task })],
-        tools: [],
-        ...(mayUseTools ? { toolAllow: { allow: profile.tools, alsoAllow: input.agent.tools, tenant: input.agent.tenant } } : {}),
+        tools: catalogue ?? [],
+        ...(mayUseTools && !catalogue ? { toolAllow } : {}),
         ...(profile.outputSchema ? { responseFormat: { name: profile.name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 64) || 'answer', schema: profile.outputSchema } } : {}),
       };
       try {
@@ -151,7 +165,7 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
         const budget = input.agent.perAgentTokens;
         const budgetSpent = budget !== undefined && res.usage.totalTokens >= budget;
         if (res.toolCalls.length > 0 && mayUseTools && !budgetSpent) {
-          const seed: AgentSeed = { content: res.content, toolCalls: res.toolCalls, usage: res.usage, offeredTools: res.offeredTools ?? [] };
+          const seed: AgentSeed = { content: res.content, toolCalls: res.toolCalls, usage: res.usage, offeredTools: res.offeredTools ?? catalogue ?? [] };
           return JSON.stringify(seed).length <= RESEARCH_LIMITS.maxSeedChars ? { kind: 'escalated', index: task.index, seed } : { kind: 'escalated', index: task.index };
         }
         return {

@@ -60,7 +60,7 @@ export function createHubActivities(opts: HubActivitiesOptions): { activities: H
       // Remote A2A agents as delegates: their headers are read from the tenant's agent registry at call time.
       ...createRemoteAgentActivities({ hubConfig: opts.hubConfig }),
       // Research sub-agents' first model calls, many per activity (agents/src/research).
-      ...createResearchActivities(createLlmActivities({ ...llm, listTools: tools.listTools })),
+      ...createResearchActivities({ ...createLlmActivities({ ...llm, listTools: tools.listTools }), listTools: tools.listTools }),
     },
     close: () => mcp.close(),
   };
