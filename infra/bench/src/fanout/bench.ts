@@ -26,9 +26,9 @@ import { startDevServer } from '@hub/dev';
 import { researchResponder } from '@hub/testing/research-responder';
 import { startScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { machine, writeResult } from '../lib/results';
-import { parseFanOutArgs } from './options';
+import { parseFanOutArgs, type Kind } from './options';
 import { profileJob, reportLines, summarise, type JobProfile, type SizeSummary } from './report';
-import { KINDS, runBare, runHub, type FanOutContext, type Kind, type Run } from './runs';
+import { runBare, runHub, type FanOutContext, type Run } from './runs';
 import { spawnFanOutWorker, type WorkerProcess } from './workers';
 
 export { FANOUT_HELP } from './options';
@@ -79,14 +79,15 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
     const run = (kind: Kind, n: number, tag: string): Promise<Run> => (kind === 'hub' ? runHub(ctx, n, tag) : runBare(ctx, kind, n, tag));
 
     process.stderr.write(`bench fanout: warm-up (10 agents each)…\n`);
-    for (const kind of KINDS) await run(kind, 10, 'warmup');
+    for (const kind of opts.kinds) await run(kind, 10, 'warmup');
 
     const runs = new Map(opts.sizes.map((n) => [n, { hub: [] as Run[], bare: [] as Run[], batched: [] as Run[] }]));
     const benchStart = performance.now();
     let rounds = 0;
     for (let round = 0; round < opts.rounds; round++) {
       const roundStart = performance.now();
-      const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!);
+      const kinds = opts.kinds;
+      const order = kinds.map((_, i) => kinds[(i + round) % kinds.length]!);
       for (const n of opts.sizes) {
         for (const kind of order) {
           const r = await run(kind, n, `n${n}-r${round}`);
@@ -113,8 +114,8 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
     for (const n of opts.sizes) {
       const r = runs.get(n)!;
       summary[n] = summarise(n, r);
-      const last = r.hub.at(-1)!;
-      jobs[n] = await profileJob(ctx.client.workflow, last, n);
+      const last = r.hub.at(-1);
+      if (last) jobs[n] = await profileJob(ctx.client.workflow, last, n);
     }
     const db = dbFile ? { file: dbFile, pragmas: temporal.sqlitePragmas, bytes: fileSize(dbFile), walBytes: fileSize(`${dbFile}-wal`) } : undefined;
     const result = {

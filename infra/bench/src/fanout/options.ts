@@ -12,6 +12,9 @@ export function hubBatchSize(agents: number, concurrency: number): number {
   return Math.max(1, Math.min(RESEARCH_LIMITS.maxAgentsPerActivity, concurrency, Math.ceil(agents / 4)));
 }
 
+export type Kind = 'hub' | 'bare' | 'batched';
+export const KINDS: readonly Kind[] = ['hub', 'bare', 'batched'];
+
 export const FANOUT_HELP = `fan-out options (suite "fanout"):
   --agents N[,N…]     sub-agents per job (default 100,1000; the issue's sizes
                       are 100,1000,10000: a 10,000-agent round takes many
@@ -25,6 +28,8 @@ export const FANOUT_HELP = `fan-out options (suite "fanout"):
   --batch-size N      calls per activity of the batched baseline (default:
                       as the hub cuts its researchAgentBatch activities, a
                       quarter of the job, at most ${RESEARCH_LIMITS.maxAgentsPerActivity}: 25 at 100, 50 above)
+  --kinds K[,K…]      which to run of hub, bare, batched (default all three;
+                      hub/bare and hub/batched are printed when both ran)
   --in-memory         run the dev server in memory (default: an SQLite file
                       in a temporary directory, as \`npm start\` runs it)
   --sqlite-pragmas P  file-backed only: "default" (the dev server's, as
@@ -56,6 +61,7 @@ export const FANOUT_HELP = `fan-out options (suite "fanout"):
 
 export interface FanOutBenchOptions {
   sizes: number[];
+  kinds: Kind[];
   rounds: number;
   maxMinutes: number;
   concurrency: number;
@@ -80,10 +86,19 @@ function parsePragmas(text: string | undefined): Record<string, string> | undefi
   return out;
 }
 
+function parseKinds(text: string | undefined): Kind[] {
+  if (text === undefined) return [...KINDS];
+  const kinds = text.split(',').map((k) => k.trim());
+  const bad = kinds.filter((k) => !(KINDS as readonly string[]).includes(k));
+  if (bad.length > 0 || kinds.length === 0) throw new Error(`--kinds: expected some of ${KINDS.join(',')}, got '${text}'`);
+  return KINDS.filter((k) => kinds.includes(k));
+}
+
 export function parseFanOutArgs(argv: readonly string[]): FanOutBenchOptions {
   const pragmas = parsePragmas(option(argv, 'sqlite-pragmas'));
   return {
     sizes: intListOption(argv, 'agents', [100, 1000], RESEARCH_LIMITS.maxAgents),
+    kinds: parseKinds(option(argv, 'kinds')),
     rounds: intOption(argv, 'rounds', 3, 20),
     maxMinutes: intOption(argv, 'max-minutes', 4, 240),
     concurrency: intOption(argv, 'concurrency', RESEARCH_LIMITS.maxInFlight, RESEARCH_LIMITS.maxInFlight),

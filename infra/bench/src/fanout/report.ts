@@ -4,7 +4,8 @@ import { RESEARCH_LIMITS, researchBatchWorkflowId } from '@hub/contracts';
 import { mb } from '../lib/proc';
 import { median } from '../lib/stats';
 import { profileHistory, type HistoryProfile } from './history';
-import type { Kind, Run, Usage } from './runs';
+import type { Kind } from './options';
+import type { Run, Usage } from './runs';
 
 /** The issue's target of hub/bare (child workflows): <= 1.2 at 100 agents, <= 1.05 at 1,000 and 10,000. */
 export const targetRatio = (n: number): number => (n >= 1000 ? 1.05 : 1.2);
@@ -17,11 +18,12 @@ export interface KindSummary {
 }
 
 export interface SizeSummary {
-  hub: KindSummary;
-  bare: KindSummary;
-  batched: KindSummary;
+  hub?: KindSummary;
+  bare?: KindSummary;
+  batched?: KindSummary;
   hubDoneMs?: { median: number; runs: number[] };
-  ratio: { hubOverBare: number; hubOverBatched: number; batchedOverBare: number; target: number };
+  /** Of the kinds that ran. */
+  ratio: { hubOverBare?: number; hubOverBatched?: number; batchedOverBare?: number; target: number };
   status?: Run['status'];
 }
 
@@ -40,7 +42,8 @@ function usageOf(runs: Run[], who: 'server' | 'worker' | 'bench'): Usage {
   return { ...(cpuMs !== undefined ? { cpuMs } : {}), ...(peakRssBytes !== undefined ? { peakRssBytes } : {}) };
 }
 
-function kindSummary(runs: Run[]): KindSummary {
+function kindSummary(runs: Run[]): KindSummary | undefined {
+  if (runs.length === 0) return undefined;
   return {
     wallMs: { median: median(runs.map((r) => r.wallMs)), runs: runs.map((r) => Math.round(r.wallMs)) },
     llmCalls: runs[0]!.llmCalls,
@@ -54,17 +57,17 @@ export function summarise(n: number, runs: Record<Kind, Run[]>): SizeSummary {
   const batched = kindSummary(runs.batched);
   const done = runs.hub.map((r) => r.doneMs).filter((x): x is number => x !== undefined);
   const statuses = runs.hub.map((r) => r.status).filter((s): s is NonNullable<Run['status']> => s !== undefined);
+  const over = (a?: KindSummary, b?: KindSummary): number | undefined => (a && b ? a.wallMs.median / b.wallMs.median : undefined);
+  const ratio: SizeSummary['ratio'] = { target: targetRatio(n) };
+  if (over(hub, bare) !== undefined) ratio.hubOverBare = over(hub, bare)!;
+  if (over(hub, batched) !== undefined) ratio.hubOverBatched = over(hub, batched)!;
+  if (over(batched, bare) !== undefined) ratio.batchedOverBare = over(batched, bare)!;
   return {
-    hub,
-    bare,
-    batched,
+    ...(hub ? { hub } : {}),
+    ...(bare ? { bare } : {}),
+    ...(batched ? { batched } : {}),
     ...(done.length ? { hubDoneMs: { median: median(done), runs: done } } : {}),
-    ratio: {
-      hubOverBare: hub.wallMs.median / bare.wallMs.median,
-      hubOverBatched: hub.wallMs.median / batched.wallMs.median,
-      batchedOverBare: batched.wallMs.median / bare.wallMs.median,
-      target: targetRatio(n),
-    },
+    ratio,
     ...(statuses.length
       ? {
           status: {
@@ -139,22 +142,27 @@ export async function profileJob(client: WorkflowClient, run: Run, n: number): P
 const sec = (ms?: number): string => (ms === undefined ? '?' : `${(ms / 1000).toFixed(1)} s`);
 const ms = (v?: number): string => (v === undefined ? '?' : `${Math.round(v)} ms`);
 
+const wall = (k?: KindSummary): string => (k ? `${k.wallMs.median.toFixed(0).padStart(7)} ms` : '    (not run)');
+
 export function reportLines(sizes: number[], summary: Record<number, SizeSummary>, jobs: Record<number, JobProfile>): string[] {
   const lines: string[] = [];
   for (const n of sizes) {
     const s = summary[n]!;
     const r = s.ratio;
     lines.push(
-      `  N=${String(n).padEnd(6)} hub ${s.hub.wallMs.median.toFixed(0).padStart(7)} ms` +
+      `  N=${String(n).padEnd(6)} hub ${wall(s.hub)}` +
         (s.hubDoneMs ? ` (done at ${s.hubDoneMs.median.toFixed(0)})` : '') +
-        `   bare ${s.bare.wallMs.median.toFixed(0).padStart(7)} ms   batched ${s.batched.wallMs.median.toFixed(0).padStart(7)} ms` +
-        `   hub/bare ${r.hubOverBare.toFixed(2)} (target <= ${r.target})  hub/batched ${r.hubOverBatched.toFixed(2)}`,
+        `   bare ${wall(s.bare)}   batched ${wall(s.batched)}` +
+        (r.hubOverBare !== undefined ? `   hub/bare ${r.hubOverBare.toFixed(2)} (target <= ${r.target})` : '') +
+        (r.hubOverBatched !== undefined ? `  hub/batched ${r.hubOverBatched.toFixed(2)}` : ''),
     );
     for (const kind of ['hub', 'bare', 'batched'] as const) {
-      const u = s[kind].usage;
+      const k = s[kind];
+      if (!k) continue;
+      const u = k.usage;
       lines.push(
         `           ${kind.padEnd(8)} CPU server ${sec(u.server.cpuMs)}, worker ${sec(u.worker.cpuMs)}, bench/LLM ${sec(u.bench.cpuMs)}; ` +
-          `peak RSS server ${mb(u.server.peakRssBytes)}, worker ${mb(u.worker.peakRssBytes)}; LLM calls ${s[kind].llmCalls}`,
+          `peak RSS server ${mb(u.server.peakRssBytes)}, worker ${mb(u.worker.peakRssBytes)}; LLM calls ${k.llmCalls}`,
       );
     }
     const j = jobs[n];

@@ -10,10 +10,8 @@ import { getProfile } from '@hub/agents';
 import { RESEARCH_LIMITS, WORKFLOW_TYPES, researchStateQuery, researchWorkflowId, type AgentProfile, type ResearchJobInput, type ResearchState } from '@hub/contracts';
 import { ProcSampler } from '../lib/proc';
 import type { BareBatchedFanOutInput, BareFanOutInput, bareBatchedFanOut, bareFanOut } from './bare-workflows';
-import { hubBatchSize, type FanOutBenchOptions } from './options';
+import { hubBatchSize, type FanOutBenchOptions, type Kind } from './options';
 
-export type Kind = 'hub' | 'bare' | 'batched';
-export const KINDS: readonly Kind[] = ['hub', 'bare', 'batched'];
 
 export interface Usage {
   cpuMs?: number;

@@ -2,18 +2,22 @@
  * A fan-out worker in its own process, so the bench measures its CPU and RSS apart from the fake LLM and the
  * client: `node --import tsx worker-process.ts <hub|bare> <temporal address> <task queue> <llm url>`.
  *
- * - hub: the hub's real worker (startBenchHubWorker: its workflow bundle and activities, its tuning);
+ * - hub: the hub's real worker (as ../hub-worker.ts builds it: its workflow bundle, activities and tuning, on
+ *   an empty hub config; with a larger LLM reply cap for the 10,000-agent plan, see below);
  * - bare: the bench-only baseline workflows (./bare-workflows.ts) and activities (./bare-activities.ts), with
  *   the hub worker's activity slots (100 at a time).
  * Prints `fanout worker ready` once polling; SIGTERM shuts it down; it also exits when its parent goes away.
  */
 import { createRequire } from 'node:module';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { startBenchHubWorker } from '../hub-worker';
+import OpenAI from 'openai';
+import { HubConfigSchema } from '@hub/contracts';
+import { createHubActivities, createHubWorker } from '@hub/worker';
 import { createBareActivities } from './bare-activities';
 import { WORKER_READY_LINE } from './workers';
 
 const require = createRequire(import.meta.url);
+const PLANNER_REPLY_BYTES = 1024 * 1024;
 
 async function main(): Promise<void> {
   const [kind, address, taskQueue, llmUrl] = process.argv.slice(2);
@@ -25,9 +29,14 @@ async function main(): Promise<void> {
   let close = async (): Promise<void> => undefined;
   let worker: Worker;
   if (kind === 'hub') {
-    const hub = await startBenchHubWorker({ connection, taskQueue, llmUrl, model: 'bench' });
-    worker = hub.worker;
-    close = hub.close;
+    const openai = new OpenAI({ baseURL: llmUrl, apiKey: 'bench', maxRetries: 0 });
+    // The one departure from the hub's defaults: the fake planner's plan of 10,000 sub-questions is a reply of
+    // about 0.9 MB, past the LLM activity's 256 KB reply cap (a real model, at 8,192 max tokens, could not
+    // write it at all); 1 MB (the activity's result limit) lets the bench plan its largest job.
+    const llm = { openai, defaultModel: 'bench', maxReplyBytes: PLANNER_REPLY_BYTES };
+    const acts = createHubActivities({ hubConfig: HubConfigSchema.parse({}), taskQueue, llm });
+    worker = await createHubWorker({ connection, namespace: 'default', taskQueue, activities: acts.activities });
+    close = () => acts.close();
   } else {
     worker = await Worker.create({
       connection,
