@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { sendMessageUpdate } from '@hub/contracts';
+import { sendMessageUpdate, type SessionState } from '@hub/contracts';
 import { recordHistory } from './compensation-harness';
 import { startHarness, type Harness } from './harness';
 
@@ -45,7 +45,7 @@ describe('session idle timeout (one watch timer)', () => {
     const handle = h.client.workflow.getHandle(workflowId);
     await new Promise((r) => setTimeout(r, 800));
     expect(await handle.executeUpdate(sendMessageUpdate, { args: [{ text: 'again' }] })).toMatchObject({ status: 'completed', reply: 'second' });
-    const final = await handle.result();
+    const final = (await handle.result()) as SessionState;
     expect(final.status).toBe('closed');
     expect(final.closedReason).toMatch(/idle/);
     expect(final.messages.map((m) => m.content)).toEqual(['hello', 'first', 'again', 'second']);
