@@ -33,7 +33,7 @@ Environment:
   HUB_WORKER_STICKY_TIMEOUT_MS  how long a session waits for this worker before any worker takes it
                         (sticky queue schedule-to-start timeout, default 2000)
   HUB_WORKER_MAX_CACHED_WORKFLOWS  workflows (sessions…) kept in this worker's cache between their tasks
-                        (default ${DEFAULT_MAX_CACHED_WORKFLOWS}; about 1 MB each; an evicted one replays its
+                        (default ${DEFAULT_MAX_CACHED_WORKFLOWS}; about 1.3 MB each; an evicted one replays its
                         history on its next turn)
   ${WORKFLOW_BUNDLE_DIR_ENV}  where the prebuilt workflow bundle is kept (default
                         <repo>/node_modules/.cache/hub-workflow-bundle; \`npm run provision\` builds it). The

@@ -94,10 +94,12 @@ export interface HubWorkerOptions {
 
 /**
  * Workflow cache size. The SDK's default grows with the heap limit (about 2,300 on a 4 GB heap) and a cached
- * session costs the worker about 0.9 MB, so 2,000 idle sessions took it past 3 GB; bounded here, the rest are
- * evicted (least recently used) and replayed from their (short) history when their next turn comes.
+ * session costs the worker about 1.3 MB (`npm run bench -- idle`), so 2,000 idle sessions took it past 3 GB.
+ * Bounded here (about 0.3 GB of cache over a 0.3 GB worker), the rest are evicted (least recently used) and
+ * replayed from their history when their next turn comes (a one-turn session's first turn back costs about
+ * 2x a cached one's).
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
 
 /** HUB_WORKER_MAX_CACHED_WORKFLOWS, checked (0 disables the cache); default {@link DEFAULT_MAX_CACHED_WORKFLOWS}. */
 export function maxCachedWorkflowsFromEnv(env: NodeJS.ProcessEnv): number {

@@ -7,7 +7,7 @@ import { DEFAULT_LOCAL_MODEL, hubDataDir } from '@hub/runtime';
 import { findOrInstallTemporalCli } from './temporal-cli';
 import { findOrProvisionLocalModel } from './local-model';
 import { browserStep } from './browser-step';
-import { workflowBundleStep } from './workflow-bundle-step';
+import { workerEntryStep, workflowBundleStep } from './workflow-bundle-step';
 import type { ProvisionStep } from './step';
 
 export type { ProvisionStep } from './step';
@@ -44,6 +44,7 @@ export const steps: ProvisionStep[] = [
   },
   browserStep,
   workflowBundleStep,
+  workerEntryStep,
 ];
 
 const USAGE = `Usage: npm run provision [-- --only STEP[,STEP]] [-- --help]

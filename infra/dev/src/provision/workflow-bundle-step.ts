@@ -4,6 +4,7 @@
  * says what is hashed and how a worker checks it). Up to date: a hash check, milliseconds.
  */
 import { buildWorkflowBundle, hubWorkflowSources, loadPrebuiltWorkflowBundle, workflowBundleCacheDir } from '@hub/worker/workflow-bundle';
+import { buildCompiledEntry, compiledEntryIsCurrent } from '@hub/worker/compiled-entry';
 import type { ProvisionStep } from './step';
 
 export const workflowBundleStep: ProvisionStep = {
@@ -20,5 +21,20 @@ export const workflowBundleStep: ProvisionStep = {
     const built = await buildWorkflowBundle({ cacheDir, sources });
     if (built.notStored) throw new Error(`the workflow bundle was built but not stored: ${built.notStored}`);
     return `Workflow bundle: ${built.codePath} (built in ${(built.manifest.buildMs / 1000).toFixed(1)} s; source hash ${built.hash.slice(0, 12)})`;
+  },
+};
+
+/** The `worker-entry` step: the worker compiled to one JavaScript file (apps/worker/src/compiled-entry.ts). */
+export const workerEntryStep: ProvisionStep = {
+  name: 'worker-entry',
+  description:
+    'The worker compiled to JavaScript (esbuild; the hub packages inlined) in <repo>/node_modules/.cache/hub-worker, started by ' +
+    'apps/worker/bin/worker.mjs without a TypeScript loader while every input is unchanged; rebuilt when one changes.',
+  async run({ log }) {
+    const now = compiledEntryIsCurrent();
+    if (now.current) return `Compiled worker: ${now.file} (current)`;
+    log(`compiled worker: ${now.reason}; compiling…`);
+    const built = await buildCompiledEntry();
+    return `Compiled worker: ${built.file} (built in ${built.manifest.buildMs} ms, ${Object.keys(built.manifest.inputs).length} inputs)`;
   },
 };
