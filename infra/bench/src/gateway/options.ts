@@ -1,4 +1,5 @@
 /** The gateway suite's options and help text. */
+import { DEFAULT_TENANT_LIMITS } from '@hub/contracts';
 import { intOption } from '../lib/args';
 
 export const GATEWAY_HELP = `gateway options (suite "gateway"):
@@ -14,14 +15,16 @@ export const GATEWAY_HELP = `gateway options (suite "gateway"):
   One gateway process (apps/gateway main) on a Temporal dev server (SQLite file) with the hub's real
   worker and the scripted LLM. Phase A: turns (M at once, every session in turn) plus the GET load, no SSE client.
   Phase B: the same with the SSE clients connected (from offset 0). Phase C (baseline): the same clients
-  on a bare Hono SSE endpoint fed by a timer at the event rate B delivered.
+  on a bare Hono SSE endpoint fed by a timer at the event rate B delivered. Last, the same clients connect
+  all at once to a second gateway with the default limits (how many connect, how many attempts get 429).
   Reports gateway peak RSS (and per client), CPU (and the part the SSE clients add, per delivered event,
   against the bare server's), delivery lag p50/p99 = receipt by a client − arrival of the token's chunk
   from the LLM at the worker (includes token batching and the Temporal path), fan-out spread p50/p99 =
   receipt − the first receipt of the same event in its session, losses (every client must receive every
   event and every token of its session: a loss is a defect), and GET requests/s with p50/p99 latency with
   and without the SSE clients (ratios printed). The gateway's request rate limit is raised for the run
-  (default ${100}/s + burst 200 per tenant would refuse the bench's own connects and GETs). JSON to
+  (default ${DEFAULT_TENANT_LIMITS.requestsPerSecond}/s + burst ${DEFAULT_TENANT_LIMITS.burst} per tenant would refuse the bench's own connects and GETs).
+  Target: no loss (the issue sets no number for the rest; figures and ratios are reported). JSON to
   infra/bench/results/. Needs ulimit -n above clients + 200.
 `;
 

@@ -78,6 +78,7 @@ export function printAndWrite(r: GatewayBenchResult): void {
       `  connect          ${r.connect.wallMs.toFixed(0)} ms for all; each ${lat(r.connect.connectMs)}; failed ${JSON.stringify(r.connect.failed)}, refused attempts (retried) ${JSON.stringify(r.connect.refusedAttempts)}`,
       `  gateway RSS      ${mb(r.rssBefore)} before the clients, ${mb(r.rssConnected)} connected (${perClientKb.toFixed(1)} KB per client; bare server ${bareKb.toFixed(1)} KB), peak ${mb(gwB.peakRssBytes)} in B`,
       `  gateway CPU      A ${cpuPct(gwA.cpuMs, a.wallMs)}, B ${cpuPct(gwB.cpuMs, b.wallMs)}; the SSE clients add ${gwCpuPerEventUs.toFixed(1)} µs per delivered event, bare server ${bareCpuPerEventUs.toFixed(1)} µs (ratio ${ratio(gwCpuPerEventUs, bareCpuPerEventUs)})`,
+      `  others in B      ${['temporal', 'bench', 'clients'].map((n) => `${n === 'bench' ? 'bench (worker, LLM, drivers)' : n} ${cpuPct(b.proc[n]?.cpuMs, b.wallMs)}`).join(', ')}`,
       `  events           ${h.eventsInWindow} delivered in B (${r.eventRate.toFixed(1)}/s per client); lost events ${h.lostEvents}, lost tokens ${h.lostWords} of ${h.wordsExpected} (client × token), out of order ${h.disordered}`,
       `  streams broken   ${JSON.stringify(h.reconnects)} (each reopened with Last-Event-ID); never connected ${h.notConnected}`,
       `  delivery lag     ${fmtStats(h.lagMs)}  (token chunk at the worker → client; includes batching and Temporal)`,
