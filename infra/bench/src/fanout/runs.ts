@@ -65,6 +65,12 @@ function batchSizeFor(n: number, concurrency: number, max: number): number {
   return hubBatchSize(max, Math.max(1, Math.floor(concurrency / Math.ceil(n / max))));
 }
 
+/**
+ * The research question (the same for every kind). Short, because the fake planner repeats it in each of the N
+ * sub-questions: at 10,000 agents the plan must stay within the LLM activity's 1 MB result limit.
+ */
+const questionFor = (tag: string): string => `fan-out ${tag}`;
+
 function profileOf(name: string): AgentProfile {
   const p = getProfile(name);
   if (!p) throw new Error(`agent profile '${name}' is missing`);
@@ -92,7 +98,7 @@ export async function runHub(ctx: FanOutContext, n: number, tag: string): Promis
   const input: ResearchJobInput = {
     id,
     tenant: 'bench',
-    question: `What does a fan-out of ${n} agents cost (${tag})?`,
+    question: questionFor(tag),
     maxAgents: n,
     ...profiles(),
     minSuccessRatio: 1,
@@ -138,7 +144,7 @@ export async function runHub(ctx: FanOutContext, n: number, tag: string): Promis
 export async function runBare(ctx: FanOutContext, kind: 'bare' | 'batched', n: number, tag: string): Promise<Run> {
   const workflowId = `bench-${kind}/${tag}-${randomUUID().slice(0, 8)}`;
   const max = RESEARCH_LIMITS.maxChildrenPerWorkflow;
-  const base: BareFanOutInput = { question: `What does a fan-out of ${n} agents cost (${tag})?`, n, concurrency: ctx.opts.concurrency, maxPerWorkflow: max };
+  const base: BareFanOutInput = { question: questionFor(tag), n, concurrency: ctx.opts.concurrency, maxPerWorkflow: max };
   const calls0 = ctx.llmCalls();
   const s = sampler(ctx, ctx.pids.bareWorker);
   const t0 = performance.now();
