@@ -61,7 +61,8 @@ export async function runFanOutBench(argv: string[]): Promise<void> {
       return researchResponder(req);
     },
   });
-  const connection = await Connection.connect({ address: temporal.address });
+  // A 10,000-agent job's history pages (its plan, its batches' results) exceed gRPC's default 4 MB message.
+  const connection = await Connection.connect({ address: temporal.address, channelArgs: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 } });
   try {
     const queues = { hub: `bench-fanout-hub-${randomUUID().slice(0, 8)}`, bare: `bench-fanout-bare-${randomUUID().slice(0, 8)}` };
     const [hubWorker, bareWorker] = await Promise.all([
