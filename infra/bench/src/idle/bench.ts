@@ -2,7 +2,7 @@
  * `npm run bench -- idle`: many idle sessions on one worker (issue 13 #5).
  *
  * A file-backed dev server (SQLite, as `npm start` runs it), the instant scripted LLM and the real worker in
- * its own process (so its RSS is its own). N sessions are created with one turn each (Update-with-Start of
+ * its own process (apps/worker/bin/worker.mjs, so its RSS is its own). N sessions are created with one turn each (Update-with-Start of
  * `sendMessage`, as the gateway's create-with-message does, at bounded concurrency); the worker's RSS is
  * sampled as they pile up. Then the first turn on sessions that were evicted from the workflow cache (the
  * oldest) is timed against turns on sessions still cached (the newest), interleaved; and the database size
@@ -29,6 +29,10 @@ export const IDLE_HELP = `idle options (suite "idle"):
   --concurrency N     sessions created at once (default 32)
   --cache N           the worker's HUB_WORKER_MAX_CACHED_WORKFLOWS (default: the worker's, ${DEFAULT_MAX_CACHED_WORKFLOWS})
   --samples N         cold and warm turns timed, interleaved (default 30)
+  --heap-mb N         run the worker with node --max-old-space-size=N (default: node's own limit, ~4 GB here).
+                      With the cache bounded, what grows past it is garbage V8 has no reason to collect
+                      below its limit: 512 keeps the worker flat at ~0.7 GB (measured), the default lets it
+                      climb in a sawtooth past 1 GB
   A file-backed dev server (as npm start), the instant scripted LLM, the real worker in its own process.
   Reports the worker's RSS before, while and after creating the sessions (targets: <= 1 GB at 10,000), what a
   cached session costs (RSS growth per session while the cache fills), the first turn on an evicted session
@@ -50,8 +54,9 @@ function dbBytes(dbFile: string): number {
   return total;
 }
 
-async function startWorker(env: NodeJS.ProcessEnv): Promise<ReadyChild> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startWorker(env: NodeJS.ProcessEnv, heapMb: number | undefined): Promise<ReadyChild> {
+  const heap = heapMb !== undefined ? [`--max-old-space-size=${heapMb}`] : [];
+  const proc = spawn(process.execPath, [...heap, 'apps/worker/bin/worker.mjs'], { cwd: repoRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] });
   return waitForReadyLine(proc, { name: 'worker', ready: (l) => l.includes('"worker ready"'), timeoutMs: 180_000 });
 }
 
@@ -69,6 +74,7 @@ export async function runIdleBench(argv: string[]): Promise<void> {
   const sessions = intOption(argv, 'sessions', 10_000, 1_000_000);
   const concurrency = intOption(argv, 'concurrency', 32, 1000);
   const samples = intOption(argv, 'samples', 30, 1000);
+  const heapMb = option(argv, 'heap-mb') === undefined ? undefined : intOption(argv, 'heap-mb', 512, 65_536);
   const cacheOpt = option(argv, 'cache');
   const cache = cacheOpt === undefined ? DEFAULT_MAX_CACHED_WORKFLOWS : intOption(argv, 'cache', DEFAULT_MAX_CACHED_WORKFLOWS);
   if (sessions < 2 * samples) throw new Error('--sessions must be at least twice --samples');
@@ -94,7 +100,7 @@ export async function runIdleBench(argv: string[]): Promise<void> {
       HUB_MODEL: 'bench',
       HUB_LOG_LEVEL: 'info',
       HUB_WORKER_MAX_CACHED_WORKFLOWS: String(cache),
-    });
+    }, heapMb);
     const pid = worker.proc.pid;
     const client = new Client({ connection });
     const ids: string[] = [];
@@ -175,6 +181,7 @@ export async function runIdleBench(argv: string[]): Promise<void> {
       sessions,
       concurrency,
       maxCachedWorkflows: cache,
+      workerHeapMb: heapMb ?? 'node default',
       createSeconds: createSec,
       sessionsPerSecond: sessions / createSec,
       worker: { rssStartBytes: rssStart, rssPeakBytes: peak, rssEndBytes: rssEnd, perSessionBytes: (rssEnd - rssStart) / sessions, perCachedSessionBytes: perCachedSession },
@@ -189,7 +196,7 @@ export async function runIdleBench(argv: string[]): Promise<void> {
     process.stdout.write(
       [
         '',
-        `idle sessions: ${sessions} sessions with one turn each (created in ${createSec.toFixed(0)} s, ${(sessions / createSec).toFixed(0)}/s), worker cache ${cache}`,
+        `idle sessions: ${sessions} sessions with one turn each (created in ${createSec.toFixed(0)} s, ${(sessions / createSec).toFixed(0)}/s), worker cache ${cache}, worker heap limit ${heapMb !== undefined ? `${heapMb} MB` : "node's default"}`,
         `  worker RSS      : ${mb(rssStart)} before, ${mb(rssEnd)} after, ${mb(peak)} peak (target <= 1024 MB); ` +
           `${((rssEnd - rssStart) / sessions / 1024).toFixed(1)} KB per session overall` +
           (perCachedSession !== undefined ? `, ${(perCachedSession / 1024).toFixed(0)} KB per cached session while the cache filled` : ''),
