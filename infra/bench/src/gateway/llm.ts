@@ -5,11 +5,9 @@
  * reached it: the moment a token "left the LLM" for the delivery-lag figure (loopback, so within a
  * fraction of a millisecond of the LLM's write).
  */
-import OpenAI from 'openai';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import { HubConfigSchema } from '@hub/contracts';
-import { createHubActivities, createHubWorker } from '@hub/worker';
 import { lastUserMessage, startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { startBenchHubWorker } from '../hub-worker';
 import { WORD_RE, now } from './sse-reader';
 
 const MESSAGE_RE = /^q(\d+)_(\d+)$/;
@@ -74,8 +72,5 @@ export async function startTappedHubWorker(opts: {
   llmUrl: string;
   clock: WordClock;
 }): Promise<{ worker: Worker; close(): Promise<void> }> {
-  const openai = new OpenAI({ baseURL: opts.llmUrl, apiKey: 'bench', maxRetries: 0, fetch: tappedFetch(opts.clock) });
-  const acts = createHubActivities({ hubConfig: HubConfigSchema.parse({}), taskQueue: opts.taskQueue, llm: { openai, defaultModel: 'bench' } });
-  const worker = await createHubWorker({ connection: opts.connection, namespace: 'default', taskQueue: opts.taskQueue, activities: acts.activities });
-  return { worker, close: () => acts.close() };
+  return startBenchHubWorker({ connection: opts.connection, taskQueue: opts.taskQueue, llmUrl: opts.llmUrl, model: 'bench', fetch: tappedFetch(opts.clock) });
 }
