@@ -36,9 +36,9 @@ export const FANOUT_HELP = `fan-out options (suite "fanout"):
                       \`npm start\`: journal_mode=wal,synchronous=normal),
                       "none" (SQLite's own: rollback journal, synchronous=full)
                       or key=value[,key=value…]
-  --cpu-prof DIR      write V8 CPU profiles of both workers to DIR
-                      (hub-worker.cpuprofile, bare-worker.cpuprofile; open in
-                      Chrome DevTools) to see where the workers' CPU goes
+  --cpu-prof DIR      write V8 CPU profiles of both workers, one per thread,
+                      under DIR/hub-worker and DIR/bare-worker (open in Chrome
+                      DevTools; the SDK's Rust core is not in them)
   --status-poll-ms N  the client polls the job's status query this often
                       during a hub run, as the web app does (default 1000)
   Measures what \`npm start\` runs: the Temporal dev server on an SQLite file

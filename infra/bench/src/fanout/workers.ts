@@ -1,5 +1,6 @@
 /** Spawns the fan-out workers (./worker-process.ts) as child processes and stops them. */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForReadyLine } from '@hub/dev';
 /** What a worker process prints once it polls. */
@@ -14,7 +15,8 @@ const entry = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 
 /** `cpuProfDir`: write a V8 CPU profile of the worker there when it exits (node --cpu-prof). */
 export async function spawnFanOutWorker(kind: 'hub' | 'bare', address: string, taskQueue: string, llmUrl: string, cpuProfDir?: string): Promise<WorkerProcess> {
-  const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${kind}-worker.cpuprofile`] : [];
+  // Node's default names (CPU.<date>.<pid>.<thread>.cpuprofile): one per thread, the workflow threads included.
+  const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, `${kind}-worker`)}`] : [];
   const proc = spawn(process.execPath, [...prof, '--import', 'tsx', entry, kind, address, taskQueue, llmUrl], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, HUB_LOG_LEVEL: process.env['HUB_LOG_LEVEL'] ?? 'warn' },
