@@ -10,9 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import OpenAI from 'openai';
-import { HubConfigSchema } from '@hub/contracts';
-import { createHubActivities, createHubWorker } from '@hub/worker';
+import { startBenchHubWorker } from '../hub-worker';
 import { createBareActivities } from './bare-activities';
 import { WORKER_READY_LINE } from './workers';
 
@@ -29,14 +27,12 @@ async function main(): Promise<void> {
   let close = async (): Promise<void> => undefined;
   let worker: Worker;
   if (kind === 'hub') {
-    const openai = new OpenAI({ baseURL: llmUrl, apiKey: 'bench', maxRetries: 0 });
     // The one departure from the hub's defaults: the fake planner's plan of 10,000 sub-questions is a reply of
     // about 0.9 MB, past the LLM activity's 256 KB reply cap (a real model, at 8,192 max tokens, could not
     // write it at all); 1 MB (the activity's result limit) lets the bench plan its largest job.
-    const llm = { openai, defaultModel: 'bench', maxReplyBytes: PLANNER_REPLY_BYTES };
-    const acts = createHubActivities({ hubConfig: HubConfigSchema.parse({}), taskQueue, llm });
-    worker = await createHubWorker({ connection, namespace: 'default', taskQueue, activities: acts.activities });
-    close = () => acts.close();
+    const hub = await startBenchHubWorker({ connection, taskQueue, llmUrl, model: 'bench', maxReplyBytes: PLANNER_REPLY_BYTES });
+    worker = hub.worker;
+    close = hub.close;
   } else {
     worker = await Worker.create({
       connection,
