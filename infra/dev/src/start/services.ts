@@ -7,6 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import { ConfigError, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE, type LocalModel } from '@hub/runtime';
 import { findOrProvisionLocalModel } from '../provision/local-model';
 import { findOrInstallTemporalCli } from '../provision/temporal-cli';
+import { workerEntryStep, workflowBundleStep } from '../provision/workflow-bundle-step';
 import { describePortOwner, getFreePort, isPortFree, sendSignal } from '../process';
 import { assertDbFileNotInUse, startDevServer } from '../temporal/dev-server';
 import { registerForCleanup, startChildService } from './child-service';
@@ -178,15 +179,34 @@ function localLlmService(env: NodeJS.ProcessEnv): ServiceDefinition {
   };
 }
 
+/**
+ * The worker starts from apps/worker/bin/worker.mjs: the compiled worker and the prebuilt workflow bundle
+ * (brought up to date here before its first start, so even a first `npm start` without `npm run provision`
+ * starts it without bundling or a TypeScript loader; restarts after a crash find them current), or, if they
+ * cannot be built, the TypeScript entry through tsx (the worker says why). HUB_WORKER_ENTRY (tests) names
+ * another TypeScript entry, run through tsx.
+ */
 function workerService(env: NodeJS.ProcessEnv): ServiceDefinition {
+  let prepared = false;
   return {
     name: 'worker',
     restart: restartPolicyFromEnv(env),
     async start(ctx) {
+      const custom = ctx.env['HUB_WORKER_ENTRY']?.trim();
+      if (!custom && !prepared) {
+        prepared = true;
+        for (const step of [workflowBundleStep, workerEntryStep]) {
+          try {
+            ctx.log(await step.run({ env: ctx.env, log: ctx.log }));
+          } catch (err) {
+            ctx.log(`${step.name}: ${err instanceof Error ? err.message : String(err)} (the worker falls back to bundling / tsx)`);
+          }
+        }
+      }
       return startChildService(ctx, {
         name: 'worker',
         command: process.execPath,
-        args: ['--import', 'tsx', nodeEntry(ctx, 'HUB_WORKER_ENTRY', 'apps/worker/src/main.ts')],
+        args: custom ? ['--import', 'tsx', nodeEntry(ctx, 'HUB_WORKER_ENTRY', custom)] : [join(ctx.root, 'apps', 'worker', 'bin', 'worker.mjs')],
         readyLine: /"msg"\s*:\s*"worker ready"/,
         stopTimeoutMs: 30_000,
         banner: [{ label: 'Worker', value: `task queue ${ctx.env['HUB_TASK_QUEUE']?.trim() || DEFAULT_TASK_QUEUE}` }],
