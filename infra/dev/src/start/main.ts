@@ -70,7 +70,8 @@ Environment:
   HOST                      gateway bind host (default 127.0.0.1)
   PORT                      gateway port (default 8787)
   HUB_READY_TIMEOUT_MS      how long to wait for each service to become ready (default 120000)
-  HUB_WORKER_ENTRY          worker entry point (default apps/worker/src/main.ts)
+  HUB_WORKER_ENTRY          a TypeScript worker entry run through tsx (default: apps/worker/bin/worker.mjs,
+                            the compiled worker on the prebuilt workflow bundle, brought up to date first)
   HUB_GATEWAY_ENTRY         gateway entry point (default apps/gateway/src/main.ts)
   HUB_LOCAL_LLM_ENTRY       local model server entry point (default apps/local-llm/src/main.ts)
   HUB_LOG_LEVEL             log level passed to the services (debug|info|warn|error; default info)
