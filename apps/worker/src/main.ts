@@ -39,6 +39,9 @@ Environment:
                         <repo>/node_modules/.cache/hub-workflow-bundle; \`npm run provision\` builds it). The
                         worker uses it only if its source hash is current, else it bundles (seconds) and
                         stores the result for the next start
+  HUB_WORKER_COMPILED   0: apps/worker/bin/worker.mjs (\`npm run worker\`, npm start) starts this TypeScript entry
+                        through tsx instead of the compiled worker (node_modules/.cache/hub-worker, used while
+                        every input of it is unchanged)
 `;
 
 
