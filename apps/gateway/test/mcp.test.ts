@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,18 +15,17 @@ import OpenAI from 'openai';
 import type { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { createLlmActivities } from '@hub/agents';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createLlmActivities, createResearchActivities } from '@hub/agents';
 import { testTemporalAddress } from '@hub/testing';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { researchResponder } from '@hub/testing/research-responder';
+import { hubWorkflowBundle } from '@hub/testing/workflow-bundle';
 import { createToolActivities } from '@hub/tools';
 import { parseApiKeys } from '../src/http/auth';
 import { connectTestClient, makeApp } from './helpers';
 import { MCP_HEADERS, bearer, serveApp, type ServedApp } from './mcp-helpers';
 
-const require = createRequire(import.meta.url);
-const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 const KEY_A = 'mcp-key-a-0123456789';
 const KEY_B = 'mcp-key-b-9876543210';
@@ -53,11 +51,13 @@ beforeAll(async () => {
   nativeConnection = await NativeConnection.connect({ address: testTemporalAddress() });
   const tools = createToolActivities();
   const openai = new OpenAI({ baseURL: llm.url, apiKey: 'test', maxRetries: 0, timeout: 30_000 });
+  const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools });
   worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), logger: silent }),
-    activities: { ...createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools }), ...tools },
+    workflowBundle: await hubWorkflowBundle(),
+    // start_research runs a research job: its single-call agents run in the research batch activity.
+    activities: { ...llmActivities, ...tools, ...createResearchActivities({ ...llmActivities, listTools: tools.listTools }) },
   });
   running = worker.run();
   const made = makeApp(client, { taskQueue, rpcTimeoutMs: 10_000, apiKeys: parseApiKeys(`${KEY_A}:${tenantA},${KEY_B}:${tenantB}`) });
