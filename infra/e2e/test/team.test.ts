@@ -41,8 +41,9 @@ const team = teamResponder({
       // reaches clients in turn.completed only).
       (req) => reply(`Team answer: ${toolResultsOf(req).map((r) => r.content).join(' | ')}`, { chunkDelayMs: 30 }),
     ],
-    'e2e-researcher': [reply('Fact: the sky is blue.', { delayMs: MEMBER_DELAY_MS })],
-    'e2e-writer': [(req) => reply(`Draft for ${lastUserMessage(req)}.`, { delayMs: MEMBER_DELAY_MS })],
+    // The members stream too (a reply that arrives whole in one read is published only in delegation.completed).
+    'e2e-researcher': [reply('Fact: the sky is blue.', { delayMs: MEMBER_DELAY_MS, chunkDelayMs: 30 })],
+    'e2e-writer': [(req) => reply(`Draft for ${lastUserMessage(req)}.`, { delayMs: MEMBER_DELAY_MS, chunkDelayMs: 30 })],
     'e2e-router': [handoff('e2e-billing')],
     'e2e-billing': (req) => reply(`Billing here: ${lastUserMessage(req)}`),
     'e2e-boss': [delegate('e2e-notetaker', 'save a team note'), (req) => reply(`Boss says: ${toolResultsOf(req)[0]?.content ?? 'nothing'}`)],
