@@ -34,10 +34,15 @@ function startAndStop(): Promise<{ output: string; code: number | null }> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let signalled = false;
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const onData = (b: Buffer) => {
     output += b.toString();
-    if (output.includes('"worker ready"')) child.kill('SIGTERM');
+    // One SIGTERM, as a supervisor sends it (sending one per output chunk hit the process again mid-exit).
+    if (!signalled && output.includes('"worker ready"')) {
+      signalled = true;
+      child.kill('SIGTERM');
+    }
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
@@ -54,7 +59,7 @@ describe('compiled worker', () => {
     expect(compiledEntryIsCurrent(repoRoot(), dir)).toEqual({ current: true, file: built.file });
 
     const fast = await startAndStop();
-    expect(fast.code).toBe(0);
+    expect(fast.code, fast.output).toBe(0);
     expect(fast.output).toContain('"worker ready"');
     expect(fast.output).not.toContain('compiled worker not used');
 
@@ -65,7 +70,7 @@ describe('compiled worker', () => {
     expect(compiledEntryIsCurrent(repoRoot(), dir)).toEqual({ current: false, reason: 'apps/worker/src/main.ts changed' });
 
     const fallback = await startAndStop();
-    expect(fallback.code).toBe(0);
+    expect(fallback.code, fallback.output).toBe(0);
     expect(fallback.output).toMatch(/"compiled worker not used; starting the TypeScript entry","reason":"apps\/worker\/src\/main.ts changed"/);
     expect(fallback.output).toContain('"worker ready"');
   });
