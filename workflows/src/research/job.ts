@@ -227,6 +227,16 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
       );
   }
 
+  // What both fan-out shapes report back: one set of callbacks.
+  const progress = {
+    mayStart: () => !budgetExhausted,
+    onStarted: (t: SubTask) => started(t.index),
+    onSettled: (f: AgentFinding) => {
+      findings.set(f.index, f);
+      addTokens(f.usage);
+      settled(f.index, f.status, f.usage.totalTokens, f.error);
+    },
+  };
   try {
     await fanScope.run(async () => {
       if (batches === 0 && activityShape) {
@@ -236,13 +246,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
           parentWorkflowId: workflowId,
           agent: agentInput,
           answerChars: RESEARCH_LIMITS.maxFindingChars,
-          mayStart: () => !budgetExhausted,
-          onStarted: (t) => started(t.index),
-          onSettled: (f) => {
-            findings.set(f.index, f);
-            addTokens(f.usage);
-            settled(f.index, f.status, f.usage.totalTokens, f.error);
-          },
+          ...progress,
         });
       } else if (batches === 0) {
         await fanOut({
@@ -250,13 +254,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
           concurrency,
           workflowIdFor: (t) => researchAgentWorkflowId(workflowId, t.index),
           inputFor: (task) => ({ ...agentInput, task }),
-          mayStart: () => !budgetExhausted,
-          onStarted: (t) => started(t.index),
-          onSettled: (f) => {
-            findings.set(f.index, f);
-            addTokens(f.usage);
-            settled(f.index, f.status, f.usage.totalTokens, f.error);
-          },
+          ...progress,
         });
       } else {
         await runBatches();
