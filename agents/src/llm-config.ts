@@ -30,6 +30,8 @@ export interface LlmConfig {
   timeoutMs: number;
   /** Forced tool use on the first model call of a turn (HUB_LLM_TOOL_CHOICE); default auto. */
   toolChoice?: ToolChoiceSetting;
+  /** Extra headers on every request (a hub.config.json provider's `headers`). */
+  headers?: Record<string, string>;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {
@@ -106,6 +108,7 @@ export function createOpenAIClient(config: LlmConfig = loadLlmConfig()): OpenAI 
     baseURL: config.baseURL ?? OPENAI_DEFAULT_BASE_URL,
     maxRetries: 0,
     timeout: config.timeoutMs,
+    ...(config.headers ? { defaultHeaders: config.headers } : {}),
   };
   return config.toolChoice === undefined || config.toolChoice === 'auto' ? new OpenAI(opts) : new HubOpenAI(opts, config.toolChoice);
 }

@@ -38,7 +38,10 @@ import {
   type SummarizeRequest,
   type TokenUsage,
   type ToolSpec,
+  type ModelFallback,
+  type ModelRoute,
   activityIdempotencyKey,
+  priceOf,
   type ListToolsRequest,
 } from '@hub/contracts';
 import {
@@ -48,6 +51,7 @@ import {
   type SessionEventPublisherFactory,
 } from '@hub/runtime/streams';
 import { classifyLlmError } from './classify';
+import { createModelRouter, type ModelCandidate, type ModelRouter } from './router';
 import { DeltaCoalescer } from './coalescer';
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_RESULT_BYTES, DEFAULT_MAX_TOKENS, assertResultFits, capText } from './reply-limits';
 import { ChunkAccumulator, fromCompletion, toOpenAIMessages, toOpenAIResponseFormat, toOpenAITools } from './openai-mapping';
@@ -63,10 +67,12 @@ export function idempotencyKeyFor(info: Info): string {
 }
 
 export interface LlmActivityDeps {
-  /** Create with `createOpenAIClient()` (maxRetries: 0). */
+  /** Create with `createOpenAIClient()` (maxRetries: 0): the `default` provider. */
   openai: OpenAI;
   /** Model used when the request names none (HUB_MODEL). */
   defaultModel: string;
+  /** Providers, model aliases, fallbacks and cooldowns (`createModelRouter`); default: every model on `openai`. */
+  router?: ModelRouter;
   /** Coalescing window for streamed token events after the first (ms). Default 100 (the first is published at once). */
   streamBatchMs?: number;
   /**
@@ -155,9 +161,9 @@ function cancellationOf(ctx: Context): CancelledFailure {
 
 export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
   const { openai, defaultModel } = deps;
+  const router = deps.router ?? createModelRouter({ defaultClient: openai, defaultModel });
   const streamBatchMs = deps.streamBatchMs ?? 100;
   const publisherFactory = deps.publisher ?? workflowStreamPublisher;
-  const idleTimeoutMs = deps.streamIdleTimeoutMs ?? openai.timeout;
   const maxTokens = deps.maxTokens ?? DEFAULT_MAX_TOKENS;
   const maxReplyBytes = deps.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   const maxResultBytes = deps.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
@@ -191,10 +197,13 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
   async function complete(
     ctx: Context,
     events: EventSink,
+    client: OpenAI,
     params: ChatCompletionCreateParamsBase,
     stream: LlmRequest['stream'],
+    progress: { streamed: boolean },
   ): Promise<LlmResponse> {
     const info = ctx.info;
+    const idleTimeoutMs = deps.streamIdleTimeoutMs ?? client.timeout;
     if (ctx.cancellationSignal.aborted) throw cancellationOf(ctx);
     if (maxTokens > 0 && params.max_tokens === undefined) params = { ...params, max_tokens: maxTokens };
 
@@ -209,7 +218,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
     let coalescer: DeltaCoalescer | undefined;
     try {
       if (!stream) {
-        const res: ChatCompletion = await openai.chat.completions.create({ ...params, stream: false }, requestOptions);
+        const res: ChatCompletion = await client.chat.completions.create({ ...params, stream: false }, requestOptions);
         return fromCompletion(res, params.model);
       }
 
@@ -226,7 +235,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       );
       coalescer = tokens; // the finally block drops what is still buffered
 
-      const chunks = await openai.chat.completions.create(
+      const chunks = await client.chat.completions.create(
         { ...params, stream: true, stream_options: { include_usage: true } },
         requestOptions,
       );
@@ -261,9 +270,68 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       }
       throw classifyLlmError(err);
     } finally {
+      progress.streamed = coalescer?.emitted ?? false;
       if (idle) clearTimeout(idle);
       coalescer?.discard(); // the sink is closed (flushed) by the caller
     }
+  }
+
+  /**
+   * One call over the request's model route: each entry in turn (one whose provider is cooling down is passed
+   * over while a later one is available), moving on after a retryable provider error (429, 5xx, timeouts,
+   * connection errors) unless the reply had begun to stream; a rejected request (400/401/403/404/422) fails at
+   * once. The last entry's retryable error goes to Temporal's retry policy. Each fallback is an `llm.fallback`
+   * event; the response says which entry served it, and its usage is priced from that model's price.
+   */
+  async function routed(
+    ctx: Context,
+    events: EventSink,
+    route: ModelRoute | undefined,
+    params: Omit<ChatCompletionCreateParamsBase, 'model'>,
+    stream: LlmRequest['stream'],
+  ): Promise<LlmResponse> {
+    const candidates = router.resolve(route);
+    const fallbacks: ModelFallback[] = [];
+    const fellBack = (from: ModelCandidate, reason: string, to: ModelCandidate) => {
+      fallbacks.push({ from: from.alias, provider: from.provider, reason });
+      ctx.log.warn('LLM fallback', { from: from.alias, provider: from.provider, reason, to: to.alias });
+      if (stream) {
+        const { turnId, round, delegationId } = stream;
+        events.publish({ type: 'llm.fallback', turnId, round, from: from.alias, provider: from.provider, reason, to: to.alias, ...(delegationId ? { delegationId } : {}) });
+      }
+    };
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      const next = candidates.slice(i + 1).find((n) => !router.coolingDown(n.provider));
+      if (next && router.coolingDown(c.provider)) {
+        fellBack(c, 'cooldown', next);
+        continue;
+      }
+      let body = { ...params, model: c.model } as ChatCompletionCreateParamsBase;
+      if (c.maxOutputTokens !== undefined) body = { ...body, max_tokens: Math.min(body.max_tokens ?? (maxTokens || c.maxOutputTokens), c.maxOutputTokens) };
+      const progress = { streamed: false };
+      const release = await c.acquire(ctx.cancellationSignal);
+      try {
+        const res = await complete(ctx, events, c.client, body, stream, progress);
+        router.reportSuccess(c.provider);
+        const costUsd = c.price ? priceOf(c.price, res.usage.promptTokens, res.usage.completionTokens) : undefined;
+        return {
+          ...res,
+          usage: costUsd === undefined ? res.usage : { ...res.usage, costUsd },
+          served: { alias: c.alias, provider: c.provider, model: c.model },
+          ...(fallbacks.length > 0 ? { fallbacks } : {}),
+        };
+      } catch (err) {
+        const retryable = err instanceof ApplicationFailure && !err.nonRetryable && err.type === 'LlmUnavailable';
+        if (retryable) router.reportFailure(c.provider, typeof err.nextRetryDelay === 'number' ? err.nextRetryDelay : undefined);
+        const to = candidates[i + 1];
+        if (!retryable || progress.streamed || to === undefined || ctx.cancellationSignal.aborted) throw err;
+        fellBack(c, err.message, to);
+      } finally {
+        release();
+      }
+    }
+    throw ApplicationFailure.create({ type: 'LlmUnavailable', message: 'no model of the route could be called' });
   }
 
   /** The response with its text capped, checked to fit in an activity result. */
@@ -276,8 +344,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
 
   function llmComplete(req: LlmRequest): Promise<LlmResponse> {
     return activity(async (ctx, events) => {
-      const params: ChatCompletionCreateParamsBase = {
-        model: req.model || defaultModel,
+      const params: Omit<ChatCompletionCreateParamsBase, 'model'> = {
         temperature: req.temperature,
         messages: toOpenAIMessages(req.systemPrompt, req.messages),
       };
@@ -297,19 +364,19 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
         offered = [...offered, ...listed.filter((t) => !seen.has(t.name))];
       }
       if (offered.length > 0) params.tools = toOpenAITools(offered);
-      if (req.toolAllow) return limited({ ...(await complete(ctx, events, params, req.stream)), offeredTools: offered });
+      if (req.toolAllow) return limited({ ...(await routed(ctx, events, req.model, params, req.stream)), offeredTools: offered });
       if (req.responseFormat) params.response_format = toOpenAIResponseFormat(req.responseFormat);
-      return limited(await complete(ctx, events, params, req.stream));
+      return limited(await routed(ctx, events, req.model, params, req.stream));
     }, streamTargetOf(req.stream));
   }
 
   function summarizeConversation(req: SummarizeRequest): Promise<{ text: string; usage: TokenUsage }> {
     return activity(async (ctx, events) => {
-      const res = await complete(
+      const res = await routed(
         ctx,
         events,
+        req.model,
         {
-          model: req.model || defaultModel,
           temperature: 0,
           messages: [
             { role: 'system', content: SUMMARY_SYSTEM_PROMPT },

@@ -4,3 +4,4 @@ export { classifyLlmError, parseRetryAfterMs, MAX_RETRY_AFTER_MS } from './class
 export { DeltaCoalescer } from './coalescer';
 export { toOpenAIMessages, toOpenAITools } from './openai-mapping';
 export { renderTranscript, SUMMARY_SYSTEM_PROMPT } from './summary-prompt';
+export { createModelRouter, DEFAULT_COOLDOWN_MS, type ModelCandidate, type ModelRouter, type ModelRouterOptions } from './router';

@@ -18,6 +18,8 @@ describe('llmComplete (non-streaming)', () => {
       usage: { promptTokens: 7, completionTokens: 5, totalTokens: 12 },
       finishReason: 'stop',
       model: 'test-model',
+      // Without hub.config.json models: the model id on the default provider.
+      served: { alias: 'test-model', provider: 'default', model: 'test-model' },
     });
     const [rec] = llm.chatRequests();
     expect(rec?.body).toMatchObject({

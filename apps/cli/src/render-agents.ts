@@ -19,7 +19,7 @@ export function renderAgent(a: AgentRecord, versions?: readonly AgentRecord[]): 
   const out = [
     `Agent ${a.name}@${a.version}  source: ${a.source}  updated: ${a.updatedAt}`,
     ...(a.description ? [`Description: ${a.description}`] : []),
-    `Model: ${a.model ?? '(default)'}  temperature: ${a.temperature}  max tool rounds: ${a.maxToolRounds}`,
+    `Model: ${a.model === undefined ? '(default)' : [a.model].flat().join(' → ')}  temperature: ${a.temperature}  max tool rounds: ${a.maxToolRounds}`,
     `Tools: ${list(a.tools)}`,
     `Hands off to: ${list(a.handoffs)}`,
     `Delegates to: ${list(a.delegates)}`,

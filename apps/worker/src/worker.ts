@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createLlmActivities, createOpenAIClient, createRemoteAgentActivities, createResearchActivities, loadLlmConfig } from '@hub/agents';
+import { createLlmActivities, createModelRouter, createOpenAIClient, createRemoteAgentActivities, createResearchActivities, loadLlmConfig } from '@hub/agents';
 import { createDefaultRegistry, createToolActivities } from '@hub/tools';
 import type { HubConfig, McpActivities, RemoteAgentActivities, SessionActivities } from '@hub/contracts';
 import type OpenAI from 'openai';
@@ -41,12 +41,20 @@ export interface HubActivitiesOptions {
  * connections (stdio servers are child processes of the worker).
  */
 export function createHubActivities(opts: HubActivitiesOptions): { activities: HubActivities; close(): Promise<void> } {
-  const llm =
-    opts.llm ??
-    (() => {
-      const cfg = loadLlmConfig(opts.env ?? process.env);
-      return { openai: createOpenAIClient(cfg), defaultModel: cfg.model };
-    })();
+  const env = opts.env ?? process.env;
+  const cfg = loadLlmConfig(env);
+  const base = opts.llm ?? { openai: createOpenAIClient(cfg), defaultModel: cfg.model };
+  // hub.config.json `providers` and `models`: aliases, fallbacks, cooldowns, prices (one router for all LLM activities).
+  const router = createModelRouter({
+    defaultClient: base.openai,
+    defaultModel: base.defaultModel,
+    providers: opts.hubConfig.providers,
+    models: opts.hubConfig.models,
+    timeoutMs: cfg.timeoutMs,
+    ...(cfg.toolChoice !== undefined ? { toolChoice: cfg.toolChoice } : {}),
+    env,
+  });
+  const llm = { ...base, router };
   const mcp = createMcpIntegration({ hubConfig: opts.hubConfig, taskQueue: opts.taskQueue });
   const tools = createToolActivities({
     registry: createDefaultRegistry().addProvider(mcp.provider),

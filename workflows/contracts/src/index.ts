@@ -23,3 +23,5 @@ export * from './delegation/wire';
 export * from './delegation/schemas';
 export * from './a2a/wire';
 export * from './a2a/schemas';
+export * from './models/wire';
+export * from './models/schemas';

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_MAX_TOKENS, getProfile, toOpenAITools } from '@hub/agents';
-import { researchPlanSchemas, type AgentProfile } from '@hub/contracts';
+import { primaryModelOf, researchPlanSchemas, type AgentProfile } from '@hub/contracts';
 import { createBuiltinProvider } from '@hub/tools';
 import { withZod } from '../../../../workflows/src/validators';
 import { intListOption, intOption } from '../lib/args';
@@ -73,7 +73,7 @@ function profileOf(name: string): AgentProfile {
   return p;
 }
 /** The hub's bench worker answers requests without a model with 'bench' (its defaultModel). */
-const role = (p: AgentProfile): RoleSettings => ({ systemPrompt: p.systemPrompt, temperature: p.temperature, model: p.model || 'bench' });
+const role = (p: AgentProfile): RoleSettings => ({ systemPrompt: p.systemPrompt, temperature: p.temperature, model: primaryModelOf(p.model) || 'bench' });
 
 export async function runPeersBench(argv: string[]): Promise<void> {
   const opts = parsePeersArgs(argv);

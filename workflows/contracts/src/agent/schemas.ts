@@ -1,6 +1,7 @@
 /** Schemas of the agent shapes declared in `./wire` (checked against them below). */
 import { z } from 'zod';
 import type { Expect, Same } from '../common/schemas';
+import { ModelRouteSchema } from '../models/schemas';
 import { AGENT_LIMITS, AGENT_NAME_RE, AGENT_REF_RE } from './wire';
 import type { AgentDefinition, AgentProfile, AgentRecord, ChatMessage, TokenUsage, ToolCall, ToolSpec } from './wire';
 
@@ -34,6 +35,7 @@ export const TokenUsageSchema = z.object({
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   totalTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative().optional().describe('What the calls cost in US dollars, from the model price table (unset: no price known)'),
 });
 
 export const AgentProfileSchema = z.object({
@@ -41,7 +43,7 @@ export const AgentProfileSchema = z.object({
   description: z.string(),
   systemPrompt: z.string(),
   /** Model id; empty means the deployment default (HUB_MODEL). */
-  model: z.string().optional(),
+  model: ModelRouteSchema.optional(),
   temperature: z.number().min(0).max(2),
   /** Tool names or globs (`*`, `server__*`) the agent may use. */
   tools: z.array(z.string()),
@@ -85,7 +87,7 @@ export const AgentDefinitionFieldsSchema = z
       .max(AGENT_LIMITS.maxInstructionsChars, { message: `instructions must be at most ${AGENT_LIMITS.maxInstructionsChars} characters` })
       .refine((s) => s.trim().length > 0, { message: 'instructions must not be empty' })
       .describe('The system prompt'),
-    model: z.string().min(1).max(200).optional().describe('Model id (default: the deployment default, HUB_MODEL)'),
+    model: ModelRouteSchema.optional().describe('Model alias or provider model id, or aliases tried in order on retryable errors (default: the deployment default, HUB_MODEL)'),
     temperature: z.number().min(0).max(2).default(0.2),
     tools: z.array(ToolPatternSchema).max(AGENT_LIMITS.maxTools).default([]).describe('Tool allowlist: exact names and globs (`*`, `server__*`)'),
     maxToolRounds: z.number().int().min(0).max(50).default(8).describe('Most model calls of one turn that may call tools'),

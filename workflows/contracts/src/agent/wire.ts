@@ -5,6 +5,8 @@
  * shapes (checked against these types) are in `./schemas`.
  */
 
+import { addCost, type ModelFallback, type ModelRoute, type ModelServed } from '../models/wire';
+
 export interface ToolCall {
   id: string;
   name: string;
@@ -28,6 +30,8 @@ export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** What the calls cost in US dollars, from the model price table (unset: no price known). */
+  costUsd?: number;
 }
 
 /**
@@ -41,8 +45,8 @@ export interface AgentProfile {
   name: string;
   description: string;
   systemPrompt: string;
-  /** Model id; empty means the deployment default (HUB_MODEL). */
-  model?: string;
+  /** Model alias or id, or aliases tried in order (`../models/wire`); empty means the deployment default (HUB_MODEL). */
+  model?: ModelRoute;
   temperature: number;
   /** Tool names or globs (`*`, `server__*`) the agent may use. */
   tools: string[];
@@ -94,8 +98,8 @@ export interface AgentDefinition {
   name: string;
   description: string;
   instructions: string;
-  /** Model id; unset: the deployment default (HUB_MODEL). */
-  model?: string;
+  /** Model alias or id, or aliases tried in order; unset: the deployment default (HUB_MODEL). */
+  model?: ModelRoute;
   temperature: number;
   /** Tool allowlist: exact names and globs (`*`, `server__*`). */
   tools: string[];
@@ -246,7 +250,10 @@ export interface ToolSpec {
 
 /** Input of the `llmComplete` activity. */
 export interface LlmRequest {
-  model?: string;
+  /** Alias, model id, or aliases tried in order on retryable provider errors (hub.config.json `models`). */
+  model?: ModelRoute;
+  /** The agent making the call (usage and cost are reported per agent). */
+  agent?: string;
   temperature: number;
   systemPrompt: string;
   messages: ChatMessage[];
@@ -273,6 +280,10 @@ export interface LlmResponse {
   usage: TokenUsage;
   finishReason: string;
   model: string;
+  /** Which route entry and provider answered (set when hub.config.json has `models`/`providers`). */
+  served?: ModelServed;
+  /** Route entries passed over before `served`, with why. */
+  fallbacks?: ModelFallback[];
   /** The tools offered to the model (`tools` plus those resolved from `toolAllow`). */
   offeredTools?: ToolSpec[];
 }
@@ -318,7 +329,7 @@ export interface ListToolsRequest {
 
 /** Input of the `summarizeConversation` activity (used when history is compacted). */
 export interface SummarizeRequest {
-  model?: string;
+  model?: ModelRoute;
   previousSummary?: string;
   messages: ChatMessage[];
 }
@@ -338,9 +349,12 @@ export interface SessionActivities {
 export const ZERO_USAGE: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
+  const sum: TokenUsage = {
     promptTokens: a.promptTokens + b.promptTokens,
     completionTokens: a.completionTokens + b.completionTokens,
     totalTokens: a.totalTokens + b.totalTokens,
   };
+  const cost = addCost(a.costUsd, b.costUsd);
+  if (cost !== undefined) sum.costUsd = cost;
+  return sum;
 }

@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { LimitsSchema } from '../common/limits';
 import type { Expect, Same } from '../common/schemas';
 import { TaskCompensationSchema, TaskToolNameSchema } from '../task/schemas';
+import { ModelsConfigSchema, ProvidersConfigSchema } from '../models/schemas';
+import { DEFAULT_PROVIDER } from '../models/wire';
 import {
   isNormalAbsolutePath,
   mcpServerSchemas,
@@ -75,8 +77,28 @@ export const HubConfigSchema = z
     compensations: z.record(TaskToolNameSchema, TaskCompensationSchema).default({}),
     /** Per-tenant quotas and rate limits (common/limits.ts). */
     limits: LimitsSchema.default({ defaults: {}, tenants: {} }),
+    /**
+     * OpenAI-compatible endpoints by name. `default` (OPENAI_BASE_URL / OPENAI_API_KEY; the local model under
+     * `npm start`) needs no entry; an entry of that name replaces it.
+     */
+    providers: ProvidersConfigSchema.default({}),
+    /** Model aliases: provider, the provider's model id, limits and prices. Agents name them in `model`. */
+    models: ModelsConfigSchema.default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((cfg, ctx) => {
+    for (const [alias, m] of Object.entries(cfg.models)) {
+      if (m.provider !== DEFAULT_PROVIDER && !(m.provider in cfg.providers)) {
+        ctx.addIssue({ code: 'custom', path: ['models', alias, 'provider'], message: `unknown provider '${m.provider}' (define it in providers, or use '${DEFAULT_PROVIDER}')` });
+      }
+    }
+    for (const [name, agent] of Object.entries(cfg.agents)) {
+      if (!Array.isArray(agent.model)) continue;
+      agent.model.forEach((alias, i) => {
+        if (!(alias in cfg.models)) ctx.addIssue({ code: 'custom', path: ['agents', name, 'model', i], message: `a model list names aliases of models; '${alias}' is not one` });
+      });
+    }
+  });
 export type HubConfig = z.infer<typeof HubConfigSchema>;
 
 /** A tool as the server describes it, with the hash it is pinned by. */

@@ -223,6 +223,18 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     cached: z.boolean(),
     ...delegated,
   }),
+  z.object({
+    type: z.literal('llm.fallback'),
+    turnId: z.string(),
+    round: z.number().int(),
+    /** The route entry passed over, its provider and why (an error, or `cooldown`). */
+    from: z.string(),
+    provider: z.string(),
+    reason: z.string(),
+    /** The route entry tried next. */
+    to: z.string(),
+    ...delegated,
+  }),
   z.object({ type: z.literal('approval.requested'), approval: PendingApprovalSchema }),
   z.object({
     type: z.literal('approval.resolved'),

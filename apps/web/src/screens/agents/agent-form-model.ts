@@ -37,7 +37,7 @@ export function draftOf(r: AgentDefinition): AgentDraft {
     name: r.name,
     description: r.description,
     instructions: r.instructions,
-    model: r.model ?? '',
+    model: Array.isArray(r.model) ? r.model.join(', ') : (r.model ?? ''),
     temperature: String(r.temperature),
     tools: r.tools.join(', '),
     maxToolRounds: String(r.maxToolRounds),
@@ -52,6 +52,12 @@ const list = (text: string): string[] =>
     .split(/[\s,]+/)
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** The model field: one model, or a comma-separated list of aliases tried in order (fallbacks). */
+function modelOf(text: string): { model?: string | string[] } {
+  const models = list(text);
+  return models.length === 0 ? {} : models.length === 1 ? { model: models[0]! } : { model: models };
+}
 
 /**
  * The body of a draft, or the fields that cannot be read at all (a number that
@@ -84,7 +90,7 @@ export function bodyOf(d: AgentDraft): { ok: true; body: AgentBody } | { ok: fal
       name: d.name.trim(),
       description: d.description,
       instructions: d.instructions,
-      ...(d.model.trim() ? { model: d.model.trim() } : {}),
+      ...modelOf(d.model),
       temperature,
       tools: list(d.tools),
       maxToolRounds,
@@ -159,7 +165,8 @@ export function draftOfJson(text: string): { ok: true; draft: AgentDraft } | { o
   const d = emptyDraft();
   const str = (x: unknown) => (typeof x === 'string' ? x : x === undefined ? '' : JSON.stringify(x));
   const lst = (x: unknown) => (Array.isArray(x) ? x.map(String).join(', ') : str(x));
-  for (const f of ['name', 'description', 'instructions', 'model'] as const) d[f] = str(o[f]);
+  for (const f of ['name', 'description', 'instructions'] as const) d[f] = str(o[f]);
+  d.model = lst(o.model);
   if (o.temperature !== undefined) d.temperature = str(o.temperature);
   if (o.maxToolRounds !== undefined) d.maxToolRounds = str(o.maxToolRounds);
   for (const f of ['tools', 'handoffs', 'delegates'] as const) d[f] = lst(o[f]);

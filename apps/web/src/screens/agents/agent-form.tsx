@@ -24,7 +24,7 @@ const SPECS: FieldSpec[] = [
   { field: 'name', label: 'Name', hint: 'a slug: lowercase letters, digits and "-"' },
   { field: 'description', label: 'Description', hint: 'shown to agents that hand off or delegate to it', rows: 2 },
   { field: 'instructions', label: 'Instructions', hint: 'the system prompt', rows: 6 },
-  { field: 'model', label: 'Model', hint: 'empty: the deployment default' },
+  { field: 'model', label: 'Model', hint: 'empty: the deployment default; "smart, cheap": aliases tried in order (fallbacks)' },
   { field: 'temperature', label: 'Temperature', numeric: true },
   { field: 'tools', label: 'Tools', hint: 'names and globs, comma-separated (calculator, pinboard__*)' },
   { field: 'maxToolRounds', label: 'Max tool rounds', numeric: true },
