@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVITY_TYPES } from '@hub/contracts';
 import { testTemporalAddress } from '@hub/testing';
 import { HubConfigSchema } from '@hub/contracts';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { startScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { createHubActivities } from '../src/worker';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -27,6 +29,28 @@ describe('hub worker', () => {
   it('registers every activity the session workflow calls', () => {
     const hub = createHubActivities({ hubConfig: HubConfigSchema.parse({}), taskQueue: 'q', env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
     expect(Object.keys(hub.activities).sort()).toEqual(Object.values(ACTIVITY_TYPES).sort());
+  });
+
+  it('routes LLM calls by hub.config.json providers and models, with prices', async () => {
+    const provider = await startScriptedLlmServer();
+    try {
+      const hubConfig = HubConfigSchema.parse({
+        providers: { team: { baseURL: provider.url, apiKeyEnv: 'WORKER_TEST_KEY' } },
+        models: { fast: { provider: 'team', model: 'team-model-1', maxOutputTokens: 64, price: { inputPerMTok: 1, outputPerMTok: 2 } } },
+      });
+      const hub = createHubActivities({ hubConfig, taskQueue: 'q', env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', WORKER_TEST_KEY: 'team-secret' } });
+      provider.script({ reply: 'routed', usage: { promptTokens: 100, completionTokens: 50 } });
+      const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'session/default/w1', runId: 'r' }, activityId: 'a1' });
+      const res = await env.run(hub.activities.llmComplete, { model: 'fast', temperature: 0, systemPrompt: 's', messages: [{ role: 'user', content: 'hi' }], tools: [] });
+      expect(res.served).toEqual({ alias: 'fast', provider: 'team', model: 'team-model-1' });
+      expect(res.usage.costUsd).toBe(0.0002); // 100 × $1/M + 50 × $2/M
+      const [req] = provider.chatRequests();
+      expect(req!.headers['authorization']).toBe('Bearer team-secret');
+      expect(req!.body?.max_tokens).toBe(64);
+      await hub.close();
+    } finally {
+      await provider.close();
+    }
   });
 
   it('prints usage with --help', async () => {

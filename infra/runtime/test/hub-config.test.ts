@@ -19,6 +19,28 @@ describe('hub.config.json', () => {
     expect(cfg.security.allowPrivateHosts).toEqual([]);
   });
 
+  it('accepts providers, models and agent model routes (the shape of the README), and names a bad one', () => {
+    const cfg = parseHubConfig(
+      JSON.stringify({
+        providers: { primary: { baseURL: 'https://api.example/v1', apiKeyEnv: 'PRIMARY_API_KEY' }, backup: { baseURL: 'http://127.0.0.1:11434/v1' } },
+        models: {
+          smart: { provider: 'primary', model: 'gpt-4o', price: { inputPerMTok: 2.5, outputPerMTok: 10 } },
+          cheap: { provider: 'backup', model: 'llama3.2', price: { inputPerMTok: 0, outputPerMTok: 0 } },
+          local: { provider: 'default', model: 'qwen' },
+        },
+        agents: { assistant: { instructions: 'Help.', model: ['smart', 'cheap'] } },
+      }),
+    );
+    expect(cfg.agents['assistant']?.model).toEqual(['smart', 'cheap']);
+    expect(cfg.models['smart']?.price).toEqual({ inputPerMTok: 2.5, outputPerMTok: 10 });
+    const bad = (v: unknown) => () => parseHubConfig(JSON.stringify(v));
+    expect(bad({ models: { m: { provider: 'nowhere', model: 'x' } } })).toThrow(/models\.m\.provider: unknown provider 'nowhere'/);
+    expect(bad({ providers: { p: { baseURL: 'https://x/v1', apiKey: 'sk-secret' } } })).toThrow(/providers\.p/);
+    expect(bad({ providers: { p: { baseURL: 'https://x/v1', apiKeyEnv: 'sk-not a name' } } })).toThrow(/apiKeyEnv must be an environment variable name/);
+    expect(bad({ models: {}, agents: { a: { instructions: 'x', model: ['smart'] } } })).toThrow(/agents\.a\.model\.0: .*'smart' is not one/);
+    expect(bad({ agents: { a: { instructions: 'x', model: ['m', 'm'] } } })).toThrow(/names an alias twice/);
+  });
+
   it('names the field of a bad entry', () => {
     expect(() => parseHubConfig(JSON.stringify({ mcpServers: { bad: { url: 'ftp://x' } } }))).toThrow(/mcpServers\.bad/);
     expect(() => parseHubConfig(JSON.stringify({ mcpServers: { s: { command: 'x', args: 'not-a-list' } } }))).toThrow(/mcpServers\.s/);
