@@ -4435,6 +4435,17 @@ export interface components {
             delegationId?: string;
         } | {
             /** @enum {string} */
+            type: "llm.fallback";
+            turnId: string;
+            round: number;
+            from: string;
+            provider: string;
+            reason: string;
+            to: string;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
+        } | {
+            /** @enum {string} */
             type: "approval.requested";
             approval: {
                 approvalId: string;
@@ -4470,6 +4481,8 @@ export interface components {
                 promptTokens: number;
                 completionTokens: number;
                 totalTokens: number;
+                /** @description What the calls cost in US dollars, from the model price table (unset: no price known) */
+                costUsd?: number;
             };
             /** @description The parsed final answer (JSON) when the agent has an outputSchema */
             structured?: unknown;
@@ -4624,6 +4637,8 @@ export interface components {
                 promptTokens: number;
                 completionTokens: number;
                 totalTokens: number;
+                /** @description What the calls cost in US dollars, from the model price table (unset: no price known) */
+                costUsd?: number;
             };
         } | {
             /** @enum {string} */
@@ -4891,6 +4906,8 @@ export interface components {
                 promptTokens: number;
                 completionTokens: number;
                 totalTokens: number;
+                /** @description What the calls cost in US dollars, from the model price table (unset: no price known) */
+                costUsd?: number;
             };
             turns: number;
             /** @description messages waiting for the running turn to end */
@@ -4910,6 +4927,8 @@ export interface components {
                 promptTokens: number;
                 completionTokens: number;
                 totalTokens: number;
+                /** @description What the calls cost in US dollars, from the model price table (unset: no price known) */
+                costUsd?: number;
             };
             /** @description The parsed final answer (JSON) when the agent has an outputSchema */
             structured?: unknown;
@@ -4999,8 +5018,8 @@ export interface components {
             description?: string;
             /** @description The system prompt */
             instructions: string;
-            /** @description Model id (default: the deployment default, HUB_MODEL) */
-            model?: string;
+            /** @description Model alias or provider model id, or aliases tried in order on retryable errors (default: the deployment default, HUB_MODEL) */
+            model?: string | string[];
             /** @default 0.2 */
             temperature?: number;
             /**
@@ -5048,8 +5067,8 @@ export interface components {
             description?: string;
             /** @description The system prompt */
             instructions: string;
-            /** @description Model id (default: the deployment default, HUB_MODEL) */
-            model?: string;
+            /** @description Model alias or provider model id, or aliases tried in order on retryable errors (default: the deployment default, HUB_MODEL) */
+            model?: string | string[];
             /** @default 0.2 */
             temperature?: number;
             /**
@@ -5090,8 +5109,8 @@ export interface components {
             description?: string;
             /** @description The system prompt */
             instructions: string;
-            /** @description Model id (default: the deployment default, HUB_MODEL) */
-            model?: string;
+            /** @description Model alias or provider model id, or aliases tried in order on retryable errors (default: the deployment default, HUB_MODEL) */
+            model?: string | string[];
             /** @default 0.2 */
             temperature?: number;
             /**
@@ -5440,6 +5459,8 @@ export interface components {
                 promptTokens: number;
                 completionTokens: number;
                 totalTokens: number;
+                /** @description What the calls cost in US dollars, from the model price table (unset: no price known) */
+                costUsd?: number;
             };
             budget: {
                 tokens?: number;
@@ -5478,6 +5499,8 @@ export interface components {
                         promptTokens: number;
                         completionTokens: number;
                         totalTokens: number;
+                        /** @description What the calls cost in US dollars, from the model price table (unset: no price known) */
+                        costUsd?: number;
                     };
                     budgetExhausted?: boolean;
                 }[];
