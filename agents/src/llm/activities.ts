@@ -310,7 +310,8 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
       let body = { ...params, model: c.model } as ChatCompletionCreateParamsBase;
       if (c.maxOutputTokens !== undefined) body = { ...body, max_tokens: Math.min(body.max_tokens ?? (maxTokens || c.maxOutputTokens), c.maxOutputTokens) };
       const progress = { streamed: false };
-      const release = await c.acquire(ctx.cancellationSignal);
+      // A cancellation while waiting for a provider slot is the activity's cancellation.
+      const release = await c.acquire(ctx.cancellationSignal).catch((err: unknown) => Promise.reject(ctx.cancellationSignal.aborted ? cancellationOf(ctx) : err));
       try {
         const res = await complete(ctx, events, c.client, body, stream, progress);
         router.reportSuccess(c.provider);
