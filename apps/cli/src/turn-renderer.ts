@@ -69,6 +69,8 @@ export class TurnRenderer {
         this.midLine = !e.delta.endsWith('\n');
         return prefix + e.delta;
       }
+      case 'llm.fallback':
+        return this.line(`[fallback] ${e.from} (${e.provider}) → ${e.to}: ${truncate(e.reason, 200)}`);
       case 'agent.handoff':
         this.current = e.to;
         this.streamed = '';
@@ -130,7 +132,8 @@ export class TurnRenderer {
       case 'turn.completed': {
         // Token events are best-effort (batched signals): show the reply itself when its tokens did not arrive.
         const reply = e.reply && this.streamed.trim() !== e.reply.trim() ? this.line(`${this.current}> ${e.reply}`) : '';
-        return reply + this.line(`(${e.usage.totalTokens} tokens)`);
+        const cost = e.usage.costUsd !== undefined ? `, $${e.usage.costUsd.toFixed(4)}` : '';
+        return reply + this.line(`(${e.usage.totalTokens} tokens${cost})`);
       }
       case 'turn.failed':
         return this.line(`[turn failed] ${e.error}`);

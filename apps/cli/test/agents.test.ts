@@ -230,6 +230,17 @@ describe('rendering agents', () => {
 describe('TurnRenderer: handoffs and the delegation tree', () => {
   const usage = (totalTokens: number) => ({ promptTokens: 0, completionTokens: totalTokens, totalTokens });
 
+  it('a model fallback is announced and the turn shows its cost', () => {
+    const r = new TurnRenderer('assistant');
+    const events: SessionEvent[] = [
+      { type: 'llm.fallback', turnId: 't', round: 0, from: 'smart', provider: 'primary', reason: 'LLM unavailable (HTTP 429): slow down', to: 'cheap' },
+      { type: 'turn.completed', turnId: 't', reply: 'Hi.', usage: { promptTokens: 2_000, completionTokens: 1_000, totalTokens: 3_000, costUsd: 0.0025 } },
+    ];
+    expect(events.map((e) => r.render(e)).join('')).toBe(
+      ['[fallback] smart (primary) → cheap: LLM unavailable (HTTP 429): slow down', 'assistant> Hi.', '(3000 tokens, $0.0025)', ''].join('\n'),
+    );
+  });
+
   it('a handoff is announced and the reply goes on under the new agent', () => {
     const r = new TurnRenderer('triage');
     const events: SessionEvent[] = [

@@ -106,3 +106,12 @@ describe('conversation model', () => {
     ]);
   });
 });
+
+describe('model fallbacks', () => {
+  it('shows an llm.fallback event as a note in its turn', () => {
+    const c = emptyConversation();
+    apply(c, { type: 'turn.started', turnId: 't1', text: 'hi' });
+    apply(c, { type: 'llm.fallback', turnId: 't1', round: 0, from: 'smart', provider: 'primary', reason: 'LLM unavailable (HTTP 429): slow down', to: 'cheap' });
+    expect(c.turns[0]!.items).toContainEqual({ kind: 'note', text: 'Model smart (primary) passed over, using cheap: LLM unavailable (HTTP 429): slow down' });
+  });
+});

@@ -246,6 +246,9 @@ export function apply(c: Conversation, ev: SessionEvent): void {
       if (item) item.compensation = text;
       break;
     }
+    case 'llm.fallback':
+      transcriptOf(c, ev.turnId, ev.delegationId).items.push({ kind: 'note', text: `Model ${ev.from} (${ev.provider}) passed over, using ${ev.to}: ${ev.reason}` });
+      break;
     case 'agent.handoff':
       turnOf(c, ev.turnId).items.push({ kind: 'handoff', toolCallId: ev.toolCallId, from: ev.from, to: ev.to });
       c.handoffs.push({ from: ev.from, to: ev.to, turnId: ev.turnId });
