@@ -34,3 +34,8 @@ export function parseJson<T>(text: string): T | undefined {
     return undefined;
   }
 }
+
+/** ` · $0.0025` for a usage with a cost (from the model price table), '' without one. */
+export function costText(usage: { costUsd?: number } | undefined): string {
+  return usage?.costUsd !== undefined ? ` · $${usage.costUsd.toFixed(4)}` : '';
+}

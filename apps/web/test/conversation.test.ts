@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionEvent } from '@hub/contracts';
 import { apply, emptyConversation, fromState, type Conversation } from '../src/screens/chat/conversation';
+import { costText } from '../src/format';
 
 const usage = { promptTokens: 3, completionTokens: 2, totalTokens: 5 };
 
@@ -113,5 +114,13 @@ describe('model fallbacks', () => {
     apply(c, { type: 'turn.started', turnId: 't1', text: 'hi' });
     apply(c, { type: 'llm.fallback', turnId: 't1', round: 0, from: 'smart', provider: 'primary', reason: 'LLM unavailable (HTTP 429): slow down', to: 'cheap' });
     expect(c.turns[0]!.items).toContainEqual({ kind: 'note', text: 'Model smart (primary) passed over, using cheap: LLM unavailable (HTTP 429): slow down' });
+  });
+});
+
+describe('costs', () => {
+  it('shows a usage cost in dollars, and nothing without a price', () => {
+    expect(costText({ costUsd: 0.0025 })).toBe(' · $0.0025');
+    expect(costText({})).toBe('');
+    expect(costText(undefined)).toBe('');
   });
 });

@@ -9,7 +9,7 @@ import type { SessionEvent, SessionState as ContractState } from '@hub/contracts
 import type { HubClient } from '@hub/gateway/client';
 import { messageOf, must, type Schema } from '../../api';
 import { ErrorText } from '../../components/error-text';
-import { parseJson } from '../../format';
+import { costText, parseJson } from '../../format';
 import { useCoalesced } from '../../hooks/use-coalesced';
 import { useEventStream } from '../../hooks/use-event-stream';
 import { useResource } from '../../hooks/use-resource';
@@ -124,7 +124,7 @@ export function ConversationView({ client, sessionId, name, onClosed }: { client
       </p>
       {usage && (
         <p class="usage small" data-testid="usage">
-          Tokens: {usage.totalTokens} total ({usage.promptTokens} prompt, {usage.completionTokens} completion) · {state?.turns ?? 0} turns
+          Tokens: {usage.totalTokens} total ({usage.promptTokens} prompt, {usage.completionTokens} completion){costText(usage)} · {state?.turns ?? 0} turns
         </p>
       )}
       <ErrorText error={error} />

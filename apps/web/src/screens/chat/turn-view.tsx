@@ -1,6 +1,7 @@
 /** One turn of a conversation: the user's message, then the reply as it streams in, tool calls, handoffs and delegations inline. */
 import type { Turn } from './conversation';
 import { ItemsView } from './items-view';
+import { costText } from '../../format';
 
 export function TurnView({ turn }: { turn: Turn }) {
   return (
@@ -22,7 +23,7 @@ export function TurnView({ turn }: { turn: Turn }) {
         {turn.status === 'interrupted' && <p class="muted small">Interrupted.</p>}
         {turn.usage && (
           <p class="muted small">
-            {turn.usage.totalTokens} tokens ({turn.usage.promptTokens} prompt, {turn.usage.completionTokens} completion)
+            {turn.usage.totalTokens} tokens ({turn.usage.promptTokens} prompt, {turn.usage.completionTokens} completion){costText(turn.usage)}
           </p>
         )}
       </div>

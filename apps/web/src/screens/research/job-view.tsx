@@ -8,7 +8,7 @@ import type { ResearchEvent } from '@hub/contracts';
 import type { HubClient } from '@hub/gateway/client';
 import { messageOf, must } from '../../api';
 import { ErrorText } from '../../components/error-text';
-import { parseJson, shortTime } from '../../format';
+import { costText, parseJson, shortTime } from '../../format';
 import { useCoalesced } from '../../hooks/use-coalesced';
 import { useEventStream } from '../../hooks/use-event-stream';
 import { useResource } from '../../hooks/use-resource';
@@ -98,6 +98,7 @@ export function JobView({ client, id, onChange }: { client: HubClient; id: strin
       <ErrorText error={job.error} />
       <p class="small muted">
         Tokens: {job.usage.totalTokens}
+        {costText(job.usage)}
         {job.budget.tokens ? ` of a ${job.budget.tokens} budget` : ''}
         {job.budget.exhausted ? ' (budget exhausted)' : ''}
         {job.deadlinePassed ? ' · deadline passed' : ''}
