@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_TYPES } from '@hub/contracts';
 import { testTemporalAddress } from '@hub/testing';
-import { HubConfigSchema } from '@hub/contracts';
+import { HubConfigSchema, type LlmRequest, type LlmResponse } from '@hub/contracts';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { startScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { createHubActivities } from '../src/worker';
@@ -41,7 +41,8 @@ describe('hub worker', () => {
       const hub = createHubActivities({ hubConfig, taskQueue: 'q', env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', WORKER_TEST_KEY: 'team-secret' } });
       provider.script({ reply: 'routed', usage: { promptTokens: 100, completionTokens: 50 } });
       const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'session/default/w1', runId: 'r' }, activityId: 'a1' });
-      const res = await env.run(hub.activities.llmComplete, { model: 'fast', temperature: 0, systemPrompt: 's', messages: [{ role: 'user', content: 'hi' }], tools: [] });
+      const input: LlmRequest = { model: 'fast', temperature: 0, systemPrompt: 's', messages: [{ role: 'user', content: 'hi' }], tools: [] };
+      const res = (await env.run(hub.activities.llmComplete, input)) as LlmResponse;
       expect(res.served).toEqual({ alias: 'fast', provider: 'team', model: 'team-model-1' });
       expect(res.usage.costUsd).toBe(0.0002); // 100 × $1/M + 50 × $2/M
       const [req] = provider.chatRequests();
