@@ -51,6 +51,7 @@ describe('workflow bundle', () => {
       'common/wire',
       'delegation/wire',
       'mcp/wire',
+      'models/wire',
       'research/wire',
       'session/wire',
       'task/wire',
