@@ -149,10 +149,12 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
     };
   }
 
+  // Aliases are resolved once; plain model ids (of the default provider) are resolved per call, unkept.
+  const aliases = new Map(Object.keys(models).map((alias) => [alias, candidate(alias)]));
   return {
     resolve(route) {
       const entries = routeOf(route);
-      return (entries.length > 0 ? entries : [opts.defaultModel]).map(candidate);
+      return (entries.length > 0 ? entries : [opts.defaultModel]).map((e) => aliases.get(e) ?? candidate(e));
     },
     coolingDown(provider) {
       const until = cooldownUntil.get(provider);

@@ -60,15 +60,17 @@ export function createHubActivities(opts: HubActivitiesOptions): { activities: H
     registry: createDefaultRegistry().addProvider(mcp.provider),
     compensations: opts.hubConfig.compensations,
   });
+  // One set of LLM activities (one router, so sessions and research agents share providers' cooldowns and slots).
+  const llmActivities = createLlmActivities({ ...llm, listTools: tools.listTools });
   return {
     activities: {
-      ...createLlmActivities({ ...llm, listTools: tools.listTools }),
+      ...llmActivities,
       ...tools,
       ...mcp.activities,
       // Remote A2A agents as delegates: their headers are read from the tenant's agent registry at call time.
       ...createRemoteAgentActivities({ hubConfig: opts.hubConfig }),
       // Research sub-agents' first model calls, many per activity (agents/src/research).
-      ...createResearchActivities({ ...createLlmActivities({ ...llm, listTools: tools.listTools }), listTools: tools.listTools }),
+      ...createResearchActivities({ ...llmActivities, listTools: tools.listTools }),
     },
     close: () => mcp.close(),
   };
