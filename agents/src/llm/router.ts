@@ -8,8 +8,9 @@
  * behaviour), so deployments without `models` work unchanged. Each provider's `maxConcurrent` bounds the
  * requests this worker has in flight to it; the rest wait their turn, in order.
  *
- * The cooldown is kept by each worker process (see the README's Known limits: it is not yet shared between
- * workers through Temporal).
+ * The cooldown is kept by each worker process and, when a shared source is given (`cooldowns`, see
+ * shared-cooldown.ts: the `providers/health` workflow), by every worker of the namespace: a provider that
+ * failed on one worker is passed over by all of them until its cooldown ends.
  */
 import type OpenAI from 'openai';
 import {
@@ -42,12 +43,25 @@ export interface ModelRouter {
   /** Whether new calls pass this provider over (it failed with a retryable error less than its cooldown ago). */
   coolingDown(provider: string): boolean;
   /** A retryable failure: the provider cools down for its `cooldownMs` (or `retryAfterMs`, when longer). */
-  reportFailure(provider: string, retryAfterMs?: number): void;
+  reportFailure(provider: string, retryAfterMs?: number, reason?: string): void;
   /** A success ends the provider's cooldown. */
   reportSuccess(provider: string): void;
 }
 
 export const DEFAULT_COOLDOWN_MS = 30_000;
+
+/**
+ * Cooldowns shared with other workers (see createSharedCooldowns). Answers synchronously from what it knows;
+ * telling it never throws (it passes the news on in the background).
+ */
+export interface CooldownSource {
+  /** Whether the provider is cooling down for the workers (by their shared state or this worker's news). */
+  coolingDown(provider: string): boolean;
+  /** This worker saw the provider fail: it cools down for `ms` from now, for every worker. */
+  reportFailure(provider: string, ms: number, reason?: string): void;
+  /** This worker's call to the provider succeeded (ends a shared cooldown it knows of). */
+  reportSuccess(provider: string): void;
+}
 
 export interface ModelRouterOptions {
   /** The default provider's client (OPENAI_BASE_URL) and model (HUB_MODEL). */
@@ -61,6 +75,8 @@ export interface ModelRouterOptions {
   toolChoice?: ToolChoiceSetting;
   env?: Record<string, string | undefined>;
   now?: () => number;
+  /** Cooldowns shared by the workers (the `providers/health` workflow); default: this process's only. */
+  cooldowns?: CooldownSource;
 }
 
 /** FIFO slots: at most `limit` holders at once. */
@@ -149,6 +165,15 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
     };
   }
 
+  const shared = opts.cooldowns;
+  function coolingLocally(provider: string): boolean {
+    const until = cooldownUntil.get(provider);
+    if (until === undefined) return false;
+    if (now() < until) return true;
+    cooldownUntil.delete(provider);
+    return false;
+  }
+
   // Aliases are resolved once; plain model ids (of the default provider) are resolved per call, unkept.
   const aliases = new Map(Object.keys(models).map((alias) => [alias, candidate(alias)]));
   return {
@@ -157,18 +182,17 @@ export function createModelRouter(opts: ModelRouterOptions): ModelRouter {
       return (entries.length > 0 ? entries : [opts.defaultModel]).map((e) => aliases.get(e) ?? candidate(e));
     },
     coolingDown(provider) {
-      const until = cooldownUntil.get(provider);
-      if (until === undefined) return false;
-      if (now() < until) return true;
-      cooldownUntil.delete(provider);
-      return false;
+      return coolingLocally(provider) || (shared?.coolingDown(provider) ?? false);
     },
-    reportFailure(provider, retryAfterMs) {
+    reportFailure(provider, retryAfterMs, reason) {
       const ms = Math.max(providers[provider]?.cooldownMs ?? DEFAULT_COOLDOWN_MS, retryAfterMs ?? 0);
-      if (ms > 0) cooldownUntil.set(provider, now() + ms);
+      if (ms <= 0) return;
+      cooldownUntil.set(provider, now() + ms);
+      shared?.reportFailure(provider, ms, reason);
     },
     reportSuccess(provider) {
       cooldownUntil.delete(provider);
+      shared?.reportSuccess(provider);
     },
   };
 }

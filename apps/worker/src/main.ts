@@ -3,7 +3,9 @@
  * shared Temporal (TEMPORAL_ADDRESS); on SIGINT/SIGTERM it stops polling,
  * lets running tasks finish (up to the grace time) and exits.
  */
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { createSharedCooldowns } from '@hub/agents/activities';
 import {
   connectionOptions,
   createLogger,
@@ -61,7 +63,16 @@ async function main(): Promise<void> {
     NativeConnection.connect(connectionOptions(cfg)),
     resolveWorkflowBundle({ cacheDir: workflowBundleCacheDir(process.env), log: (msg, fields) => log.warn(msg, fields) }),
   ]);
-  const hub = createHubActivities({ hubConfig, taskQueue: cfg.taskQueue });
+  // Provider cooldowns shared by every worker (the providers/health workflow), when there are model aliases to
+  // fall back between (without `models`, every call goes to the one default provider).
+  const cooldowns = Object.keys(hubConfig.models ?? {}).length > 0
+    ? createSharedCooldowns({
+        client: new Client({ connection, namespace: cfg.namespace, dataConverter: hubDataConverter(codec) }),
+        taskQueue: cfg.taskQueue,
+        log,
+      })
+    : undefined;
+  const hub = createHubActivities({ hubConfig, taskQueue: cfg.taskQueue, ...(cooldowns ? { cooldowns } : {}) });
   const worker = await createHubWorker({
     connection,
     namespace: cfg.namespace,
@@ -85,6 +96,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   const running = worker.run();
+  cooldowns?.start();
   log.info('worker ready', {
     address: connectionOptions(cfg).address,
     namespace: cfg.namespace,
@@ -97,6 +109,7 @@ async function main(): Promise<void> {
     startCpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
   });
   await running;
+  cooldowns?.stop();
   await hub.close();
   await connection.close();
   log.info('worker stopped');

@@ -7,6 +7,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { createLlmActivities, createModelRouter, createOpenAIClient, createRemoteAgentActivities, createResearchActivities, loadLlmConfig } from '@hub/agents';
 import { createDefaultRegistry, createToolActivities } from '@hub/tools';
 import type { HubConfig, McpActivities, RemoteAgentActivities, SessionActivities } from '@hub/contracts';
+import type { SharedCooldowns } from '@hub/agents/activities';
 import type OpenAI from 'openai';
 import { createMcpIntegration } from './mcp';
 
@@ -33,6 +34,8 @@ export interface HubActivitiesOptions {
   /** The model endpoint; default from OPENAI_BASE_URL / OPENAI_API_KEY / HUB_MODEL. */
   llm?: { openai: OpenAI; defaultModel: string };
   env?: NodeJS.ProcessEnv;
+  /** Provider cooldowns shared by the workers (createSharedCooldowns: the `providers/health` workflow); default: this process's. */
+  cooldowns?: SharedCooldowns;
 }
 
 /**
@@ -53,6 +56,7 @@ export function createHubActivities(opts: HubActivitiesOptions): { activities: H
     timeoutMs: cfg.timeoutMs,
     ...(cfg.toolChoice !== undefined ? { toolChoice: cfg.toolChoice } : {}),
     env,
+    ...(opts.cooldowns ? { cooldowns: opts.cooldowns } : {}),
   });
   const llm = { ...base, router };
   const mcp = createMcpIntegration({ hubConfig: opts.hubConfig, taskQueue: opts.taskQueue });
