@@ -3915,6 +3915,443 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** LLM usage (calls, tokens, US dollars) grouped by tenant, agent, model and/or day: the key's tenant, or every tenant for an admin key */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (UTC), YYYY-MM-DD; default 30 days ago */
+                    from?: string;
+                    /** @description Last day (UTC), inclusive; default today */
+                    to?: string;
+                    /** @description tenant, agent, model and/or day (comma-separated); default day */
+                    groupBy?: string;
+                    /** @description Admin keys only: one tenant (default: all) */
+                    tenant?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Rows sorted by day, then tenant, agent and model; and their total */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Usage"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields; a date that is not YYYY-MM-DD, from after to, or a groupBy other than tenant, agent, model and day */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Another tenant's usage without an admin key; or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/budgets/{tenant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's budget: limits in force, spent, topped up and reserved this period, calls waiting (own tenant, or any with an admin key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tenant */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The budget (source none: no limits) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BudgetState"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Another tenant's budget without an admin key; or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set a tenant's limits (admin): they take precedence over hub.config.json's; null goes back to those */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tenant */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            /** @description The limits, or null */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SetBudget"];
+                };
+            };
+            responses: {
+                /** @description The budget under the new limits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BudgetState"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Without an admin key (HUB_ADMIN_KEYS); or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Budgets are off: hub.config.json has no `budgets` section */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/budgets/{tenant}/topup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add US dollars and/or tokens to a tenant's current period (admin); work waiting for budget resumes */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description `Idempotency-Key`: makes the request safe to retry. A repeat with the same key (same tenant, same route, same body) answers the original result and does not do the work again, also after a gateway restart. A key reused with a different body answers 409. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Tenant */
+                    tenant: string;
+                };
+                cookie?: never;
+            };
+            /** @description What to add (usd and/or tokens, more than 0) */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BudgetTopup"];
+                };
+            };
+            responses: {
+                /** @description The budget after the top-up (a repeat with the same Idempotency-Key: the first answer) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BudgetState"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`); details lists the offending fields */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Without an admin key (HUB_ADMIN_KEYS); or foreign `Host` or cross-site request (`forbidden`: DNS-rebinding and cross-site protection) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Budgets are off: hub.config.json has no `budgets` section */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Over the tenant's request rate (`rate_limited`) or a quota (`quota_exceeded`); `Retry-After` says when to retry */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal is unreachable (`temporal_unavailable`), or no hub worker is polling (`worker_unavailable`, with Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Temporal or the worker did not answer in time (`upstream_timeout`) */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/codec/encode": {
         parameters: {
             query?: never;
@@ -4446,6 +4883,22 @@ export interface components {
             delegationId?: string;
         } | {
             /** @enum {string} */
+            type: "budget.waiting";
+            turnId: string;
+            /** @enum {string} */
+            scope: "tenant" | "agent";
+            /** @description ISO time the period rolls over */
+            resetsAt: string;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
+        } | {
+            /** @enum {string} */
+            type: "budget.resumed";
+            turnId: string;
+            /** @description Set on the events of a delegated agent: its delegation (see delegation.started) */
+            delegationId?: string;
+        } | {
+            /** @enum {string} */
             type: "approval.requested";
             approval: {
                 approvalId: string;
@@ -4581,16 +5034,28 @@ export interface components {
                 deadlineMs: number;
             } | {
                 /** @enum {string} */
+                type: "budget.waiting";
+                agents: number;
+                /** @enum {string} */
+                scope: "tenant" | "agent";
+                /** @description ISO time the period rolls over */
+                resetsAt: string;
+            } | {
+                /** @enum {string} */
+                type: "budget.resumed";
+                agents: number;
+            } | {
+                /** @enum {string} */
                 type: "research.synthesizing";
                 findings: number;
             } | {
                 /** @enum {string} */
                 type: "research.done";
                 /**
-                 * @description planning: the planner is splitting the question; running: sub-agents are working; synthesizing: the report is being written; completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept
+                 * @description planning: the planner is splitting the question; running: sub-agents are working; waiting_budget: sub-agents wait for the tenant's budget (a top-up or the next period); synthesizing: the report is being written; completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept
                  * @enum {string}
                  */
-                status: "planning" | "running" | "synthesizing" | "completed" | "failed" | "cancelled";
+                status: "planning" | "running" | "waiting_budget" | "synthesizing" | "completed" | "failed" | "cancelled";
                 error?: string;
                 progress: {
                     total: number;
@@ -4703,16 +5168,28 @@ export interface components {
             deadlineMs: number;
         } | {
             /** @enum {string} */
+            type: "budget.waiting";
+            agents: number;
+            /** @enum {string} */
+            scope: "tenant" | "agent";
+            /** @description ISO time the period rolls over */
+            resetsAt: string;
+        } | {
+            /** @enum {string} */
+            type: "budget.resumed";
+            agents: number;
+        } | {
+            /** @enum {string} */
             type: "research.synthesizing";
             findings: number;
         } | {
             /** @enum {string} */
             type: "research.done";
             /**
-             * @description planning: the planner is splitting the question; running: sub-agents are working; synthesizing: the report is being written; completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept
+             * @description planning: the planner is splitting the question; running: sub-agents are working; waiting_budget: sub-agents wait for the tenant's budget (a top-up or the next period); synthesizing: the report is being written; completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept
              * @enum {string}
              */
-            status: "planning" | "running" | "synthesizing" | "completed" | "failed" | "cancelled";
+            status: "planning" | "running" | "waiting_budget" | "synthesizing" | "completed" | "failed" | "cancelled";
             error?: string;
             progress: {
                 total: number;
@@ -4854,10 +5331,10 @@ export interface components {
                 at: string;
             }[];
             /**
-             * @description idle: waiting for a message; running: a turn is in progress; awaiting_approval: a tool call waits for a human; closed: ended
+             * @description idle: waiting for a message; running: a turn is in progress; awaiting_approval: a tool call waits for a human; waiting_budget: the turn waits for the tenant's budget (a top-up or the next period); closed: ended
              * @enum {string}
              */
-            status: "idle" | "running" | "awaiting_approval" | "closed";
+            status: "idle" | "running" | "awaiting_approval" | "waiting_budget" | "closed";
             messages: ({
                 /** @enum {string} */
                 role: "user";
@@ -5405,6 +5882,8 @@ export interface components {
                 /** @description Token budget of each sub-agent; an agent over it must answer with what it has */
                 perAgentTokens?: number;
             };
+            /** @description When the tenant's spending budget is spent: agents wait for a top-up or the next period (default), or fail at once (false) */
+            waitForBudget?: boolean;
         };
         ResearchList: {
             jobs: components["schemas"]["ResearchSummary"][];
@@ -5426,10 +5905,10 @@ export interface components {
             tenant: string;
             question: string;
             /**
-             * @description planning: the planner is splitting the question; running: sub-agents are working; synthesizing: the report is being written; completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept
+             * @description planning: the planner is splitting the question; running: sub-agents are working; waiting_budget: sub-agents wait for the tenant's budget (a top-up or the next period); synthesizing: the report is being written; completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept
              * @enum {string}
              */
-            status: "planning" | "running" | "synthesizing" | "completed" | "failed" | "cancelled";
+            status: "planning" | "running" | "waiting_budget" | "synthesizing" | "completed" | "failed" | "cancelled";
             maxAgents: number;
             plan?: {
                 requested: number;
@@ -5529,6 +6008,106 @@ export interface components {
             /** @enum {boolean} */
             accepted: true;
             id: string;
+        };
+        Usage: {
+            from: string;
+            to: string;
+            groupBy: ("tenant" | "agent" | "model" | "day")[];
+            rows: components["schemas"]["UsageRow"][];
+            total: components["schemas"]["UsageRow"];
+        };
+        UsageRow: {
+            tenant?: string;
+            agent?: string;
+            model?: string;
+            day?: string;
+            calls: number;
+            promptTokens: number;
+            completionTokens: number;
+            totalTokens: number;
+            usd: number;
+        };
+        BudgetState: {
+            tenant: string;
+            limits?: components["schemas"]["BudgetLimits"];
+            /** @enum {string} */
+            source: "admin" | "config" | "none";
+            periodStart: string;
+            periodEnd: string;
+            spent: {
+                usd: number;
+                tokens: number;
+                calls: number;
+            };
+            toppedUp: {
+                usd: number;
+                tokens: number;
+            };
+            reserved: {
+                usd: number;
+                tokens: number;
+                leases: number;
+            };
+            queued: number;
+            exhausted: boolean;
+            waiting: number;
+            abandoned: number;
+        };
+        BudgetLimits: {
+            /**
+             * @description When the spending budget starts again (UTC); default day
+             * @enum {string}
+             */
+            period?: "hour" | "day" | "month";
+            /** @description US dollars per period */
+            usd?: number;
+            /** @description Tokens per period */
+            tokens?: number;
+            /** @description Requests per minute, per provider */
+            rpm?: number;
+            /** @description Tokens per minute, per provider */
+            tpm?: number;
+            /** @description Caps of single agents, in the same period */
+            agents?: {
+                [key: string]: {
+                    /** @description US dollars per period */
+                    usd?: number;
+                    /** @description Tokens per period */
+                    tokens?: number;
+                };
+            };
+        };
+        SetBudget: {
+            /** @description null: back to the configured limits */
+            limits: {
+                /**
+                 * @description When the spending budget starts again (UTC); default day
+                 * @enum {string}
+                 */
+                period?: "hour" | "day" | "month";
+                /** @description US dollars per period */
+                usd?: number;
+                /** @description Tokens per period */
+                tokens?: number;
+                /** @description Requests per minute, per provider */
+                rpm?: number;
+                /** @description Tokens per minute, per provider */
+                tpm?: number;
+                /** @description Caps of single agents, in the same period */
+                agents?: {
+                    [key: string]: {
+                        /** @description US dollars per period */
+                        usd?: number;
+                        /** @description Tokens per period */
+                        tokens?: number;
+                    };
+                };
+            } | null;
+        };
+        BudgetTopup: {
+            usd?: number;
+            tokens?: number;
+            note?: string;
         };
         CodecPayloads: {
             payloads: components["schemas"]["CodecPayload"][];

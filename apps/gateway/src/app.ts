@@ -9,10 +9,11 @@ import { createLogger } from '@hub/runtime';
 import { a2aRoutes } from './a2a/routes';
 import { remoteAgentRoutes } from './a2a-remotes/routes';
 import { agentRoutes } from './agents/routes';
+import { budgetRoutes } from './budgets/routes';
 import { codecCorsOrigins, codecRoutes } from './codec/routes';
 import { handleErrors } from './http/error-handler';
 import type { GatewayApp, GatewayEnv } from './http/env';
-import { holdsKey, requireApiKey } from './http/auth';
+import { authEnabled, holdsKey, requireApiKey } from './http/auth';
 import { limitBody } from './http/body-limit';
 import { guardHostAndOrigin } from './http/host-guard';
 import { createOriginGuard } from './http/origin-guard';
@@ -35,6 +36,7 @@ import type { QuotaService } from './quotas/service';
 import type { GatewayServices } from './services';
 import { sessionRoutes } from './sessions/routes';
 import { taskRoutes } from './tasks/routes';
+import { usageRoutes } from './usage/routes';
 import { serveWebApp, type WebAssetsOptions } from './web';
 
 export type { GatewayApp, GatewayEnv };
@@ -42,6 +44,8 @@ export type { GatewayApp, GatewayEnv };
 export interface CreateAppOptions {
   /** API key → tenant. Unset or empty: auth is off and every request is tenant "default". */
   apiKeys?: Map<string, string> | undefined;
+  /** Admin key → tenant (HUB_ADMIN_KEYS): they authenticate too and may set budgets and read every tenant's usage. */
+  adminKeys?: Map<string, string> | undefined;
   log?: Logger | undefined;
   /** The LLM the workers use (local model server or remote endpoint); /readyz reports it as `details.llm`. */
   llm?: LlmInfo | undefined;
@@ -79,7 +83,7 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   app.use(guardHostAndOrigin((path) => (path.startsWith('/codec/') ? codecGuard : guard), { render: mcpRefusal }));
   // The web app's static files (no auth; API paths pass through to the routes below).
   if (opts.web) app.use(serveWebApp(opts.web));
-  app.use(requireApiKey(opts.apiKeys, PUBLIC_PATHS, log));
+  app.use(requireApiKey(opts.apiKeys, PUBLIC_PATHS, log, opts.adminKeys));
   app.use(limitBody());
   app.use(limitJsonDepth({ skip: (path) => path === MCP_PATH }));
   const admission = opts.quotas ? createAdmission(opts.quotas.limits, opts.quotas.counts) : undefined;
@@ -90,7 +94,7 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   handleErrors(app, { log, temporalReachable: services.ops.temporalReachable });
 
   // Mount order is the order of the paths in the OpenAPI document.
-  app.route('/', opsRoutes(services.ops, { llm: opts.llm, showDetails: holdsKey(opts.apiKeys) }));
+  app.route('/', opsRoutes(services.ops, { llm: opts.llm, showDetails: holdsKey(opts.apiKeys, opts.adminKeys) }));
   app.route('/', sessionRoutes(services.sessions, sse));
   app.route('/', agentRoutes(services.agents));
   app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research, agents: services.agents, admission }));
@@ -98,8 +102,10 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   if (services.remoteAgents) app.route('/', remoteAgentRoutes(services.remoteAgents)); // /v1/a2a/remotes: remote A2A agents as delegates
   app.route('/', taskRoutes(services.tasks, sse));
   app.route('/', researchRoutes(services.research, sse));
+  if (services.usage) app.route('/', usageRoutes(services.usage)); // /v1/usage: tokens and dollars from the tenants' ledgers
+  if (services.budgets) app.route('/', budgetRoutes(services.budgets)); // /v1/budgets/{tenant}: limits and top-ups
   app.route('/', codecRoutes()); // S7: /codec/{encode,decode}, Temporal's remote codec protocol
-  if (services.a2a) app.route('/', a2aRoutes(services.a2a, { auth: (opts.apiKeys?.size ?? 0) > 0, sse, admission })); // /a2a/{agent}: every agent over A2A
+  if (services.a2a) app.route('/', a2aRoutes(services.a2a, { auth: authEnabled(opts.apiKeys, opts.adminKeys), sse, admission })); // /a2a/{agent}: every agent over A2A
 
   registerEventSchemas(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

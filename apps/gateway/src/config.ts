@@ -1,4 +1,4 @@
-/** Gateway process settings from the environment (PORT, HOST, HUB_API_KEYS, session defaults, MCP endpoint). */
+/** Gateway process settings from the environment (PORT, HOST, HUB_API_KEYS, HUB_ADMIN_KEYS, session defaults, MCP endpoint). */
 import { DEFAULTS } from '@hub/contracts';
 import { parseApiKeys } from './http/auth';
 import { isLoopback } from './loopback';
@@ -7,8 +7,13 @@ import { parseAllowedHosts, parseAllowedOrigins } from './http/origin-guard';
 export interface GatewayConfig {
   port: number;
   host: string;
-  /** undefined: auth off (tenant "default"), loopback only. */
+  /**
+   * Every key that authenticates (HUB_API_KEYS and HUB_ADMIN_KEYS) → its tenant. undefined: auth off
+   * (tenant "default", every request admin), loopback only.
+   */
   apiKeys: Map<string, string> | undefined;
+  /** HUB_ADMIN_KEYS (key → tenant, "default" unless given): budgets, top-ups, every tenant's usage. Also in `apiKeys`. */
+  adminKeys: Map<string, string> | undefined;
   /** Options of new sessions. */
   sessionDefaults: { idleTimeoutMs: number; approvalTimeoutMs: number; maxTurnsPerRun: number };
   /**
@@ -45,11 +50,17 @@ export function parsePort(raw: string | undefined): number {
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const port = parsePort(env['PORT']);
   const host = env['HOST']?.trim() || '127.0.0.1';
-  const apiKeys = parseApiKeys(env['HUB_API_KEYS']);
+  const tenantKeys = parseApiKeys(env['HUB_API_KEYS']);
+  const adminKeys = parseApiKeys(env['HUB_ADMIN_KEYS'], 'HUB_ADMIN_KEYS');
+  for (const key of adminKeys?.keys() ?? []) {
+    if (tenantKeys?.has(key)) throw new Error('HUB_ADMIN_KEYS: a key is also in HUB_API_KEYS (list it in one of them)');
+  }
+  // Admin keys authenticate too: a process that passes only `apiKeys` on still refuses unknown keys.
+  const apiKeys = tenantKeys || adminKeys ? new Map([...(tenantKeys ?? []), ...(adminKeys ?? [])]) : undefined;
   if (!apiKeys && !isLoopback(host)) {
     throw new Error(
       `HOST=${host} is not a loopback address but HUB_API_KEYS is unset: refusing to serve an unauthenticated API on the network. ` +
-        'Set HUB_API_KEYS=key:tenant[,key:tenant] or bind 127.0.0.1.',
+        'Set HUB_API_KEYS=key:tenant[,key:tenant] (and/or HUB_ADMIN_KEYS) or bind 127.0.0.1.',
     );
   }
   const sessionDefaults = {
@@ -62,5 +73,5 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   if (!WILDCARD_HOSTS.has(host) && !isLoopback(host)) allowedHosts.push(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
   const allowedOrigins = [...parseAllowedOrigins(env['HUB_ALLOWED_ORIGINS'], 'HUB_ALLOWED_ORIGINS'), ...parseAllowedOrigins(env['HUB_MCP_ALLOWED_ORIGINS'])];
   const mcp = { allowedHosts, allowedOrigins };
-  return { port, host, apiKeys, sessionDefaults, mcp };
+  return { port, host, apiKeys, adminKeys, sessionDefaults, mcp };
 }

@@ -7,6 +7,7 @@ import { HubConfigSchema, type HubConfig } from '@hub/contracts';
 import { getProfile, listProfiles } from '@hub/agents/profiles';
 import { assertUrlAllowed } from '@hub/tools';
 import { createAgentService, type AgentService } from './agents/service';
+import { createBudgetService, type BudgetService } from './budgets/service';
 import { createA2aService, type A2aService } from './a2a/service';
 import { createRemoteAgentService, type RemoteAgentService } from './a2a-remotes/service';
 import { createMcpRegistryService, type McpRegistryService, type McpRegistryServiceOptions } from './mcp-registry/service';
@@ -15,6 +16,7 @@ import type { ProfileSource } from './profiles';
 import { createResearchService, type ResearchService } from './research/service';
 import { createSessionService, type SessionDefaults, type SessionService } from './sessions/service';
 import { createTaskService, type TaskService } from './tasks/service';
+import { createUsageService, type UsageService } from './usage/service';
 import type { Logger } from './log';
 import { guardService, type GuardStats } from './temporal/guard';
 import type { Reachability } from './temporal/reachability';
@@ -31,6 +33,10 @@ export interface GatewayServices {
   a2a?: A2aService | undefined;
   /** Remote A2A agents usable as delegates (a2a-remotes/); optional so stand-in services may leave it out. */
   remoteAgents?: RemoteAgentService | undefined;
+  /** Usage from the tenants' budget ledgers (usage/); optional so stand-in services may leave it out. */
+  usage?: UsageService | undefined;
+  /** Budgets, limits and top-ups of the tenants' ledgers (budgets/); optional so stand-in services may leave it out. */
+  budgets?: BudgetService | undefined;
 }
 
 export interface ServicesConfig {
@@ -121,5 +127,7 @@ export function createServices(client: Client, config: ServicesConfig): GatewayS
       MCP_REGISTER_DEADLINE_MS,
     ),
     a2a: createA2aService({ client, sessions: guardedSessions, agents: guardedAgents }),
+    usage: guarded(client, config, 'usage', createUsageService({ client, rpcTimeoutMs })),
+    budgets: guarded(client, config, 'budgets', createBudgetService({ client, taskQueue, hubConfig, rpcTimeoutMs })),
   };
 }

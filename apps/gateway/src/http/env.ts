@@ -8,6 +8,8 @@ export type GatewayEnv = {
   Variables: {
     requestId: string;
     tenant: string;
+    /** The key is an admin key (HUB_ADMIN_KEYS), or auth is off: admin routes and every tenant's budgets and usage. */
+    admin: boolean;
     log: Logger;
   };
 };
