@@ -9,3 +9,5 @@ export { agentRegistry } from './agent-registry';
 export { sagaTask } from './task';
 export { researchJob, researchBatch, researchAgent } from './research';
 export { agentDelegation } from './agent-delegation';
+export { budgetLedger } from './budget-ledger';
+export { providerHealth } from './provider-health';

@@ -8,6 +8,11 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
+/** The workflow's current time in ms since the epoch (the workflow task's time: replay-safe). */
+export function nowMs(): number {
+  return new Date().getTime();
+}
+
 /** A user-readable reason for a failed activity or turn. */
 export function describeFailure(err: unknown): string {
   let e: unknown = err;

@@ -25,3 +25,5 @@ export * from './a2a/wire';
 export * from './a2a/schemas';
 export * from './models/wire';
 export * from './models/schemas';
+export * from './budget/wire';
+export * from './budget/schemas';

@@ -265,6 +265,8 @@ export interface LlmRequest {
    * `LlmResponse.offeredTools`, so the workflow sees exactly what the model saw.
    */
   toolAllow?: ListToolsRequest;
+  /** The workflow the tenant's ledger wakes when this call finds the budget spent (default: the calling workflow). */
+  wake?: string;
   /** Stream token deltas to the calling workflow's event stream under this turn id. */
   stream?: { turnId: string; round: number } & Partial<StreamTarget>;
   /** Ask for a JSON object matching this schema (structured output). */

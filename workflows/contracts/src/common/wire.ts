@@ -84,6 +84,10 @@ export const WORKFLOW_TYPES = {
   delegation: 'agentDelegation',
   /** A tenant's agent definitions (with versions) and remote A2A agents. */
   agentRegistry: 'agentRegistry',
+  /** A tenant's spending ledger: leases before LLM calls, usage after them, rate limits, top-ups (id `budget/<tenant>`). */
+  budgetLedger: 'budgetLedger',
+  /** Provider cooldowns shared by every worker (id `providers/health`). */
+  providerHealth: 'providerHealth',
 } as const;
 
 /** Every activity the worker registers, by name. */

@@ -10,6 +10,7 @@ import { LimitsSchema } from '../common/limits';
 import type { Expect, Same } from '../common/schemas';
 import { TaskCompensationSchema, TaskToolNameSchema } from '../task/schemas';
 import { ModelsConfigSchema, ProvidersConfigSchema } from '../models/schemas';
+import { BudgetsConfigSchema } from '../budget/schemas';
 import { DEFAULT_PROVIDER } from '../models/wire';
 import {
   isNormalAbsolutePath,
@@ -84,6 +85,11 @@ export const HubConfigSchema = z
     providers: ProvidersConfigSchema.default({}),
     /** Model aliases: provider, the provider's model id, limits and prices. Agents name them in `model`. */
     models: ModelsConfigSchema.default({}),
+    /**
+     * Spending budgets and rate limits by tenant. With this section (even `{}`) every LLM call takes a lease
+     * from its tenant's ledger first; a tenant without an entry has no limits unless an admin sets some.
+     */
+    budgets: BudgetsConfigSchema.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -87,6 +87,7 @@ export const CreateResearchBodySchema = z
     tools: z.array(ToolPatternSchema).max(100).optional().describe('Tools the sub-agents may use (names or globs; default: the profile\'s)'),
     policy: ResearchPolicySchema.optional(),
     budget: ResearchBudgetSchema.optional(),
+    waitForBudget: z.boolean().optional().describe("When the tenant's spending budget is spent: agents wait for a top-up or the next period (default), or fail at once (false)"),
   })
   .strict();
 export type CreateResearchBody = z.input<typeof CreateResearchBodySchema>;
@@ -120,6 +121,8 @@ export const ResearchJobInputSchema = z.object({
   /** Milliseconds from the job start. */
   deadlineMs: z.number().int().positive().optional(),
   budget: ResearchBudgetSchema.optional(),
+  /** false: agents whose tenant budget is spent fail instead of waiting. */
+  waitForBudget: z.boolean().optional(),
   createdAt: z.string(),
   /** Set when a session's `research` tool started the job. */
   parent: ResearchParentSchema.optional(),
@@ -154,9 +157,9 @@ export const AgentFindingSchema = z.object({
 // ---- job state (query) -----------------------------------------------------------
 
 export const ResearchStatusSchema = z
-  .enum(['planning', 'running', 'synthesizing', 'completed', 'failed', 'cancelled'])
+  .enum(['planning', 'running', 'waiting_budget', 'synthesizing', 'completed', 'failed', 'cancelled'])
   .describe(
-    'planning: the planner is splitting the question; running: sub-agents are working; synthesizing: the report is being written; ' +
+    'planning: the planner is splitting the question; running: sub-agents are working; waiting_budget: sub-agents wait for the tenant\'s budget (a top-up or the next period); synthesizing: the report is being written; ' +
       'completed: a report was written (enough agents succeeded); failed: planning failed or too few agents succeeded; cancelled: cancelled, partial results kept',
   );
 
@@ -233,6 +236,8 @@ export const ResearchEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('research.progress'), progress: ResearchProgressSchema }),
   z.object({ type: z.literal('research.budget_exhausted'), usedTokens: z.number().int(), budgetTokens: z.number().int() }),
   z.object({ type: z.literal('research.deadline'), deadlineMs: z.number().int() }),
+  z.object({ type: z.literal('budget.waiting'), agents: z.number().int(), scope: z.enum(['tenant', 'agent']), resetsAt: z.string().describe('ISO time the period rolls over') }),
+  z.object({ type: z.literal('budget.resumed'), agents: z.number().int() }),
   z.object({ type: z.literal('research.synthesizing'), findings: z.number().int() }),
   z.object({ type: z.literal('research.done'), status: ResearchStatusSchema, error: z.string().optional(), progress: ResearchProgressSchema }),
 ]);

@@ -112,7 +112,7 @@ export interface SubTask {
 
 export type AgentStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped';
 export type AgentOutcomeStatus = 'succeeded' | 'failed' | 'timed_out' | 'cancelled';
-export type ResearchStatus = 'planning' | 'running' | 'synthesizing' | 'completed' | 'failed' | 'cancelled';
+export type ResearchStatus = 'planning' | 'running' | 'waiting_budget' | 'synthesizing' | 'completed' | 'failed' | 'cancelled';
 
 export interface ToolUse {
   tool: string;
@@ -216,6 +216,8 @@ export type ResearchEvent =
   | { type: 'research.progress'; progress: ResearchProgress }
   | { type: 'research.budget_exhausted'; usedTokens: number; budgetTokens: number }
   | { type: 'research.deadline'; deadlineMs: number }
+  | { type: 'budget.waiting'; agents: number; scope: 'tenant' | 'agent'; resetsAt: string }
+  | { type: 'budget.resumed'; agents: number }
   | { type: 'research.synthesizing'; findings: number }
   | { type: 'research.done'; status: ResearchStatus; error?: string; progress: ResearchProgress };
 
@@ -262,6 +264,8 @@ export interface ResearchAgentBatchResult {
   findings: AgentFinding[];
   /** Agents whose first reply asked for tools: they go on as `researchAgent` children, seeded when it fits. */
   escalated: Array<{ index: number; seed?: AgentSeed }>;
+  /** The tenant's budget was spent: these agents made no call (the workflow waits for budget, then runs them). */
+  budget?: { pending: number[]; scope: 'tenant' | 'agent'; resetsAt: number };
 }
 
 /** The research activities (`agents/src/research`). */

@@ -28,8 +28,11 @@ export const MessageTextSchema = sendMessage.messageText;
 export const SendMessageInputSchema = sendMessage.sendMessageInput;
 
 export const SessionStatusSchema = z
-  .enum(['idle', 'running', 'awaiting_approval', 'closed'])
-  .describe('idle: waiting for a message; running: a turn is in progress; awaiting_approval: a tool call waits for a human; closed: ended');
+  .enum(['idle', 'running', 'awaiting_approval', 'waiting_budget', 'closed'])
+  .describe(
+    'idle: waiting for a message; running: a turn is in progress; awaiting_approval: a tool call waits for a human; ' +
+      "waiting_budget: the turn waits for the tenant's budget (a top-up or the next period); closed: ended",
+  );
 
 export const TurnStatusSchema = z.enum(['completed', 'failed', 'interrupted', 'cancelled']);
 
@@ -109,6 +112,8 @@ export const SessionOptionsSchema = z.object({
   approvalTimeoutMs: z.number().int().positive(),
   /** Continue-as-new after this many turns even if Temporal does not suggest it. */
   maxTurnsPerRun: z.number().int().positive(),
+  /** When the tenant's budget is spent: wait for a top-up or the next period (default), or fail the turn at once (false). */
+  waitForBudget: z.boolean().optional(),
   /** Tools this session may use (exact names or globs); intersected with the profile's allowlist. */
   toolAllowlist: z.array(z.string()).optional(),
   /**
@@ -235,6 +240,15 @@ export const SessionEventSchema = z.discriminatedUnion('type', [
     to: z.string(),
     ...delegated,
   }),
+  z.object({
+    type: z.literal('budget.waiting'),
+    turnId: z.string(),
+    /** The tenant's (or the agent's) spending budget is spent: the turn waits, durably, for a top-up or the next period. */
+    scope: z.enum(['tenant', 'agent']),
+    resetsAt: z.string().describe('ISO time the period rolls over'),
+    ...delegated,
+  }),
+  z.object({ type: z.literal('budget.resumed'), turnId: z.string(), ...delegated }),
   z.object({ type: z.literal('approval.requested'), approval: PendingApprovalSchema }),
   z.object({
     type: z.literal('approval.resolved'),

@@ -87,7 +87,7 @@ export type SendMessageInput = z.infer<ReturnType<typeof sendMessageSchemas>['se
 
 // ---- the types the session's messages carry ----------------------------------------
 
-export type SessionStatus = 'idle' | 'running' | 'awaiting_approval' | 'closed';
+export type SessionStatus = 'idle' | 'running' | 'awaiting_approval' | 'waiting_budget' | 'closed';
 export type TurnStatus = 'completed' | 'failed' | 'interrupted' | 'cancelled';
 
 export interface TurnResult {
