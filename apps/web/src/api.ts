@@ -4,6 +4,7 @@
  * localStorage, and small helpers around it. No API type is restated here.
  */
 import { createHubClient, errorMessage, idempotentFetch, SseHttpError, type EventsPath, type HubClient, type SseMessage } from '@hub/gateway/client';
+import type { BudgetState, TopupInput, UsageGroup, UsageResponse } from '@hub/contracts';
 
 export type { Schema } from '@hub/gateway/client';
 
@@ -134,4 +135,41 @@ export async function follow(client: HubClient, path: EventsPath, id: string, o:
       await new Promise((r) => setTimeout(r, 3_000));
     }
   }
+}
+
+// ---- usage and budgets (issue 14) ------------------------------------------------------
+
+/** `GET /v1/usage`: from/to are `YYYY-MM-DD` (UTC, inclusive); tenant only for admin keys (default: the key's). */
+export interface UsageQuery {
+  from?: string;
+  to?: string;
+  groupBy: readonly UsageGroup[];
+  tenant?: string;
+}
+
+/** Throws {@link ApiCallError} (status, code, message) when a typed call failed; returns its data otherwise. */
+export function mustOk<T>(r: { data?: T; error?: unknown; response: Response }): T {
+  if (r.error === undefined && r.data !== undefined) return r.data;
+  const e = (r.error as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+  throw new ApiCallError(r.response.status, e?.code ?? 'error', e?.message ?? `HTTP ${r.response.status} ${r.response.statusText}`.trim(), e?.details);
+}
+
+/** Usage rows (calls, tokens, cost) grouped as asked, with their total. Throws {@link ApiCallError}. */
+export async function getUsage(client: HubClient, q: UsageQuery): Promise<UsageResponse> {
+  const query = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.groupBy.length ? { groupBy: q.groupBy.join(',') } : {}), ...(q.tenant ? { tenant: q.tenant } : {}) };
+  return mustOk(await client.GET('/v1/usage', { params: { query } }));
+}
+
+/** A tenant's budget now: limits, spent, reserved, the period. Throws {@link ApiCallError}. */
+export async function getBudget(client: HubClient, tenant: string): Promise<BudgetState> {
+  return mustOk(await client.GET('/v1/budgets/{tenant}', { params: { path: { tenant } } }));
+}
+
+/**
+ * Adds usd and/or tokens to a tenant's budget for this period (admin keys; the
+ * POST carries an Idempotency-Key, kept across its retries). Answers the budget after it.
+ * Throws {@link ApiCallError}: 403 for a key that is not an admin's, 409 when budgets are off.
+ */
+export async function topupBudget(client: HubClient, tenant: string, input: TopupInput): Promise<BudgetState> {
+  return mustOk(await client.POST('/v1/budgets/{tenant}/topup', { params: { path: { tenant } }, body: input }));
 }

@@ -6,6 +6,7 @@ import { ChatScreen } from './screens/chat/chat-screen';
 import { ResearchScreen } from './screens/research/research-screen';
 import { ToolsScreen } from './screens/tools/tools-screen';
 import { TasksScreen } from './screens/tasks/tasks-screen';
+import { UsageScreen } from './screens/usage/usage-screen';
 
 const SCREENS = [
   { id: 'chat', label: 'Chat' },
@@ -13,6 +14,7 @@ const SCREENS = [
   { id: 'research', label: 'Research' },
   { id: 'tools', label: 'Tools' },
   { id: 'tasks', label: 'Tasks' },
+  { id: 'usage', label: 'Usage' },
 ] as const;
 type ScreenId = (typeof SCREENS)[number]['id'];
 
@@ -79,6 +81,7 @@ export function App() {
         {route.screen === 'research' && <ResearchScreen client={client} selected={route.item} />}
         {route.screen === 'tools' && <ToolsScreen client={client} />}
         {route.screen === 'tasks' && <TasksScreen client={client} selected={route.item} />}
+        {route.screen === 'usage' && <UsageScreen client={client} />}
       </main>
     </div>
   );
