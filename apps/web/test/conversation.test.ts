@@ -117,6 +117,42 @@ describe('model fallbacks', () => {
   });
 });
 
+describe('budget waits', () => {
+  const resetsAt = '2026-03-06T00:00:00.000Z';
+  const at = new Date(resetsAt).toLocaleString();
+
+  it('shows budget.waiting as a note in its turn, the turn waiting until budget.resumed', () => {
+    const c = emptyConversation();
+    apply(c, { type: 'turn.started', turnId: 't1', text: 'hi' });
+    apply(c, { type: 'budget.waiting', turnId: 't1', scope: 'tenant', resetsAt });
+    expect(c.turns[0]!.items).toEqual([{ kind: 'note', text: `Waiting for budget: the tenant's budget is spent; resumes on a top-up or at ${at}` }]);
+    expect(c.turns[0]!.status).toBe('waiting_budget');
+    apply(c, { type: 'budget.resumed', turnId: 't1' });
+    expect(c.turns[0]!.status).toBe('running');
+    apply(c, { type: 'token', turnId: 't1', delta: 'Hello', round: 0, attempt: 1 });
+    apply(c, { type: 'turn.completed', turnId: 't1', reply: 'Hello', usage });
+    expect(c.turns[0]!.items.map((i) => (i.kind === 'note' || i.kind === 'text' ? i.text : i.kind))).toEqual([
+      `Waiting for budget: the tenant's budget is spent; resumes on a top-up or at ${at}`,
+      'Budget available again: resumed.',
+      'Hello',
+    ]);
+    expect(c.turns[0]!.status).toBe('completed');
+  });
+
+  it("puts a delegate's wait in the delegate's transcript, naming the agent's budget", () => {
+    const c = emptyConversation();
+    apply(c, { type: 'turn.started', turnId: 't1', text: 'plan' });
+    apply(c, { type: 'delegation.started', turnId: 't1', toolCallId: 'c1', delegationId: 'd1', agent: 'flights', task: 'find', depth: 1 });
+    apply(c, { type: 'budget.waiting', turnId: 't1', scope: 'agent', resetsAt, delegationId: 'd1' });
+    expect(c.delegations.get('d1')!.items).toEqual([{ kind: 'note', text: `Waiting for budget: the agent's budget is spent; resumes on a top-up or at ${at}` }]);
+    expect(c.turns[0]!.items.some((i) => i.kind === 'note')).toBe(false);
+    expect(c.turns[0]!.status).toBe('waiting_budget');
+    apply(c, { type: 'budget.resumed', turnId: 't1', delegationId: 'd1' });
+    expect(c.delegations.get('d1')!.items.at(-1)).toEqual({ kind: 'note', text: 'Budget available again: resumed.' });
+    expect(c.turns[0]!.status).toBe('running');
+  });
+});
+
 describe('costs', () => {
   it('shows a usage cost in dollars, and nothing without a price', () => {
     expect(costText({ costUsd: 0.0025 })).toBe(' · $0.0025');

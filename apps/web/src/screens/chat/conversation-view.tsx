@@ -60,7 +60,7 @@ export function ConversationView({ client, sessionId, name, onClosed }: { client
         const ev = parseJson<SessionEvent>(msg.data);
         if (ev && typeof ev.type === 'string') {
           apply(model.current, ev);
-          if (ev.type === 'turn.completed' || ev.type === 'turn.failed' || ev.type === 'session.closed' || ev.type === 'agent.handoff') void loadState();
+          if (ev.type === 'turn.completed' || ev.type === 'turn.failed' || ev.type === 'session.closed' || ev.type === 'agent.handoff' || ev.type === 'budget.waiting' || ev.type === 'budget.resumed') void loadState();
         }
       }
       rerender();

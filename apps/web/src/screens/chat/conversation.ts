@@ -12,6 +12,7 @@
  */
 import type { PendingApproval, SessionEvent, SessionState as ContractState } from '@hub/contracts';
 import type { Schema } from '../../api';
+import { shortTime } from '../../format';
 
 type SessionState = Schema<'SessionState'> & Pick<ContractState, 'handoffs' | 'agentVersion'>;
 type Usage = SessionState['usage'];
@@ -43,9 +44,14 @@ export interface Transcript {
 export interface Turn extends Transcript {
   turnId: string;
   user: string;
-  status: 'queued' | 'running' | 'completed' | 'failed' | 'interrupted';
+  status: 'queued' | 'running' | 'waiting_budget' | 'completed' | 'failed' | 'interrupted';
   error?: string;
   usage?: Usage;
+}
+
+/** The note of a `budget.waiting` event: whose budget is spent and when the turn goes on. */
+export function budgetWaitingText(ev: { scope: 'tenant' | 'agent'; resetsAt: string }): string {
+  return `Waiting for budget: the ${ev.scope === 'agent' ? "agent's" : "tenant's"} budget is spent; resumes on a top-up or at ${shortTime(ev.resetsAt)}`;
 }
 
 /** A delegate's sub-conversation: the task it was given, its transcript and how it ended. */
@@ -249,6 +255,18 @@ export function apply(c: Conversation, ev: SessionEvent): void {
     case 'llm.fallback':
       transcriptOf(c, ev.turnId, ev.delegationId).items.push({ kind: 'note', text: `Model ${ev.from} (${ev.provider}) passed over, using ${ev.to}: ${ev.reason}` });
       break;
+    case 'budget.waiting': {
+      transcriptOf(c, ev.turnId, ev.delegationId).items.push({ kind: 'note', text: budgetWaitingText(ev) });
+      const t = turnOf(c, ev.turnId);
+      if (t.status === 'running' || t.status === 'queued') t.status = 'waiting_budget';
+      break;
+    }
+    case 'budget.resumed': {
+      transcriptOf(c, ev.turnId, ev.delegationId).items.push({ kind: 'note', text: 'Budget available again: resumed.' });
+      const t = turnOf(c, ev.turnId);
+      if (t.status === 'waiting_budget') t.status = 'running';
+      break;
+    }
     case 'agent.handoff':
       turnOf(c, ev.turnId).items.push({ kind: 'handoff', toolCallId: ev.toolCallId, from: ev.from, to: ev.to });
       c.handoffs.push({ from: ev.from, to: ev.to, turnId: ev.turnId });

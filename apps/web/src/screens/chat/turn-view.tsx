@@ -10,11 +10,12 @@ export function TurnView({ turn }: { turn: Turn }) {
         <span class="who">You</span>
         <p>{turn.user}</p>
       </div>
-      <div class="msg assistant" aria-busy={turn.status === 'running'}>
+      <div class="msg assistant" aria-busy={turn.status === 'running' || turn.status === 'waiting_budget'}>
         <span class="who">Assistant</span>
         <ItemsView items={turn.items} />
         {turn.status === 'queued' && <p class="muted small">Queued…</p>}
         {turn.status === 'running' && turn.items.length === 0 && <p class="muted small">Thinking…</p>}
+        {turn.status === 'waiting_budget' && <p class="muted small">Waiting for budget…</p>}
         {turn.status === 'failed' && (
           <p class="error" role="alert">
             Turn failed: {turn.error}

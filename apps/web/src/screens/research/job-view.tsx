@@ -4,7 +4,7 @@
  * changed; the job's state (GET) has the details.
  */
 import { useRef, useState } from 'preact/hooks';
-import type { ResearchEvent } from '@hub/contracts';
+import type { ResearchEvent, ResearchStatus } from '@hub/contracts';
 import type { HubClient } from '@hub/gateway/client';
 import { messageOf, must } from '../../api';
 import { ErrorText } from '../../components/error-text';
@@ -16,12 +16,21 @@ import { JobReport } from './job-report';
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 
+/** The line a budget event of the job shows. */
+export function researchBudgetText(ev: Extract<ResearchEvent, { type: 'budget.waiting' | 'budget.resumed' }>): string {
+  if (ev.type === 'budget.resumed') return `Budget available again: ${ev.agents} sub-agent${ev.agents === 1 ? '' : 's'} resumed.`;
+  const whose = ev.scope === 'agent' ? "the agent's" : "the tenant's";
+  return `Waiting for budget: ${whose} budget is spent; ${ev.agents} sub-agent${ev.agents === 1 ? '' : 's'} wait; resumes on a top-up or at ${shortTime(ev.resetsAt)}.`;
+}
+
 export function JobView({ client, id, onChange }: { client: HubClient; id: string; onChange: (finished?: 'completed' | 'failed' | 'cancelled') => void }) {
   const { data: job, setData: setJob, error, setError, reload: load } = useResource(
     async () => must(await client.GET('/v1/research/{id}', { params: { path: { id } } })),
     [client, id],
   );
   const [live, setLive] = useState<string>();
+  // The job's budget events (waiting, resumed), the last few.
+  const [budgetNotes, setBudgetNotes] = useState<string[]>([]);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
 
@@ -42,6 +51,11 @@ export function JobView({ client, id, onChange }: { client: HubClient; id: strin
         setJob((j) => (j ? { ...j, progress, ...(ev.type === 'research.done' ? { status: ev.status } : {}) } : j));
       }
       if (ev.type === 'research.planned') setLive(`Planned ${ev.subQuestions.length} sub-questions.`);
+      if (ev.type === 'budget.waiting' || ev.type === 'budget.resumed') {
+        setBudgetNotes((n) => [...n, researchBudgetText(ev)].slice(-10));
+        const status: ResearchStatus = ev.type === 'budget.waiting' ? 'waiting_budget' : 'running';
+        setJob((j) => (j && !FINISHED.has(j.status) ? { ...j, status } : j));
+      }
       if (ev.type === 'research.synthesizing') setLive(`Writing the report from ${ev.findings} findings…`);
       if (ev.type === 'research.done') {
         setLive(`Job ${ev.status}.`);
@@ -95,6 +109,18 @@ export function JobView({ client, id, onChange }: { client: HubClient; id: strin
       <p class="small" aria-live="polite">
         {live}
       </p>
+      {job.status === 'waiting_budget' && budgetNotes.length === 0 && (
+        <p class="note small">Waiting for budget: the tenant's budget is spent; resumes on a top-up or at the next period.</p>
+      )}
+      {budgetNotes.length > 0 && (
+        <ul class="small" aria-label="Budget events" data-testid="budget-events">
+          {budgetNotes.map((n, i) => (
+            <li key={i} class="note">
+              {n}
+            </li>
+          ))}
+        </ul>
+      )}
       <ErrorText error={job.error} />
       <p class="small muted">
         Tokens: {job.usage.totalTokens}
