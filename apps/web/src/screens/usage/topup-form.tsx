@@ -46,7 +46,7 @@ export function TopupFormView({ tenant, draft, busy, error, done, onDraft, onSub
         onSubmit();
       }}
     >
-      <h4>Top up</h4>
+      <h3>Top up</h3>
       <div class="row">
         <label for="topup-usd">USD</label>
         <input id="topup-usd" type="number" min="0" step="0.01" inputMode="decimal" value={draft.usd} onInput={(e) => onDraft({ ...draft, usd: e.currentTarget.value })} />

@@ -15,10 +15,10 @@ function DayBars({ title, points, value, label }: { title: string; points: DayPo
       <figcaption class="small">
         {title} <span class="muted">(max {label(max)} a day)</span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H + 16}`} width="100%" role="img" aria-label={`${title}, ${first} to ${last}`} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${W} ${H + 16}`} width="100%" role="img" aria-label={`${title}, ${first} to ${last}`}>
         <line x1={0} y1={H} x2={W} y2={H} stroke="currentColor" stroke-opacity={0.3} />
         {bars.map((b, i) => (
-          <rect key={points[i]!.day} class="bar" x={b.x} y={b.y} width={b.width} height={b.height} fill="currentColor" fill-opacity={0.7}>
+          <rect key={points[i]!.day} class="bar" x={b.x} y={b.y} width={b.width} height={b.height} style={{ fill: 'var(--accent)' }}>
             <title>{`${points[i]!.day}: ${label(values[i]!)}`}</title>
           </rect>
         ))}

@@ -14,7 +14,7 @@ import { BudgetView } from './budget-panel';
 import { TopupForm } from './topup-form';
 import { UsageChart } from './usage-chart';
 import { UsageTable } from './usage-table';
-import { agentModelRows, dailySeries, defaultRange, sumRows, tenantsOf } from './usage-model';
+import { agentModelRows, dailySeries, defaultRange, tenantsOf } from './usage-model';
 
 const GROUPS: readonly UsageGroup[] = ['tenant', 'day', 'agent', 'model'];
 
@@ -46,8 +46,23 @@ export function UsageScreen({ client }: { client: HubClient }) {
   const to = usage.data?.to ?? range.to;
   const table = agentModelRows(rows);
   return (
-    <div class="usage">
-      <section aria-labelledby="usage-heading">
+    <div class="split usage">
+      <section class="sidebar" aria-labelledby="budget-heading">
+        <h2 id="budget-heading">Budget{budgetTenant ? ` of ${budgetTenant}` : ''}</h2>
+        <ErrorText error={budget.error} />
+        {budget.data && <BudgetView budget={budget.data} now={Date.now()} />}
+        {budgetTenant && (
+          <TopupForm
+            client={client}
+            tenant={budgetTenant}
+            onDone={(b) => {
+              budget.setData(b);
+              budget.setError(undefined);
+            }}
+          />
+        )}
+      </section>
+      <section class="content" aria-labelledby="usage-heading">
         <div class="row header">
           <h2 id="usage-heading">Usage</h2>
           <button
@@ -92,23 +107,10 @@ export function UsageScreen({ client }: { client: HubClient }) {
             </p>
             <UsageChart points={dailySeries(rows, from, to)} />
             <h3>By agent and model</h3>
-            <UsageTable rows={table} total={usage.data.total ?? sumRows(rows)} />
+            <div class="table-scroll">
+              <UsageTable rows={table} total={usage.data.total} />
+            </div>
           </>
-        )}
-      </section>
-      <section aria-labelledby="budget-heading">
-        <h3 id="budget-heading">Budget{budgetTenant ? ` of ${budgetTenant}` : ''}</h3>
-        <ErrorText error={budget.error} />
-        {budget.data && <BudgetView budget={budget.data} now={Date.now()} />}
-        {budgetTenant && (
-          <TopupForm
-            client={client}
-            tenant={budgetTenant}
-            onDone={(b) => {
-              budget.setData(b);
-              budget.setError(undefined);
-            }}
-          />
         )}
       </section>
     </div>
