@@ -8,12 +8,14 @@ import { client } from './api';
 import type { ExitCode } from './errors';
 import type { Io } from './io';
 import { registerAgents } from './commands/agents';
+import { registerBudget } from './commands/budget';
 import { registerChat } from './commands/chat';
 import type { CommandContext } from './commands/context';
 import { registerMcp } from './commands/mcp';
 import { registerResearch } from './commands/research';
 import { registerSessions } from './commands/sessions';
 import { registerTasks } from './commands/tasks';
+import { registerUsage } from './commands/usage';
 
 export type { Io } from './io';
 export { parseDuration, parseIntArg, parseRatio } from './args';
@@ -60,5 +62,7 @@ Exit codes: 0 ok, 1 job/task/turn failed, 2 usage error, 3 API/HTTP error or gat
   registerSessions(program, ctx);
   registerMcp(program, ctx);
   registerTasks(program, ctx);
+  registerUsage(program, ctx);
+  registerBudget(program, ctx);
   return program;
 }
