@@ -148,14 +148,17 @@ export function createSharedCooldowns(opts: SharedCooldownsOptions): SharedCoold
       const mine: OwnFailure = { until: Math.max(failure.until, own.get(provider)?.until ?? 0), deliveredAt: Infinity };
       own.set(provider, mine);
       recovered.delete(provider);
-      opts.client.workflow
-        .signalWithStart(WORKFLOW_TYPES.providerHealth, {
-          workflowId: PROVIDER_HEALTH_WORKFLOW_ID,
-          taskQueue: opts.taskQueue,
-          args: [{}],
-          signal: providerFailedSignal,
-          signalArgs: [failure],
-        })
+      // In a promise from the start: not even a synchronous throw of the client reaches the LLM call.
+      Promise.resolve()
+        .then(() =>
+          opts.client.workflow.signalWithStart(WORKFLOW_TYPES.providerHealth, {
+            workflowId: PROVIDER_HEALTH_WORKFLOW_ID,
+            taskQueue: opts.taskQueue,
+            args: [{}],
+            signal: providerFailedSignal,
+            signalArgs: [failure],
+          }),
+        )
         .then(
           () => {
             mine.deliveredAt = now();
@@ -169,8 +172,8 @@ export function createSharedCooldowns(opts: SharedCooldownsOptions): SharedCoold
       shared.delete(provider);
       own.delete(provider);
       recovered.set(provider, Infinity);
-      handle()
-        .signal(providerRecoveredSignal, { provider })
+      Promise.resolve()
+        .then(() => handle().signal(providerRecoveredSignal, { provider }))
         .then(
           () => {
             if (recovered.get(provider) === Infinity) recovered.set(provider, now());

@@ -133,10 +133,8 @@ describe('provider cooldowns shared by the workers', () => {
     expect(first.fallbacks).toEqual([{ from: 'smart', provider: 'primary', reason: expect.stringContaining('500') }]);
     expect(primary.chatRequests()).toHaveLength(1);
 
-    const shared = await (async () => {
-      await until('the shared cooldown', async () => (await sharedCooldowns().catch(() => ({})))['primary'] !== undefined);
-      return sharedCooldowns();
-    })();
+    await until('the shared cooldown', async () => (await sharedCooldowns().catch((): Record<string, number> => ({})))['primary'] !== undefined);
+    const shared = await sharedCooldowns();
     expect(shared['primary']).toBeGreaterThan(Date.now() + COOLDOWN_MS - 3_000);
     await until("worker B's view of it", () => b.cooldowns.coolingDown('primary'));
     expect(b.cooldowns.until('primary')).toBe(shared['primary']);
@@ -187,6 +185,22 @@ describe('provider cooldowns shared by the workers', () => {
       a2.stop();
     }
     await recordHistory('provider-health');
+  });
+
+  it('without Temporal, a failure still counts on this worker, and the errors are logged once, never thrown', async () => {
+    const lost = await Connection.connect({ address: testTemporalAddress() });
+    const warnings: string[] = [];
+    const c = createSharedCooldowns({ client: new Client({ connection: lost }), taskQueue, log: { warn: (msg) => warnings.push(msg), info: () => undefined } });
+    await lost.close();
+    c.reportFailure('flaky', 60_000, 'HTTP 502');
+    await c.refresh();
+    await c.refresh();
+    expect(c.coolingDown('flaky')).toBe(true);
+    expect(c.until('flaky')).toBeGreaterThan(Date.now() + 50_000);
+    expect(c.coolingDown('primary')).toBe(false);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/shared provider cooldowns: (query|providerFailed signal) failed/);
+    c.stop();
   });
 });
 
