@@ -8,14 +8,17 @@
  * With HUB_RECORD_HISTORIES=1 the providerHealth history is written to workflows/test/histories (replayed by
  * workflows/test/replay.test.ts).
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { HubConfigSchema, PROVIDER_HEALTH_WORKFLOW_ID, providerCooldownsQuery, type LlmRequest, type LlmResponse } from '@hub/contracts';
+import { HubConfigSchema, PROVIDER_HEALTH_WORKFLOW_ID, WORKFLOW_TYPES, providerCooldownsQuery, providerFailedSignal, type LlmRequest, type LlmResponse } from '@hub/contracts';
 import { createSharedCooldowns, type SharedCooldowns } from '@hub/agents/activities';
 import { testTemporalAddress } from '@hub/testing';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
@@ -43,11 +46,11 @@ let bundle: WorkflowBundle;
 let a: HubWorker;
 let b: HubWorker;
 
-const hubConfig = () =>
-  HubConfigSchema.parse({
-    providers: { primary: { baseURL: primary.url, cooldownMs: COOLDOWN_MS }, backup: { baseURL: backup.url } },
-    models: { smart: { provider: 'primary', model: 'big-model' }, cheap: { provider: 'backup', model: 'small-model' } },
-  });
+const rawHubConfig = () => ({
+  providers: { primary: { baseURL: primary.url, cooldownMs: COOLDOWN_MS }, backup: { baseURL: backup.url } },
+  models: { smart: { provider: 'primary', model: 'big-model' }, cheap: { provider: 'backup', model: 'small-model' } },
+});
+const hubConfig = () => HubConfigSchema.parse(rawHubConfig());
 
 /** One hub worker as main.ts builds it: a client over its own connection, shared cooldowns, the hub's activities. */
 async function hubWorker(name: string): Promise<HubWorker> {
@@ -103,9 +106,10 @@ afterAll(async () => {
 
 const req = (model: string[]): LlmRequest => ({ model, temperature: 0, systemPrompt: 's', messages: [{ role: 'user', content: 'hi' }], tools: [] });
 
-/** One llmComplete call through Temporal, on whichever running worker takes it. */
-function call(model: string[]): Promise<LlmResponse> {
-  return client.workflow.execute('callModel', { taskQueue, workflowId: `call/${randomUUID()}`, args: [req(model)] });
+/** One llmComplete call through Temporal, on whichever running worker (of `activityTaskQueue`) takes it. */
+function call(model: string[], activityTaskQueue?: string): Promise<LlmResponse> {
+  const args: [LlmRequest, string?] = activityTaskQueue ? [req(model), activityTaskQueue] : [req(model)];
+  return client.workflow.execute('callModel', { taskQueue, workflowId: `call/${randomUUID()}`, args });
 }
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
@@ -185,6 +189,44 @@ describe('provider cooldowns shared by the workers', () => {
       a2.stop();
     }
     await recordHistory('provider-health');
+  });
+
+  it('the worker process (main.ts) with `models` configured passes over a provider another worker said is failing', async () => {
+    // Another worker's news: the primary fails for the next minute.
+    await client.workflow.signalWithStart(WORKFLOW_TYPES.providerHealth, {
+      workflowId: PROVIDER_HEALTH_WORKFLOW_ID,
+      taskQueue,
+      args: [{}],
+      signal: providerFailedSignal,
+      signalArgs: [{ provider: 'primary', until: Date.now() + 60_000, reason: 'HTTP 500' }],
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'shared-cooldown-'));
+    writeFileSync(join(dir, 'hub.config.json'), JSON.stringify(rawHubConfig()));
+    const processQueue = `${taskQueue}-process`;
+    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      env: { ...process.env, TEMPORAL_ADDRESS: testTemporalAddress(), HUB_TASK_QUEUE: processQueue, HUB_CONFIG: join(dir, 'hub.config.json'), OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await until('the worker process to be ready', () => out.includes('"worker ready"'), 90_000);
+      await new Promise((r) => setTimeout(r, 1_500)); // its first reads of the shared cooldowns (every second)
+      const before = primary.chatRequests().length;
+      backup.script({ reply: 'from backup via the process' });
+      const res = await call(['smart', 'cheap'], processQueue);
+      expect(res.content).toBe('from backup via the process');
+      expect(res.fallbacks).toEqual([{ from: 'smart', provider: 'primary', reason: 'cooldown' }]);
+      expect(primary.chatRequests()).toHaveLength(before);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited, out).toBe(0);
+    expect(out).toMatch(/"worker stopped"/);
+    expect(out).not.toMatch(/shared provider cooldowns/);
   });
 
   it('without Temporal, a failure still counts on this worker, and the errors are logged once, never thrown', async () => {
