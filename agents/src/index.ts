@@ -23,6 +23,8 @@ export {
   DEFAULT_MAX_REPLY_BYTES,
   DEFAULT_MAX_RESULT_BYTES,
   createModelRouter,
+  createBudgetMeter,
+  type LlmMeter,
   DEFAULT_COOLDOWN_MS,
   type ModelRouter,
   type ModelRouterOptions,

@@ -21,6 +21,7 @@ import { relayTo, relayedApprovalGate } from './delegation-relay';
 import { delegateToolsFor } from './delegation-tools';
 import { TurnCompensations, describeRollback } from './turn-compensation';
 import { describeFailure } from './util';
+import { BudgetWake, turnBudgetHooks } from './budget-wait';
 
 export async function agentDelegation(input: DelegationInput): Promise<DelegationResult> {
   const { agent, delegationId, turnId } = input;
@@ -32,6 +33,7 @@ export async function agentDelegation(input: DelegationInput): Promise<Delegatio
     timeoutMs: input.approvalTimeoutMs,
     events,
   });
+  const budgetWake = new BudgetWake();
   let usage: TokenUsage = ZERO_USAGE;
   const onUsage = (u: TokenUsage) => (usage = addUsage(usage, u));
   const delegates = delegateToolsFor(agent, {
@@ -45,6 +47,7 @@ export async function agentDelegation(input: DelegationInput): Promise<Delegatio
     parentDelegationId: delegationId,
     ...(input.toolAllowlist ? { toolAllowlist: input.toolAllowlist } : {}),
     approvalTimeoutMs: input.approvalTimeoutMs,
+    ...(input.waitForBudget === false ? { waitForBudget: false } : {}),
     events,
     onUsage,
   });
@@ -65,6 +68,7 @@ export async function agentDelegation(input: DelegationInput): Promise<Delegatio
         ...(delegates.length > 0 ? { workflowTools: delegates } : {}),
         compensations,
         bornAfterToolsPatch: true,
+        budget: turnBudgetHooks({ wake: budgetWake, wait: input.waitForBudget !== false, turnId, events }),
       },
       onUsage,
     );

@@ -18,6 +18,7 @@ import type { AgentProfile, ChatMessage, LlmRequest, SessionActivities, Summary,
 import { listToolsActivityOptions, llmActivityOptions } from './activity-options';
 import type { TurnContext, TurnOutcome } from './agent-turn-types';
 import { runToolCalls } from './parallel-tool-calls';
+import { withBudget } from './budget-wait';
 
 export type { ApprovalGate, ApprovalRequest, EventSink, TurnContext, TurnOutcome, WorkflowTool } from './agent-turn-types';
 
@@ -71,8 +72,9 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
     const mayUseTools = agentRounds < profile.maxToolRounds && wantsTools && (legacyCatalog === undefined || legacyCatalog.length > 0);
     const format = responseFormatOf(profile);
     const offered = mayUseTools && legacyCatalog ? legacyCatalog : mayUseTools ? [...workflowTools.values()].map((t) => t.spec) : [];
-    const res = await llm(`${turnId}/llm/${round}`).llmComplete({
+    const request: LlmRequest = {
       model: profile.model,
+      agent: profile.name,
       temperature: profile.temperature,
       systemPrompt: systemPromptFor(profile, ctx.summary),
       messages: modelMessages(ctx.messages),
@@ -82,7 +84,9 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
         : {}),
       ...(ctx.streamTokens === false ? {} : { stream: { turnId, round, ...ctx.streamTo } }),
       ...(format ? { responseFormat: format } : {}),
-    });
+    };
+    // A spent tenant budget: wait for it (ctx.budget) and call again under a fresh activity id.
+    const res = await withBudget(ctx.budget, (n) => llm(n === 0 ? `${turnId}/llm/${round}` : `${turnId}/llm/${round}/budget-${n}`).llmComplete(request));
     // What the model was offered: the activity reports it when it resolved the catalogue (`toolAllow`).
     const byName = new Map((legacyCatalog ?? res.offeredTools ?? offered).map((t) => [t.name, t]));
     onUsage(res.usage);

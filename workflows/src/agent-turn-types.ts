@@ -6,6 +6,7 @@
 import type { WorkflowTopicHandle } from '@temporalio/workflow-streams/workflow';
 import type { AgentProfile, ChatMessage, SessionEvent, StreamTarget, Summary, ToolCall, ToolSpec } from '@hub/contracts';
 import type { TurnCompensations } from './turn-compensation';
+import type { BudgetWaitHooks } from './budget-wait';
 
 export interface ApprovalRequest {
   turnId: string;
@@ -58,6 +59,8 @@ export interface TurnContext {
    * search-attribute update per workflow) is skipped: research agents, thousands per job.
    */
   bornAfterToolsPatch?: boolean;
+  /** A spent tenant budget: how the turn waits for it (or fails at once); without it, the call fails. */
+  budget?: BudgetWaitHooks;
 }
 
 /** A tool run by workflow code (child workflows, timers) rather than by an activity. */

@@ -162,6 +162,12 @@ export class Ledger {
     if (leaseId !== undefined) {
       if (this.s.settled.includes(leaseId)) return; // a repeated settlement
       this.remember(leaseId);
+      // Settled before it was granted (its call was cancelled while it waited): it leaves the queue.
+      const queued = this.queue.find((w) => w.req.leaseId === leaseId);
+      if (queued) {
+        this.queue = this.queue.filter((w) => w !== queued);
+        queued.decide({ status: 'granted', leaseId, queuedMs: 0 });
+      }
       const lease = this.s.leases.find((l) => l.leaseId === leaseId);
       if (lease) {
         this.s.leases = this.s.leases.filter((l) => l !== lease);

@@ -54,6 +54,8 @@ export interface DelegationHost {
   /** The root session's tool allowlist (passed down to every delegate). */
   toolAllowlist?: string[];
   approvalTimeoutMs: number;
+  /** The session's `waitForBudget` (passed down to every delegate). */
+  waitForBudget?: boolean;
   /** Where `delegation.started` / `delegation.completed` go. */
   events: EventSink;
   onUsage(u: TokenUsage): void;
@@ -186,6 +188,7 @@ function runChild(member: AgentProfile, host: DelegationHost, site: CallSite): P
     task: site.task,
     ...(host.toolAllowlist ? { toolAllowlist: host.toolAllowlist } : {}),
     approvalTimeoutMs: host.approvalTimeoutMs,
+    ...(host.waitForBudget === false ? { waitForBudget: false } : {}),
   };
   return executeChild<(i: DelegationInput) => Promise<DelegationResult>>(WORKFLOW_TYPES.delegation, {
     workflowId: delegationWorkflowId(parentWorkflowId, site.turnId, site.call.id),

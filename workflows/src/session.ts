@@ -60,6 +60,7 @@ import { installSessionApprovals } from './session-approvals';
 import { HANDOVER_PATCH, budgetCarried, handoverFailure, remember, repeatedFirstMessage } from './session-handover';
 import { IDLE_WATCH_PATCH, IdleWatch } from './session-idle';
 import { researchToolFor } from './research-tool';
+import { BudgetWake, turnBudgetHooks } from './budget-wait';
 import { TurnCompensations, describeRollback } from './turn-compensation';
 import { describeFailure, nowIso } from './util';
 import { check, withZod } from './validators';
@@ -87,6 +88,8 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
   const generation = carried?.generation ?? 0;
   let lastActivityAt = nowIso();
   let status: SessionStatus = 'idle';
+  let waitingBudget = false; // the running turn waits for the tenant's budget
+  const budgetWake = new BudgetWake();
   let closeReason: string | undefined;
   let draining = false;
   /** Hand-over that carries arriving messages into the next run (HANDOVER_PATCH) instead of refusing them. */
@@ -119,7 +122,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     agent: agents.active.name,
     ...(profile.version !== undefined ? { agentVersion: profile.version } : {}),
     ...(agents.handoffs().length > 0 ? { handoffs: agents.handoffs() } : {}),
-    status: status === 'running' && approvals.pending().length > 0 ? 'awaiting_approval' : status,
+    status: status === 'running' && approvals.pending().length > 0 ? 'awaiting_approval' : status === 'running' && waitingBudget ? 'waiting_budget' : status,
     messages,
     summary,
     pendingApprovals: approvals.pending(),
@@ -253,6 +256,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
         maxDepth: AGENT_LIMITS.maxDelegationDepth,
         ...(options.toolAllowlist ? { toolAllowlist: options.toolAllowlist } : {}),
         approvalTimeoutMs: options.approvalTimeoutMs,
+        ...(options.waitForBudget === false ? { waitForBudget: false } : {}),
         events,
         onUsage,
       });
@@ -271,6 +275,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
       approvalGate: approvals.gate,
       toolsFor,
       compensations,
+      budget: turnBudgetHooks({ wake: budgetWake, wait: options.waitForBudget !== false, turnId: item.turnId, events, onChange: (w) => (waitingBudget = w) }),
     };
     const scope = new CancellationScope();
     running = { turnId: item.turnId, scope };
@@ -297,6 +302,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
       return { turnId: item.turnId, status: 'failed', error, usage: turnUsage };
     } finally {
       running = undefined;
+      waitingBudget = false;
       turns += 1;
       turnsThisRun += 1;
       lastActivityAt = nowIso();

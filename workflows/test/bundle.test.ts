@@ -48,6 +48,7 @@ describe('workflow bundle', () => {
       'a2a/wire',
       'agent-registry/wire',
       'agent/wire',
+      'budget/wire',
       'common/wire',
       'delegation/wire',
       'mcp/wire',

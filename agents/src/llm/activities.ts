@@ -38,10 +38,7 @@ import {
   type SummarizeRequest,
   type TokenUsage,
   type ToolSpec,
-  type ModelFallback,
-  type ModelRoute,
   activityIdempotencyKey,
-  priceOf,
   type ListToolsRequest,
 } from '@hub/contracts';
 import {
@@ -51,7 +48,9 @@ import {
   type SessionEventPublisherFactory,
 } from '@hub/runtime/streams';
 import { classifyLlmError } from './classify';
-import { createModelRouter, type ModelCandidate, type ModelRouter } from './router';
+import { createModelRouter, type ModelRouter } from './router';
+import type { LlmMeter } from './budget-meter';
+import { routedCall, type EventSink } from './routed-call';
 import { DeltaCoalescer } from './coalescer';
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_RESULT_BYTES, DEFAULT_MAX_TOKENS, assertResultFits, capText } from './reply-limits';
 import { ChunkAccumulator, fromCompletion, toOpenAIMessages, toOpenAIResponseFormat, toOpenAITools } from './openai-mapping';
@@ -73,6 +72,8 @@ export interface LlmActivityDeps {
   defaultModel: string;
   /** Providers, model aliases, fallbacks and cooldowns (`createModelRouter`); default: every model on `openai`. */
   router?: ModelRouter;
+  /** Leases from the tenant's budget ledger before each provider call, usage after it (`createBudgetMeter`); default: none. */
+  meter?: LlmMeter;
   /** Coalescing window for streamed token events after the first (ms). Default 100 (the first is published at once). */
   streamBatchMs?: number;
   /**
@@ -115,7 +116,7 @@ class StreamStalledError extends Error {
  * The calling workflow's event stream (or the target's: a delegated agent's events go to its root session),
  * opened on first use; publishing is best effort.
  */
-class EventSink {
+class StreamEventSink implements EventSink {
   #publisher: SessionEventPublisher | undefined;
   constructor(
     private readonly ctx: Context,
@@ -181,7 +182,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
     // No beat at the start: the heartbeat timeout runs from it anyway, and a beat now would only add a request.
     const hb = setInterval(() => ctx.heartbeat(), heartbeatInterval(ctx.info));
     hb.unref();
-    const events = new EventSink(ctx, publisherFactory, target);
+    const events = new StreamEventSink(ctx, publisherFactory, target);
     try {
       return await fn(ctx, events);
     } finally {
@@ -276,64 +277,7 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
     }
   }
 
-  /**
-   * One call over the request's model route: each entry in turn (one whose provider is cooling down is passed
-   * over while a later one is available), moving on after a retryable provider error (429, 5xx, timeouts,
-   * connection errors) unless the reply had begun to stream; a rejected request (400/401/403/404/422) fails at
-   * once. The last entry's retryable error goes to Temporal's retry policy. Each fallback is an `llm.fallback`
-   * event; the response says which entry served it, and its usage is priced from that model's price.
-   */
-  async function routed(
-    ctx: Context,
-    events: EventSink,
-    route: ModelRoute | undefined,
-    params: Omit<ChatCompletionCreateParamsBase, 'model'>,
-    stream: LlmRequest['stream'],
-  ): Promise<LlmResponse> {
-    const candidates = router.resolve(route);
-    const fallbacks: ModelFallback[] = [];
-    const fellBack = (from: ModelCandidate, reason: string, to: ModelCandidate) => {
-      fallbacks.push({ from: from.alias, provider: from.provider, reason });
-      ctx.log.warn('LLM fallback', { from: from.alias, provider: from.provider, reason, to: to.alias });
-      if (stream) {
-        const { turnId, round, delegationId } = stream;
-        events.publish({ type: 'llm.fallback', turnId, round, from: from.alias, provider: from.provider, reason, to: to.alias, ...(delegationId ? { delegationId } : {}) });
-      }
-    };
-    for (let i = 0; i < candidates.length; i++) {
-      const c = candidates[i]!;
-      const next = candidates.slice(i + 1).find((n) => !router.coolingDown(n.provider));
-      if (next && router.coolingDown(c.provider)) {
-        fellBack(c, 'cooldown', next);
-        continue;
-      }
-      let body = { ...params, model: c.model } as ChatCompletionCreateParamsBase;
-      if (c.maxOutputTokens !== undefined) body = { ...body, max_tokens: Math.min(body.max_tokens ?? (maxTokens || c.maxOutputTokens), c.maxOutputTokens) };
-      const progress = { streamed: false };
-      // A cancellation while waiting for a provider slot is the activity's cancellation.
-      const release = await c.acquire(ctx.cancellationSignal).catch((err: unknown) => Promise.reject(ctx.cancellationSignal.aborted ? cancellationOf(ctx) : err));
-      try {
-        const res = await complete(ctx, events, c.client, body, stream, progress);
-        router.reportSuccess(c.provider);
-        const costUsd = c.price ? priceOf(c.price, res.usage.promptTokens, res.usage.completionTokens) : undefined;
-        return {
-          ...res,
-          usage: costUsd === undefined ? res.usage : { ...res.usage, costUsd },
-          served: { alias: c.alias, provider: c.provider, model: c.model },
-          ...(fallbacks.length > 0 ? { fallbacks } : {}),
-        };
-      } catch (err) {
-        const retryable = err instanceof ApplicationFailure && !err.nonRetryable && err.type === 'LlmUnavailable';
-        if (retryable) router.reportFailure(c.provider, typeof err.nextRetryDelay === 'number' ? err.nextRetryDelay : undefined);
-        const to = candidates[i + 1];
-        if (!retryable || progress.streamed || to === undefined || ctx.cancellationSignal.aborted) throw err;
-        fellBack(c, err.message, to);
-      } finally {
-        release();
-      }
-    }
-    throw ApplicationFailure.create({ type: 'LlmUnavailable', message: 'no model of the route could be called' });
-  }
+  const routed = routedCall({ router, maxTokens, meter: deps.meter, complete, cancelled: cancellationOf });
 
   /** The response with its text capped, checked to fit in an activity result. */
   function limited<T extends LlmResponse>(res: T): T {
@@ -365,27 +309,21 @@ export function createLlmActivities(deps: LlmActivityDeps): LlmActivities {
         offered = [...offered, ...listed.filter((t) => !seen.has(t.name))];
       }
       if (offered.length > 0) params.tools = toOpenAITools(offered);
-      if (req.toolAllow) return limited({ ...(await routed(ctx, events, req.model, params, req.stream)), offeredTools: offered });
+      if (req.toolAllow) return limited({ ...(await routed(ctx, events, req, params)), offeredTools: offered });
       if (req.responseFormat) params.response_format = toOpenAIResponseFormat(req.responseFormat);
-      return limited(await routed(ctx, events, req.model, params, req.stream));
+      return limited(await routed(ctx, events, req, params));
     }, streamTargetOf(req.stream));
   }
 
   function summarizeConversation(req: SummarizeRequest): Promise<{ text: string; usage: TokenUsage }> {
     return activity(async (ctx, events) => {
-      const res = await routed(
-        ctx,
-        events,
-        req.model,
-        {
-          temperature: 0,
-          messages: [
-            { role: 'system', content: SUMMARY_SYSTEM_PROMPT },
-            { role: 'user', content: summaryUserPrompt(req) },
-          ],
-        },
-        undefined,
-      );
+      const res = await routed(ctx, events, { model: req.model }, {
+        temperature: 0,
+        messages: [
+          { role: 'system', content: SUMMARY_SYSTEM_PROMPT },
+          { role: 'user', content: summaryUserPrompt(req) },
+        ],
+      });
       const text = res.content.trim();
       if (!text) {
         throw ApplicationFailure.create({ type: 'LlmUnavailable', message: 'LLM returned an empty summary' });

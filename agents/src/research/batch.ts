@@ -33,8 +33,10 @@
 import { Context, asyncLocalStorage, type Info } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
+  BUDGET_EXHAUSTED,
   RESEARCH_LIMITS,
   ZERO_USAGE,
+  type BudgetExhaustedDetails,
   agentFirstMessage,
   cutText,
   researchAgentWorkflowId,
@@ -73,7 +75,17 @@ interface BatchDetails {
   escalated: ResearchAgentBatchResult['escalated'];
 }
 
-type Outcome = { kind: 'finding'; finding: AgentFinding } | { kind: 'escalated'; index: number; seed?: AgentSeed } | { kind: 'retry'; error: unknown };
+type Outcome =
+  | { kind: 'finding'; finding: AgentFinding }
+  | { kind: 'escalated'; index: number; seed?: AgentSeed }
+  | { kind: 'retry'; error: unknown }
+  | { kind: 'budget'; index: number; details: BudgetExhaustedDetails };
+
+/** The details of a `BudgetExhausted` failure (the tenant's budget is spent), else undefined. */
+function budgetDetails(err: unknown): BudgetExhaustedDetails | undefined {
+  if (!(err instanceof ApplicationFailure) || err.type !== BUDGET_EXHAUSTED) return undefined;
+  return err.details?.[0] as BudgetExhaustedDetails | undefined;
+}
 
 function failureType(err: unknown): string | undefined {
   return err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined;
@@ -152,6 +164,9 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
       const base = { index: task.index, workflowId, toolCalls: [], sources: [] };
       const req: LlmRequest = {
         model: profile.model,
+        agent: profile.name,
+        // The lane's context names the agent's workflow id; the ledger wakes the workflow running this batch.
+        ...(info.workflowExecution?.workflowId ? { wake: info.workflowExecution.workflowId } : {}),
         temperature: profile.temperature,
         systemPrompt: profile.systemPrompt,
         messages: [agentFirstMessage({ overallQuestion: input.agent.overallQuestion, task })],
@@ -179,6 +194,8 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
           },
         };
       } catch (err) {
+        const spent = budgetDetails(err);
+        if (spent) return { kind: 'budget', index: task.index, details: spent };
         if (ctx.cancellationSignal.aborted || err instanceof CancelledFailure) {
           return { kind: 'finding', finding: { ...base, status: 'cancelled', error: 'cancelled', usage: ZERO_USAGE } };
         }
@@ -190,11 +207,16 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
     const record = (o: Outcome): void => {
       if (o.kind === 'finding') done.findings.push(o.finding);
       else if (o.kind === 'escalated') done.escalated.push(o.seed ? { index: o.index, seed: o.seed } : { index: o.index });
-      if (o.kind !== 'retry') {
+      if (o.kind === 'budget') {
+        budget ??= { pending: [], scope: o.details.scope, resetsAt: o.details.resetsAt };
+        budget.pending.push(o.index);
+      } else if (o.kind !== 'retry') {
         dirty = true;
         beat();
       }
     };
+    /** The tenant's budget is spent: agents not started yet make no call and come back as pending. */
+    let budget: ResearchAgentBatchResult['budget'];
 
     const todo = input.tasks.filter((t) => !finished.has(t.index));
     let next = 0;
@@ -202,6 +224,10 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
     const lanes = Array.from({ length: Math.max(1, Math.min(input.concurrency, todo.length)) }, async () => {
       while (next < todo.length) {
         const task = todo[next++]!;
+        if (budget) {
+          budget.pending.push(task.index);
+          continue;
+        }
         if (ctx.cancellationSignal.aborted) {
           record({ kind: 'finding', finding: { index: task.index, workflowId: researchAgentWorkflowId(input.parentWorkflowId, task.index), status: 'cancelled', error: 'cancelled', toolCalls: [], sources: [], usage: ZERO_USAGE } });
           continue;
@@ -219,7 +245,11 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
         await new Promise((r) => setTimeout(r, FLUSH_BEFORE_FAILING_MS));
         throw ApplicationFailure.create({ type: failureType(retryError) ?? 'LlmUnavailable', message: `a model call will be retried: ${message(retryError)}`, cause: retryError instanceof Error ? retryError : undefined });
       }
-      return { findings: [...done.findings].sort((a, b) => a.index - b.index), escalated: [...done.escalated].sort((a, b) => a.index - b.index) };
+      return {
+        findings: [...done.findings].sort((a, b) => a.index - b.index),
+        escalated: [...done.escalated].sort((a, b) => a.index - b.index),
+        ...(budget ? { budget: { ...budget, pending: [...budget.pending].sort((a, b) => a - b) } } : {}),
+      };
     } finally {
       clearInterval(timer);
     }

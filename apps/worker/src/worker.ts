@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createLlmActivities, createModelRouter, createOpenAIClient, createRemoteAgentActivities, createResearchActivities, loadLlmConfig } from '@hub/agents';
+import { createBudgetMeter, createLlmActivities, createModelRouter, createOpenAIClient, createRemoteAgentActivities, createResearchActivities, loadLlmConfig } from '@hub/agents';
 import { createDefaultRegistry, createToolActivities } from '@hub/tools';
 import type { HubConfig, McpActivities, RemoteAgentActivities, SessionActivities } from '@hub/contracts';
 import type { SharedCooldowns } from '@hub/agents/activities';
@@ -65,7 +65,9 @@ export function createHubActivities(opts: HubActivitiesOptions): { activities: H
     compensations: opts.hubConfig.compensations,
   });
   // One set of LLM activities (one router, so sessions and research agents share providers' cooldowns and slots).
-  const llmActivities = createLlmActivities({ ...llm, listTools: tools.listTools });
+  // Every call takes a lease from its tenant's budget ledger (with a `budgets` section) and records its usage there.
+  const meter = createBudgetMeter({ taskQueue: opts.taskQueue, ...(opts.hubConfig.budgets ? { budgets: opts.hubConfig.budgets } : {}) });
+  const llmActivities = createLlmActivities({ ...llm, listTools: tools.listTools, meter });
   return {
     activities: {
       ...llmActivities,

@@ -26,6 +26,7 @@ import type { AgentFinding, ResearchActivities, ResearchAgentBatchResult, Resear
 import { RETRY_MAXIMUM_INTERVAL } from '../activity-options';
 import { describeFailure } from '../util';
 import { runAgentChild } from './fan-out';
+import type { ResearchBudget } from './budget';
 
 /** The patch under which a job's (and a batch workflow's) sub-agents run as batch activities. */
 export const AGENT_ACTIVITIES_PATCH = 'research-agent-activities';
@@ -68,6 +69,8 @@ export interface AgentBatchesOptions {
   mayStart(): boolean;
   onStarted(task: SubTask): void;
   onSettled(finding: AgentFinding): void;
+  /** A spent tenant budget: the agents that made no call wait for it (or fail, `wait: false`). */
+  budget?: ResearchBudget;
 }
 
 const lost = (parent: string, t: SubTask, status: AgentFinding['status'], error: string): AgentFinding => ({
@@ -90,10 +93,11 @@ export async function runAgentBatches(o: AgentBatchesOptions): Promise<void> {
     o.onSettled(f);
   };
 
-  async function runChunk(chunk: SubTask[]): Promise<void> {
+  async function runChunk(chunk: SubTask[], n = 0): Promise<void> {
     let result: ResearchAgentBatchResult;
+    const wakes = o.budget?.wake.count ?? 0;
     try {
-      result = await batch(`agents/${chunk[0]!.index}`)({
+      result = await batch(n === 0 ? `agents/${chunk[0]!.index}` : `agents/${chunk[0]!.index}/budget-${n}`)({
         parentWorkflowId: o.parentWorkflowId,
         agent: o.agent,
         tasks: chunk,
@@ -116,9 +120,35 @@ export async function runAgentBatches(o: AgentBatchesOptions): Promise<void> {
       const task = byIndex.get(index)!;
       settle(await runAgentChild(researchAgentWorkflowId(o.parentWorkflowId, index), task, { ...o.agent, task, ...(seed ? { seed } : {}) }));
     });
+    const waiting = waitForBudget(chunk, result.budget, wakes, n);
+    for (const i of result.budget?.pending ?? []) seen.add(i);
     // Every agent of the chunk settles, even one the activity did not report (it never does).
     for (const t of chunk) if (!seen.has(t.index)) settle(lost(o.parentWorkflowId, t, 'failed', 'the batch activity returned no result for this agent'));
-    await Promise.all(children);
+    await Promise.all([...children, waiting]);
+  }
+
+  /** The agents a spent budget stopped: they wait for it and run in a new batch activity (or fail at once). */
+  async function waitForBudget(chunk: SubTask[], budget: ResearchAgentBatchResult['budget'], wakes: number, n: number): Promise<void> {
+    const pending = chunk.filter((t) => budget?.pending.includes(t.index));
+    if (!budget || pending.length === 0) return;
+    const why = `the tenant's spending budget is spent (it starts again at ${new Date(budget.resetsAt).toISOString()})`;
+    if (!o.budget?.wait) {
+      for (const t of pending) settle(lost(o.parentWorkflowId, t, 'failed', why));
+      return;
+    }
+    const hooks = o.budget.hooks(pending.length);
+    const d = { tenant: '', scope: budget.scope, resetsAt: budget.resetsAt };
+    hooks.onWait(d);
+    try {
+      await o.budget.wake.wait(wakes, d);
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      for (const t of pending) settle(lost(o.parentWorkflowId, t, 'cancelled', 'cancelled'));
+      return;
+    } finally {
+      hooks.onResume();
+    }
+    await runChunk(pending, n + 1);
   }
 
   try {

@@ -20,6 +20,7 @@ import { RESEARCH_LIMITS, agentFirstMessage, cutText } from '@hub/contracts/rese
 import { SESSION_EVENTS_TOPIC } from '@hub/contracts/session/wire';
 import type { AgentFinding, ChatMessage, ResearchAgentInput, SessionEvent, TokenUsage } from '@hub/contracts';
 import { runAgentTurn, type ApprovalGate, type TurnContext } from '../agent-loop';
+import { BudgetWake } from '../budget-wait';
 import { runToolCalls } from '../parallel-tool-calls';
 import { describeFailure } from '../util';
 
@@ -72,6 +73,7 @@ export async function researchAgent(input: ResearchAgentInput): Promise<AgentFin
     streamTokens: false,
     tokenBudget: input.perAgentTokens,
     bornAfterToolsPatch: true,
+    budget: { wake: new BudgetWake(), wait: input.waitForBudget !== false, onWait: () => undefined, onResume: () => undefined },
   };
   try {
     const seed = input.seed;

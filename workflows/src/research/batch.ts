@@ -13,6 +13,8 @@ import { RESEARCH_LIMITS, researchAgentWorkflowId, researchBatchProgressSignal, 
 import type { AgentFinding, AgentUpdate, ResearchBatchInput, ResearchBatchResult, SubTask } from '@hub/contracts';
 import { cut } from './agent';
 import { AGENT_ACTIVITIES_PATCH, runAgentBatches } from './agent-batches';
+import { researchBudget } from './budget';
+import { BudgetWake } from '../budget-wait';
 import { fanOut } from './fan-out';
 
 /** Longest answer a batch hands back per agent (1,000 of them must fit in one result payload). */
@@ -62,7 +64,9 @@ export async function researchBatch(input: ResearchBatchInput): Promise<Research
   };
   if (patched(AGENT_ACTIVITIES_PATCH)) {
     // Single-call agents in batch activities, children only for agents that use tools (./agent-batches).
-    await runAgentBatches({ ...common, parentWorkflowId: batchWorkflowId, agent: input.agent, answerChars });
+    // Its agents wait for a spent budget here (the job's status does not show it; the agents stay running).
+    const budget = researchBudget({ wake: new BudgetWake(), wait: input.agent.waitForBudget !== false, state: { status: 'running' }, emit: () => undefined });
+    await runAgentBatches({ ...common, parentWorkflowId: batchWorkflowId, agent: input.agent, answerChars, budget });
   } else {
     await fanOut({
       ...common,

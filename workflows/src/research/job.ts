@@ -47,6 +47,8 @@ import { describeFailure, nowIso } from '../util';
 import { BATCH_FINDING_CHARS, type researchBatch } from './batch';
 import { cut } from './agent';
 import { AGENT_ACTIVITIES_PATCH, runAgentBatches } from './agent-batches';
+import { researchBudget } from './budget';
+import { BudgetWake } from '../budget-wait';
 import { fanOut } from './fan-out';
 import { AgentBook } from './job-state';
 import { fitPayload } from './job-payload';
@@ -115,6 +117,8 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     }
   };
   let lastPercent = -1;
+  /** A spent tenant budget: the calls wait for it (`waiting_budget`), unless `waitForBudget: false`. */
+  const tenantBudget = researchBudget({ wake: new BudgetWake(), wait: input.waitForBudget !== false, state, emit });
   const emitProgress = (): void => {
     const progress = book.progress();
     if (progress.percent === lastPercent) return;
@@ -165,7 +169,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
   emit({ type: 'research.planning', question: input.question });
   let tasks: SubTask[];
   try {
-    const planned = await planResearch(input.planner, input.question, input.maxAgents, addTokens);
+    const planned = await planResearch(input.planner, input.question, input.maxAgents, addTokens, tenantBudget.hooks(0));
     if (!planned.ok) return await finish('failed', planned.error);
     const requested = planned.plan.subQuestions.length;
     tasks = planned.plan.subQuestions.slice(0, input.maxAgents).map((q, index) => ({ index, question: q.question, focus: q.focus }));
@@ -196,6 +200,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
     profile: input.researcher,
     ...(input.tools ? { tools: input.tools } : {}),
     ...(input.budget?.perAgentTokens ? { perAgentTokens: input.budget.perAgentTokens } : {}),
+    ...(input.waitForBudget === false ? { waitForBudget: false } : {}),
   };
   const started = (index: number): void => {
     if (book.set(index, 'running')) emit({ type: 'agent.started', index, question: book.agents[index]!.question });
@@ -230,6 +235,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
   // What both fan-out shapes report back: one set of callbacks.
   const progress = {
     mayStart: () => !budgetExhausted,
+    budget: tenantBudget,
     onStarted: (t: SubTask) => started(t.index),
     onSettled: (f: AgentFinding) => {
       findings.set(f.index, f);
@@ -376,7 +382,7 @@ export async function researchJob(input: ResearchJobInput): Promise<ResearchStat
   const synthesis = synthesisInput(input.question, succeeded, (i) => book.agents[i]?.question ?? '');
   if (synthesis.omitted > 0) notes.push(`${synthesis.omitted} findings did not fit the synthesizer's input and were left out of the report.`);
   try {
-    const report = await synthesize(input.synthesizer, synthesis, addTokens);
+    const report = await synthesize(input.synthesizer, synthesis, addTokens, tenantBudget.hooks(0));
     const citations = citedRefs(report, synthesis.refs).map((ref) => {
       const f = synthesis.refs.get(ref)!;
       return { ref, agent: f.index, question: book.agents[f.index]?.question ?? '', sources: f.sources };

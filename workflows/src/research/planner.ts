@@ -4,6 +4,7 @@
  * bounded number of times when it is invalid.
  */
 import { proxyActivities } from '@temporalio/workflow';
+import { withBudget, type BudgetWaitHooks } from '../budget-wait';
 import { formatIssues } from '@hub/contracts/common/wire';
 import { RESEARCH_LIMITS, researchPlanSchemas } from '@hub/contracts/research/wire';
 import type { AgentProfile, ChatMessage, ResearchPlan, SessionActivities, TokenUsage } from '@hub/contracts';
@@ -48,18 +49,20 @@ export async function planResearch(
   question: string,
   maxAgents: number,
   onUsage: (u: TokenUsage) => void,
+  budget?: BudgetWaitHooks,
 ): Promise<PlanOutcome> {
   const messages: ChatMessage[] = [{ role: 'user', content: plannerPrompt(question, maxAgents) }];
   let lastError = '';
   for (let attempt = 1; attempt <= RESEARCH_LIMITS.plannerAttempts; attempt++) {
-    const res = await llm(`plan/${attempt}`)({
+    const res = await withBudget(budget, (n) => llm(n === 0 ? `plan/${attempt}` : `plan/${attempt}/budget-${n}`)({
       model: profile.model,
+      agent: profile.name,
       temperature: profile.temperature,
       systemPrompt: profile.systemPrompt,
       messages,
       tools: [],
       responseFormat: { name: 'research_plan', schema: plan().jsonSchema() },
-    });
+    }));
     onUsage(res.usage);
     const parsed = parsePlan(res.content);
     if (parsed.ok) return { ok: true, plan: parsed.plan, attempts: attempt };

@@ -4,12 +4,13 @@
  * sub-agents (provenance).
  */
 import { proxyActivities } from '@temporalio/workflow';
+import { withBudget, type BudgetWaitHooks } from '../budget-wait';
 import { RESEARCH_LIMITS } from '@hub/contracts/research/wire';
 import type { AgentFinding, AgentProfile, SessionActivities, TokenUsage } from '@hub/contracts';
 import { llmActivityOptions } from '../activity-options';
 import { cut } from './agent';
 
-const llm = proxyActivities<SessionActivities>({ ...llmActivityOptions, activityId: 'synthesize' }).llmComplete;
+const llm = (activityId: string) => proxyActivities<SessionActivities>({ ...llmActivityOptions, activityId }).llmComplete;
 
 export interface SynthesisInput {
   prompt: string;
@@ -56,14 +57,16 @@ export async function synthesize(
   profile: AgentProfile,
   input: SynthesisInput,
   onUsage: (u: TokenUsage) => void,
+  budget?: BudgetWaitHooks,
 ): Promise<string> {
-  const res = await llm({
+  const res = await withBudget(budget, (n) => llm(n === 0 ? 'synthesize' : `synthesize/budget-${n}`)({
     model: profile.model,
+    agent: profile.name,
     temperature: profile.temperature,
     systemPrompt: profile.systemPrompt,
     messages: [{ role: 'user', content: input.prompt }],
     tools: [],
-  });
+  }));
   onUsage(res.usage);
   return res.content;
 }

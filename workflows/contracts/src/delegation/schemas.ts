@@ -21,6 +21,7 @@ export const DelegationInputSchema = z.object({
   task: z.string(),
   toolAllowlist: z.array(z.string()).optional(),
   approvalTimeoutMs: z.number().int().positive(),
+  waitForBudget: z.boolean().optional(),
 });
 
 export const DelegationResultSchema = z.object({

@@ -37,6 +37,8 @@ export interface DelegationInput {
   /** The root session's tool allowlist (both it and the delegate's must match) and approval timeout. */
   toolAllowlist?: string[];
   approvalTimeoutMs: number;
+  /** false (the session's option): a spent tenant budget fails the delegate's calls instead of waiting. */
+  waitForBudget?: boolean;
 }
 
 /** Result of the `agentDelegation` child workflow (usage includes the delegate's own delegations). */

@@ -230,6 +230,8 @@ export interface ResearchAgentInput {
   profile: AgentProfile;
   tools?: string[];
   perAgentTokens?: number;
+  /** false: a spent tenant budget fails the agent instead of waiting. */
+  waitForBudget?: boolean;
   /**
    * The agent's first model reply, made in a `researchAgentBatch` activity, that asked for tools: the child
    * runs those tool calls and goes on from there (the first call is not repeated).
