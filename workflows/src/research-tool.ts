@@ -94,6 +94,7 @@ export function researchToolFor(ctx: ResearchToolContext): WorkflowTool | undefi
         researcher: profiles.researcher,
         synthesizer: profiles.synthesizer,
         minSuccessRatio: 0.5,
+        ...(ctx.options.waitForBudget === false ? { waitForBudget: false } : {}),
         createdAt: nowIso(),
         parent: { workflowId: ctx.sessionWorkflowId, turnId, toolCallId: call.id },
       };

@@ -5446,6 +5446,8 @@ export interface components {
             tools?: string[];
             /** @description Idle time after which the session closes itself (ms) */
             idleTimeoutMs?: number;
+            /** @description When the tenant's spending budget is spent: turns wait (status waiting_budget) for a top-up or the next period (default), or fail at once (false) */
+            waitForBudget?: boolean;
         };
         SessionList: {
             sessions: components["schemas"]["SessionSummary"][];

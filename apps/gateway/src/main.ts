@@ -5,6 +5,7 @@
  *   PORT            listen port (default 8787)
  *   HOST            listen address (default 127.0.0.1). Without HUB_API_KEYS only loopback is allowed.
  *   HUB_API_KEYS    `key1:tenantA,key2:tenantB` (a key without tenant → tenant "default"). Unset: auth off.
+ *   HUB_ADMIN_KEYS  admin keys (same format): every tenant's usage, budgets, top-ups.
  *   HUB_SESSION_IDLE_TIMEOUT_MS    idle time after which a session closes itself (default 24 h)
  *   HUB_APPROVAL_TIMEOUT_MS        time a tool approval may wait before it counts as denied (default 15 min)
  *   HUB_SESSION_MAX_TURNS_PER_RUN  turns before the session workflow continues-as-new (default 50)
@@ -36,6 +37,7 @@ Starts the hub's HTTP gateway (the only door: REST API, SSE, OpenAPI at /openapi
 Environment:
   PORT (default 8787), HOST (default 127.0.0.1; without HUB_API_KEYS only loopback is allowed)
   HUB_API_KEYS                   key1:tenantA,key2:tenantB — bearer keys, each mapped to a tenant; unset: auth off
+  HUB_ADMIN_KEYS                 admin bearer keys (same format): see every tenant's usage, set budgets, top up
   HUB_SESSION_IDLE_TIMEOUT_MS    idle time after which a session closes itself (default 86400000 = 24 h)
   HUB_APPROVAL_TIMEOUT_MS        time a tool approval may wait before it counts as denied (default 900000 = 15 min)
   HUB_SESSION_MAX_TURNS_PER_RUN  turns before a session workflow continues-as-new (default 50)
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
     return;
   }
   const env = process.env;
-  const { port, host, apiKeys, sessionDefaults, mcp } = loadGatewayConfig(env);
+  const { port, host, apiKeys, adminKeys, sessionDefaults, mcp } = loadGatewayConfig(env);
   if (!apiKeys) {
     log.warn('HUB_API_KEYS is unset: authentication is off (tenant "default"); binding loopback only', { host });
   }
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
   const app = createApp(services, {
     web: webDir ? { dir: webDir } : undefined,
     apiKeys,
+    adminKeys,
     log,
     shutdownSignal: shutdown.signal,
     llm: describeLlm(env),
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: scopedFetch(app.fetch), hostname: host, port }, (info) => {
       const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      log.info('gateway ready', { url: `http://${shownHost}:${info.port}`, mcp: `http://${shownHost}:${info.port}/mcp`, auth: apiKeys ? 'api-keys' : 'off', tenants: apiKeys ? new Set(apiKeys.values()).size : 1 });
+      log.info('gateway ready', { url: `http://${shownHost}:${info.port}`, mcp: `http://${shownHost}:${info.port}/mcp`, auth: apiKeys ? 'api-keys' : 'off', adminKeys: adminKeys?.size ?? 0, tenants: apiKeys ? new Set(apiKeys.values()).size : 1 });
       resolve(s);
     });
     s.once('error', reject);

@@ -101,6 +101,7 @@ export function createResearchService(opts: ResearchServiceOptions): ResearchSer
         minSuccessRatio: body.policy?.minSuccessRatio ?? 0.5,
         ...(body.policy?.deadline ? { deadlineMs: parseDurationMs(body.policy.deadline)! } : {}),
         ...(body.budget ? { budget: body.budget } : {}),
+        ...(body.waitForBudget === false ? { waitForBudget: false } : {}),
         createdAt: new Date().toISOString(),
       };
       try {

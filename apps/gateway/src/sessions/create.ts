@@ -48,6 +48,8 @@ export interface StartSessionInput {
   agent?: string | undefined;
   tools?: string[] | undefined;
   idleTimeoutMs?: number | undefined;
+  /** false: a spent tenant budget fails turns instead of making them wait. */
+  waitForBudget?: boolean | undefined;
   /** The request's `Idempotency-Key` (validated). */
   idempotencyKey?: string | undefined;
   /** Return as soon as the first turn waits for an approval (REST); otherwise wait for the turn (the `/mcp` chat tool). */
@@ -173,7 +175,7 @@ export function createSessionStarter(opts: StarterOptions) {
     const handle = client.workflow.getHandle(workflowId);
     const { message } = body;
     // The reference as asked (not the version it resolved to): a repeat after a new version is the same request.
-    const fingerprint = requestFingerprint({ id: body.id, message, agent: agentRef, tools: body.tools, idleTimeoutMs: body.idleTimeoutMs });
+    const fingerprint = requestFingerprint({ id: body.id, message, agent: agentRef, tools: body.tools, idleTimeoutMs: body.idleTimeoutMs, waitForBudget: body.waitForBudget });
     if (idempotent) {
       const ended = await existing(handle, id, fingerprint);
       if (ended) {

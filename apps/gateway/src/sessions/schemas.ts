@@ -53,6 +53,10 @@ export const CreateSessionBody = z
       .max(MAX_IDLE_TIMEOUT_MS)
       .optional()
       .openapi({ description: 'Idle time after which the session closes itself (ms)' }),
+    waitForBudget: z
+      .boolean()
+      .optional()
+      .openapi({ description: "When the tenant's spending budget is spent: turns wait (status waiting_budget) for a top-up or the next period (default), or fail at once (false)" }),
   })
   .strict()
   .openapi('CreateSessionRequest');

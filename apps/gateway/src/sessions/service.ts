@@ -118,6 +118,7 @@ export function createSessionService(opts: SessionServiceOptions): SessionServic
     approvalTimeoutMs: defaults.approvalTimeoutMs,
     maxTurnsPerRun: defaults.maxTurnsPerRun,
     ...(body.tools !== undefined ? { toolAllowlist: body.tools } : {}),
+    ...(body.waitForBudget === false ? { waitForBudget: false } : {}),
     // The session's `research` tool starts jobs with these profiles.
     ...(research ? { research } : {}),
   });
