@@ -127,6 +127,16 @@ export class Ledger {
       decide({ status: 'granted', leaseId: req.leaseId, queuedMs: 0 });
       return;
     }
+    const queued = this.queue.find((w) => w.req.leaseId === req.leaseId);
+    if (queued) {
+      // Asked again while it waits (the Update was retried): both hear the one decision.
+      const first = queued.decide;
+      queued.decide = (d) => {
+        first(d);
+        decide(d);
+      };
+      return;
+    }
     // A later attempt of the same call: the earlier attempts died with their leases held.
     for (const l of this.s.leases.filter((x) => x.callKey === req.callKey && x.attempt < req.attempt)) this.abandon(l);
     this.queue.push({ req, at: now, seq: this.seq++, decide });

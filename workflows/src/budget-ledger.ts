@@ -41,6 +41,8 @@ import { nowMs } from './util';
 export interface BudgetLedgerInput {
   tenant: string;
   carried?: LedgerCarry;
+  /** Continue as new after this many history events (default {@link LEDGER_MAX_HISTORY}; tests use less). */
+  maxHistory?: number;
 }
 
 /** Continue as new after this many history events (about 9 per leased call). */
@@ -122,12 +124,12 @@ export async function budgetLedger(input: BudgetLedgerInput): Promise<void> {
     const { wake, next } = ledger.pump(now);
     wakeAll(wake);
     const info = workflowInfo();
-    if (!draining && (info.continueAsNewSuggested || info.historyLength > LEDGER_MAX_HISTORY)) draining = true;
+    if (!draining && (info.continueAsNewSuggested || info.historyLength > (input.maxHistory ?? LEDGER_MAX_HISTORY))) draining = true;
     if (draining && ledger.queued() === 0) break;
     kicked = false;
     if (next === undefined) await condition(() => kicked);
     else await condition(() => kicked, Math.max(1, next - now));
   }
   await condition(allHandlersFinished);
-  await continueAsNew<typeof budgetLedger>({ tenant: input.tenant, carried: ledger.carry(nowMs()) });
+  await continueAsNew<typeof budgetLedger>({ tenant: input.tenant, carried: ledger.carry(nowMs()), ...(input.maxHistory ? { maxHistory: input.maxHistory } : {}) });
 }

@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { createLlmActivities, createResearchActivities } from '@hub/agents';
+import { createBudgetMeter, createLlmActivities, createResearchActivities } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { testTemporalAddress } from '@hub/testing';
 import { hubWorkflowBundle } from '@hub/testing/workflow-bundle';
+import type { BudgetLimits } from '@hub/contracts';
 import {
   DEFAULTS,
   WORKFLOW_TYPES,
@@ -53,7 +54,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `budgets`: the worker's LLM calls take leases from the tenants' ledgers (hub.config.json `budgets`). */
+export async function startHarness(opts: { budgets?: Record<string, BudgetLimits> } = {}): Promise<Harness> {
   const address = testTemporalAddress();
   const llm = await startScriptedLlmServer();
   const dir = mkdtempSync(join(tmpdir(), 'hub-notes-'));
@@ -68,7 +70,8 @@ export async function startHarness(): Promise<Harness> {
     workflowBundle: await workflowBundle(),
     activities: (() => {
       const tools = createToolActivities();
-      const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools });
+      const meter = opts.budgets ? { meter: createBudgetMeter({ taskQueue, budgets: opts.budgets }) } : {};
+      const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools, ...meter });
       return { ...llmActivities, ...tools, ...createResearchActivities({ ...llmActivities, listTools: tools.listTools }) };
     })(),
   });

@@ -7,7 +7,7 @@
  *   activities) is not metered.
  * - With budgets off (no `budgets` section in hub.config.json) no lease is taken: only the usage is recorded,
  *   so `GET /v1/usage` covers every tenant.
- * - A lease id is `<workflowId>/<activityId>#<attempt>.<route entry>`: the Update id too, so a retried request
+ * - A lease id is `<workflowId>/<activityId>@<scheduled>#<attempt>.<route entry>`: the Update id too, so a retried request
  *   gets its first answer; a later attempt of the same call tells the ledger that the earlier one died.
  * - A spent budget fails the activity with a non-retryable `BudgetExhausted` failure whose details say when
  *   the period rolls over: the workflow waits (`budgetAvailable`) or fails the turn, its choice.
@@ -126,7 +126,9 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter {
       };
       if (!leases) return { end: record(undefined) };
 
-      const callKey = `${workflowId}/${info.activityId}`;
+      // The schedule time tells activities apart whose context names the same call (a research batch's lane
+      // keeps the agent's activity id, and a batch run again after a wait is a new activity): same across attempts.
+      const callKey = `${workflowId}/${info.activityId}@${info.scheduledTimestampMs}`;
       const leaseId = `${callKey}#${info.attempt}.${call.entry}`;
       const req: LeaseRequest = {
         leaseId,

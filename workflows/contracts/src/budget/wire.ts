@@ -64,9 +64,9 @@ export const dayOf = (at: number): string => new Date(at).toISOString().slice(0,
 
 /** A lease request: made by the LLM activity before each provider call. */
 export interface LeaseRequest {
-  /** Unique per provider call: `<workflowId>/<activityId>#<attempt>.<candidate>`. */
+  /** Unique per provider call: `<callKey>#<attempt>.<route entry>`. */
   leaseId: string;
-  /** `<workflowId>/<activityId>`: a later attempt of the same call abandons the earlier attempts' leases. */
+  /** `<workflowId>/<activityId>@<scheduled ms>`: a later attempt of the same call abandons the earlier attempts' leases. */
   callKey: string;
   attempt: number;
   /** The workflow to signal (`budgetAvailable`) when budget comes back, if this request finds it spent. */
