@@ -114,6 +114,10 @@ export class TurnRenderer {
       }
       case 'approval.resolved':
         return `[approval] ${e.approved ? 'approved' : e.timedOut ? 'timed out (denied)' : 'denied'}${e.reason ? `: ${e.reason}` : ''}`;
+      case 'budget.waiting':
+        return `[waiting for budget] the ${e.scope === 'agent' ? "agent's" : "tenant's"} budget is spent; resumes after a top-up (hub budget topup) or at ${e.resetsAt}`;
+      case 'budget.resumed':
+        return '[budget] available again: resumed';
       case 'compensation.completed':
         return `[compensated] ${e.tool}: ${truncate(e.result, 200)}`;
       case 'compensation.failed':

@@ -241,6 +241,21 @@ describe('TurnRenderer: handoffs and the delegation tree', () => {
     );
   });
 
+  it('a wait for budget and its resumption are announced', () => {
+    const r = new TurnRenderer('assistant');
+    const events: SessionEvent[] = [
+      { type: 'budget.waiting', turnId: 't', scope: 'tenant', resetsAt: '2026-12-03T00:00:00.000Z' },
+      { type: 'budget.resumed', turnId: 't' },
+    ];
+    expect(events.map((e) => r.render(e)).join('')).toBe(
+      [
+        "[waiting for budget] the tenant's budget is spent; resumes after a top-up (hub budget topup) or at 2026-12-03T00:00:00.000Z",
+        '[budget] available again: resumed',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('a handoff is announced and the reply goes on under the new agent', () => {
     const r = new TurnRenderer('triage');
     const events: SessionEvent[] = [

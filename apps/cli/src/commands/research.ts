@@ -58,7 +58,7 @@ export async function runResearch(io: Io, hub: HubClient, o: ResearchOptions): P
   try {
     for await (const msg of hub.events('/v1/research/{id}/events', id, { signal: stop.signal })) {
       if (msg.event === 'stream.end') break;
-      let data: { progress?: ResearchJob['progress']; status?: string; error?: string } | undefined;
+      let data: { progress?: ResearchJob['progress']; status?: string; error?: string; agents?: number; resetsAt?: string } | undefined;
       try {
         data = JSON.parse(msg.data) as typeof data;
       } catch {
@@ -66,6 +66,9 @@ export async function runResearch(io: Io, hub: HubClient, o: ResearchOptions): P
       }
       show(data?.progress);
       if (msg.event === 'agent.failed' && !o.json && !live) io.stderr.write(`agent failed: ${msg.data}\n`);
+      if (msg.event === 'budget.waiting' && !o.json) {
+        io.stderr.write(`${live ? '\n' : ''}[waiting for budget] ${data?.agents ?? 0} agents wait for the tenant's budget: resumes after a top-up (hub budget topup) or at ${data?.resetsAt ?? 'the next period'}\n`);
+      }
     }
   } catch (err) {
     if (!interrupted) {
