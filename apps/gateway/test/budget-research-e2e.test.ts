@@ -4,9 +4,7 @@
  * worker (createHubActivities with `budgets`: every LLM call takes a lease from the tenant's `budgetLedger`)
  * → the scripted LLM playing planner, agents and synthesizer. Some agents answer, the rest make no call and
  * wait (job status `waiting_budget`, `budget.waiting` on its stream); an admin's top-up resumes them and the
- * job completes with every agent answered exactly once, the ledger's spending equal to the calls' usage
- * (that part is not here yet: a re-run batch asks the ledger under the refused calls' lease ids, whose Update
- * outcome Temporal answers again, `exhausted`; see the report of issue 14 item 4/5).
+ * job completes with every agent answered exactly once, the ledger's spending equal to the calls' usage.
  * With `waitForBudget: false` the agents the budget stopped fail at once, saying so.
  *
  * Numbers: each call's lease estimate is its request's bytes / 3 plus max_tokens (8,192), so about 8,400
@@ -42,11 +40,12 @@ afterAll(async () => {
   await hub?.stop();
 });
 
+const partOf = (r: RecordedRequest): number => Number(/Part (\d+) of:/.exec(lastUserMessage(r))?.[1]);
 const isAgent = (r: RecordedRequest): boolean => lastUserMessage(r).startsWith('Overall research question:');
 const requestsOfJob = (question: string): RecordedRequest[] => hub.llm.chatRequests().filter((r) => JSON.stringify(r.body?.messages ?? []).includes(question));
 
 describe('a research job on a tenant budget that runs out', () => {
-  it('some agents answer, the rest make no call and wait (waiting_budget, budget.waiting); overspent by at most one lease', async () => {
+  it('some agents answer, the rest wait without a call (waiting_budget, budget.waiting); a top-up resumes them; every agent answers once', async () => {
     const t = hub.tenants['waits']!;
     const question = 'Budgeted research on tides';
     const res = await hub.app.request('/v1/research', post({ question, maxAgents: 6, concurrency: 6 }, t.headers));
@@ -77,7 +76,34 @@ describe('a research job on a tenant budget that runs out', () => {
     // What the ledger spent is the served calls' usage (the planner's and three agents').
     expect(before.spent).toEqual({ usd: 0, tokens: served.reduce((s, r) => s + usageOf(r), 0), calls: served.length });
     expect(served).toHaveLength(4);
-  }, 120_000);
+
+    // An admin tops the budget up: the waiting agents run, then the synthesizer.
+    const topup = await hub.app.request(`/v1/budgets/${t.id}/topup`, post({ tokens: 100_000, note: 'research e2e' }, hub.asAdmin));
+    expect(topup.status, JSON.stringify(await json(topup.clone()))).toBe(200);
+    const final = await eventually(
+      async () => json(await hub.app.request(path, { headers: t.headers })),
+      (s) => ['completed', 'failed', 'cancelled'].includes(s.status),
+      90_000,
+    );
+    expect(final.status, JSON.stringify(final.error ?? final.progress)).toBe('completed');
+    expect(final.progress).toMatchObject({ total: 6, succeeded: 6, failed: 0 });
+    expect(final.result.findings).toHaveLength(6);
+    expect(final.result.findings.map((f: any) => f.answer).sort()).toEqual([1, 2, 3, 4, 5, 6].map((i) => `Finding for part ${i}.`));
+
+    // Each agent's call was served once: one request per sub-question, one per idempotency key.
+    const agents = requestsOfJob(question).filter(isAgent);
+    expect(agents.map(partOf).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(new Set(agents.map((r) => r.idempotencyKey)).size).toBe(6);
+    const events = await readEvents(hub.app, `${path}/events`, t.headers, (evs) => evs.some((e) => e.type === 'research.done'));
+    expect(events.some((e) => e.type === 'budget.resumed')).toBe(true);
+
+    // The ledger: what was spent is the calls' usage, nothing reserved, nothing charged twice.
+    const all = requestsOfJob(question);
+    const after = await eventually(t.budget, (b) => b.spent.calls === all.length && b.reserved.leases === 0);
+    expect(after.spent).toEqual({ usd: 0, tokens: all.reduce((s, r) => s + usageOf(r), 0), calls: all.length });
+    expect(after).toMatchObject({ reserved: { usd: 0, tokens: 0, leases: 0 }, abandoned: 0, exhausted: false, toppedUp: { tokens: 100_000 } });
+    expect(all.length).toBe(1 + 6 + 1); // planner, six agents, synthesizer
+  }, 180_000);
 
   it('with waitForBudget: false, the agents the spent budget stopped fail at once, naming the budget', async () => {
     const t = hub.tenants['strict']!;
