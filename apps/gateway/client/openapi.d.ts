@@ -6017,6 +6017,11 @@ export interface components {
             groupBy: ("tenant" | "agent" | "model" | "day")[];
             rows: components["schemas"]["UsageRow"][];
             total: components["schemas"]["UsageRow"];
+            /** @description The key's tenant, and whether it is an admin key (sees every tenant) */
+            caller: {
+                tenant: string;
+                admin: boolean;
+            };
         };
         UsageRow: {
             tenant?: string;

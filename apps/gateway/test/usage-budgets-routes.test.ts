@@ -93,7 +93,7 @@ describe('GET /v1/usage', () => {
     const { app, calls } = appWith();
     const res = await app.request('/v1/usage?from=2026-01-01&to=2026-01-31&groupBy=agent,%20model', { headers: asTenant });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ from: '2026-01-01', to: '2026-01-31', groupBy: ['agent', 'model'] });
+    expect(await json(res)).toMatchObject({ from: '2026-01-01', to: '2026-01-31', groupBy: ['agent', 'model'], caller: { tenant: 'acme', admin: false } });
     expect(calls.usage).toEqual([{ from: '2026-01-01', to: '2026-01-31', groupBy: ['agent', 'model'], tenants: ['acme'] }]);
     expect((await app.request('/v1/usage?tenant=acme', { headers: asTenant })).status).toBe(200);
     expect(calls.usage.at(-1)?.tenants).toEqual(['acme']);
@@ -107,7 +107,9 @@ describe('GET /v1/usage', () => {
 
   it('an admin key reads every tenant (no tenant filter), or the one named; the default groupBy is day', async () => {
     const { app, calls } = appWith();
-    expect((await app.request('/v1/usage', { headers: asAdmin })).status).toBe(200);
+    const all = await app.request('/v1/usage', { headers: asAdmin });
+    expect(all.status).toBe(200);
+    expect((await json(all)).caller).toMatchObject({ admin: true });
     expect(calls.usage.at(-1)).toEqual({ from: undefined, to: undefined, groupBy: ['day'], tenants: undefined });
     expect((await app.request('/v1/usage?tenant=other&groupBy=tenant', { headers: asAdmin })).status).toBe(200);
     expect(calls.usage.at(-1)).toMatchObject({ groupBy: ['tenant'], tenants: ['other'] });

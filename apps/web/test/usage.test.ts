@@ -67,6 +67,7 @@ const usage: UsageResponse = {
     row('2026-03-05', 'researcher', 'cheap', 5, 2500, 500, 0.005),
   ],
   total: { calls: 21, promptTokens: 9200, completionTokens: 1890, totalTokens: 11090, usd: 0.086 },
+  caller: { tenant: 'acme', admin: false },
 };
 
 const budget: BudgetState = {

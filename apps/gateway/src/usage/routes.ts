@@ -37,7 +37,8 @@ export function usageRoutes(usage: UsageService): GatewayApp {
       throw new ApiError(403, 'forbidden', `the usage of tenant '${q.tenant}' needs an admin key (one of HUB_ADMIN_KEYS); this key sees tenant '${own}'`, { needs: 'admin' });
     }
     const tenants = admin ? (q.tenant !== undefined ? [q.tenant] : undefined) : [own];
-    return c.json(await usage.usage({ from: q.from, to: q.to, groupBy: parseGroupBy(q.groupBy), tenants }), 200);
+    const result = await usage.usage({ from: q.from, to: q.to, groupBy: parseGroupBy(q.groupBy), tenants });
+    return c.json({ ...result, caller: { tenant: own, admin } }, 200);
   });
 
   return app;

@@ -37,7 +37,8 @@ export interface UsageRequest {
 }
 
 export interface UsageService {
-  usage(req: UsageRequest): Promise<UsageResponse>;
+  /** The rollups (the route adds who asked, `caller`). */
+  usage(req: UsageRequest): Promise<Omit<UsageResponse, 'caller'>>;
 }
 
 const DAY_MS = 86_400_000;

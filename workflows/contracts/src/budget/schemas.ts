@@ -106,6 +106,7 @@ export const UsageResponseSchema = z
     groupBy: z.array(z.enum(USAGE_GROUPS)),
     rows: z.array(UsageRowSchema),
     total: UsageRowSchema,
+    caller: z.object({ tenant: z.string(), admin: z.boolean() }).describe("The key's tenant, and whether it is an admin key (sees every tenant)"),
   })
   .meta({ id: 'Usage' });
 export type UsageRow = z.infer<typeof UsageRowSchema>;

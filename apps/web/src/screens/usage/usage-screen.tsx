@@ -29,8 +29,8 @@ export function UsageScreen({ client }: { client: HubClient }) {
   const rows = usage.data?.rows ?? [];
   const seen = tenantsOf(rows);
   const settled = usage.data !== undefined || usage.error !== undefined;
-  // The budget of the tenant picked, else of the one tenant the key's usage names, else "default".
-  const budgetTenant = tenant || (settled ? (seen.length === 1 ? seen[0]! : 'default') : undefined);
+  // The budget of the tenant picked, else the key's own tenant (the usage answer says which it is).
+  const budgetTenant = tenant || usage.data?.caller.tenant || (settled ? 'default' : undefined);
   const budget = useResource(async () => (budgetTenant ? getBudget(client, budgetTenant) : undefined), [client, budgetTenant]);
 
   const apply = (e: Event) => {
