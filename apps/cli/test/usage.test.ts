@@ -36,6 +36,7 @@ const usage: Schema<'Usage'> = {
   groupBy: ['agent', 'model'],
   rows: [row({ agent: 'assistant', model: 'smart' }, 3, 0.0123), row({ agent: 'researcher', model: 'cheap' }, 10, 0.002)],
   total: row({}, 13, 0.0143),
+  caller: { tenant: 'acme', admin: false },
 };
 const state = (over: Partial<Schema<'BudgetState'>> = {}): Schema<'BudgetState'> => ({
   tenant: 'acme',
