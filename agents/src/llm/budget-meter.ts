@@ -44,7 +44,7 @@ export interface MeteredCall {
 }
 
 export interface MeterTicket {
-  /** After the call: its real usage (none: the call failed and cost nothing). Best effort, never throws. */
+  /** After the call: its real usage (none: the call failed and cost nothing). Sent in the background; never throws. */
   end(usage?: { promptTokens: number; completionTokens: number; usd: number }): Promise<void>;
 }
 
@@ -73,36 +73,60 @@ const exhaustedMessage = (tenant: string, d: Extract<LeaseDecision, { status: 'e
   return `the spending budget of ${what} is spent (${cap} this period); it starts again at ${new Date(d.resetsAt).toISOString()} or when an admin tops it up`;
 };
 
-export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter {
+export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter & { flush(): Promise<void> } {
   const leases = opts.budgets !== undefined;
+  /** Tenants whose ledger this worker has reached: a plain Update or Signal (no start) is cheaper. */
+  const known = new Set<string>();
+  /** Settlements on their way (the activity does not wait for them; `flush()` does). */
+  const sending = new Set<Promise<void>>();
 
   async function send(client: Client, tenant: string, input: SettleInput, ctx: Context): Promise<void> {
+    const workflowId = budgetLedgerWorkflowId(tenant);
     try {
-      await client.workflow.signalWithStart(WORKFLOW_TYPES.budgetLedger, {
-        workflowId: budgetLedgerWorkflowId(tenant),
-        taskQueue: opts.taskQueue,
-        args: [{ tenant }],
-        signal: settleLeaseSignal,
-        signalArgs: [input],
-      });
+      if (known.has(tenant)) {
+        try {
+          await client.workflow.getHandle(workflowId).signal(settleLeaseSignal, input);
+          return;
+        } catch {
+          known.delete(tenant); // gone (or ended): start it
+        }
+      }
+      await client.workflow.signalWithStart(WORKFLOW_TYPES.budgetLedger, { workflowId, taskQueue: opts.taskQueue, args: [{ tenant }], signal: settleLeaseSignal, signalArgs: [input] });
+      known.add(tenant);
     } catch (err) {
       ctx.log.warn('Could not record LLM usage in the tenant ledger', { tenant, error: String(err) });
     }
   }
 
+  /** In the background: the reply is not held for it (an unsent settlement's lease is charged at its estimate). */
+  function settleLater(client: Client, tenant: string, input: SettleInput, ctx: Context): void {
+    const p = send(client, tenant, input, ctx).finally(() => sending.delete(p));
+    sending.add(p);
+  }
+
+  async function update(client: Client, tenant: string, req: LeaseRequest): Promise<LeaseDecision> {
+    const workflowId = budgetLedgerWorkflowId(tenant);
+    if (known.has(tenant)) {
+      try {
+        return await client.workflow.getHandle(workflowId).executeUpdate(acquireLeaseUpdate, { args: [req], updateId: req.leaseId });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) throw err; // refused (moving to its next run): asked again
+        known.delete(tenant); // gone (or ended): start it
+      }
+    }
+    const decision = await client.workflow.executeUpdateWithStart(acquireLeaseUpdate, {
+      args: [req],
+      updateId: req.leaseId,
+      startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.budgetLedger, { workflowId, taskQueue: opts.taskQueue, args: [{ tenant }], workflowIdConflictPolicy: 'USE_EXISTING' }),
+    });
+    known.add(tenant);
+    return decision;
+  }
+
   async function acquire(client: Client, tenant: string, req: LeaseRequest, ctx: Context): Promise<LeaseDecision> {
     for (let i = 0; ; i++) {
       try {
-        return await client.workflow.executeUpdateWithStart(acquireLeaseUpdate, {
-          args: [req],
-          updateId: req.leaseId,
-          startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.budgetLedger, {
-            workflowId: budgetLedgerWorkflowId(tenant),
-            taskQueue: opts.taskQueue,
-            args: [{ tenant }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          }),
-        });
+        return await update(client, tenant, req);
       } catch (err) {
         // The ledger refuses requests while it continues as new (or it just did): ask the next run.
         const again = err instanceof WorkflowUpdateFailedError || /continuing as new|workflow execution already completed/i.test(String(err));
@@ -113,6 +137,9 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter {
   }
 
   return {
+    async flush() {
+      await Promise.all([...sending]);
+    },
     async begin(ctx, call) {
       const info = ctx.info;
       const workflowId = info.workflowExecution?.workflowId;
@@ -122,7 +149,7 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter {
       const record = (leaseId: string | undefined) => async (usage?: { promptTokens: number; completionTokens: number; usd: number }) => {
         if (!usage && !leaseId) return;
         const u = usage ? { ...usage, model: call.model, provider: call.provider, at: Date.now(), ...(call.agent ? { agent: call.agent } : {}) } : undefined;
-        await send(client, billing.tenant, { ...(leaseId ? { leaseId } : {}), ...(u ? { usage: u } : {}) }, ctx);
+        settleLater(client, billing.tenant, { ...(leaseId ? { leaseId } : {}), ...(u ? { usage: u } : {}) }, ctx);
       };
       if (!leases) return { end: record(undefined) };
 

@@ -78,7 +78,10 @@ export function createHubActivities(opts: HubActivitiesOptions): { activities: H
       // Research sub-agents' first model calls, many per activity (agents/src/research).
       ...createResearchActivities({ ...llmActivities, listTools: tools.listTools }),
     },
-    close: () => mcp.close(),
+    close: async () => {
+      await meter.flush(); // usage settlements still on their way
+      await mcp.close();
+    },
   };
 }
 
