@@ -71,6 +71,8 @@ export interface LedgerCarry {
   rollups: UsageRollup[];
   windows: Record<string, Array<[at: number, tokens: number, leaseId: string]>>;
   lastServed: Record<string, number>;
+  /** Update ids of recent top-ups: a repeat (the same Idempotency-Key, even in a later run) adds nothing. */
+  topups?: string[];
 }
 
 const round = (n: number): number => Math.round(n * 1e9) / 1e9;
@@ -218,7 +220,13 @@ export class Ledger {
     r.usd = round(r.usd + u.usd);
   }
 
-  topup(t: TopupInput): string[] {
+  topup(t: TopupInput, id?: string): string[] {
+    if (id !== undefined) {
+      const seen = (this.s.topups ??= []);
+      if (seen.includes(id)) return [];
+      seen.push(id);
+      if (seen.length > 500) seen.splice(0, seen.length - 500);
+    }
     this.s.toppedUp.usd = round(this.s.toppedUp.usd + (t.usd ?? 0));
     this.s.toppedUp.tokens += t.tokens ?? 0;
     return this.takeWaiters();

@@ -19,6 +19,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   getExternalWorkflowHandle,
   log,
   setHandler,
@@ -99,7 +100,7 @@ export async function budgetLedger(input: BudgetLedgerInput): Promise<void> {
   setHandler(
     topupBudgetUpdate,
     (t) => {
-      wakeAll(ledger.topup(t));
+      wakeAll(ledger.topup(t, currentUpdateInfo()?.id));
       kick();
       return ledger.state(nowMs());
     },

@@ -49,8 +49,13 @@ describe('budget ledger', () => {
     ledger.pump(T0);
     expect(decided.get('a#1.0')?.status).toBe('exhausted');
     expect(ledger.state(T0).waiting).toBe(2);
-    expect(ledger.topup({ usd: 2 })).toEqual(['session/t/a', 'session/t/b']);
+    expect(ledger.topup({ usd: 2 }, 'topup-1')).toEqual(['session/t/a', 'session/t/b']);
+    // The same top-up again (its Idempotency-Key, even after continue-as-new) adds nothing.
+    expect(new Ledger('t', T0, ledger.carry(T0)).topup({ usd: 2 }, 'topup-1')).toEqual([]);
+    ledger.topup({ usd: 2 }, 'topup-1');
     expect(ledger.state(T0)).toMatchObject({ waiting: 0, exhausted: false, toppedUp: { usd: 2, tokens: 0 } });
+    ledger.topup({ usd: 1 });
+    expect(ledger.state(T0).toppedUp.usd).toBe(3);
     ask(req('a', { attempt: 1, leaseId: 'a/budget-1#1.0', callKey: 'a/budget-1' }));
     ledger.pump(T0);
     expect(decided.get('a/budget-1#1.0')?.status).toBe('granted');
