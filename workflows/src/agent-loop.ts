@@ -75,6 +75,7 @@ export async function runAgentTurn(ctx: TurnContext, onUsage: (u: TokenUsage) =>
     const request: LlmRequest = {
       model: profile.model,
       agent: profile.name,
+      ...(ctx.budget?.wait === false ? { budgetWait: false } : {}),
       temperature: profile.temperature,
       systemPrompt: systemPromptFor(profile, ctx.summary),
       messages: modelMessages(ctx.messages),

@@ -62,5 +62,7 @@ describe('a session with a spent budget', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/budget of tenant test is spent/);
     expect(h.llm.requests.length).toBe(before);
+    // It does not wait, so the ledger does not count it among its waiters.
+    expect((await ledger.query(budgetStateQuery)).waiting).toBe(0);
   }, 60_000);
 });

@@ -39,8 +39,8 @@ export interface MeteredCall {
   /** Upper estimates: input + max output tokens, and their price. */
   tokens: number;
   usd: number;
-  /** The workflow to wake when budget comes back (default: the calling workflow). */
-  wake?: string;
+  /** The workflow to wake when budget comes back (default: the calling workflow; null: none, it does not wait). */
+  wake?: string | null;
 }
 
 export interface MeterTicket {
@@ -161,7 +161,7 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter & { flush(
         leaseId,
         callKey,
         attempt: info.attempt,
-        wake: call.wake ?? workflowId,
+        ...(call.wake === null ? {} : { wake: call.wake ?? workflowId }),
         provider: call.provider,
         priority: billing.priority,
         fairKey: billing.fairKey,

@@ -44,7 +44,7 @@ export interface RoutedCallDeps {
 }
 
 /** What a call needs of its request besides the provider parameters. */
-export type RoutedRequest = Pick<LlmRequest, 'model' | 'stream' | 'agent' | 'wake'> & { model?: ModelRoute };
+export type RoutedRequest = Pick<LlmRequest, 'model' | 'stream' | 'agent' | 'wake' | 'budgetWait'> & { model?: ModelRoute };
 
 /** Tokens a lease reserves for a call: its request's bytes / 3 (no tokenizer: an upper estimate) + its output cap. */
 export function estimateTokens(params: ChatCompletionCreateParamsBase): { input: number; output: number } {
@@ -84,7 +84,7 @@ export function routedCall(deps: RoutedCallDeps) {
       if (c.maxOutputTokens !== undefined) body = { ...body, max_tokens: Math.min(body.max_tokens ?? c.maxOutputTokens, c.maxOutputTokens) };
       const est = estimateTokens(body);
       const ticket = meter
-        ? await meter.begin(ctx, { entry: i, provider: c.provider, model: c.alias, ...(req.agent ? { agent: req.agent } : {}), ...(req.wake ? { wake: req.wake } : {}), tokens: est.input + est.output, usd: priceOf(c.price, est.input, est.output) })
+        ? await meter.begin(ctx, { entry: i, provider: c.provider, model: c.alias, ...(req.agent ? { agent: req.agent } : {}), ...(req.budgetWait === false ? { wake: null } : req.wake ? { wake: req.wake } : {}), tokens: est.input + est.output, usd: priceOf(c.price, est.input, est.output) })
         : undefined;
       const progress = { streamed: false };
       let usage: { promptTokens: number; completionTokens: number; usd: number } | undefined;

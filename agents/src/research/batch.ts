@@ -165,6 +165,7 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
       const req: LlmRequest = {
         model: profile.model,
         agent: profile.name,
+        ...(input.agent.waitForBudget === false ? { budgetWait: false } : {}),
         // The lane's context names the agent's workflow id; the ledger wakes the workflow running this batch.
         ...(info.workflowExecution?.workflowId ? { wake: info.workflowExecution.workflowId } : {}),
         temperature: profile.temperature,

@@ -57,6 +57,7 @@ export async function planResearch(
     const res = await withBudget(budget, (n) => llm(n === 0 ? `plan/${attempt}` : `plan/${attempt}/budget-${n}`)({
       model: profile.model,
       agent: profile.name,
+      ...(budget?.wait === false ? { budgetWait: false } : {}),
       temperature: profile.temperature,
       systemPrompt: profile.systemPrompt,
       messages,

@@ -62,6 +62,7 @@ export async function synthesize(
   const res = await withBudget(budget, (n) => llm(n === 0 ? 'synthesize' : `synthesize/budget-${n}`)({
     model: profile.model,
     agent: profile.name,
+    ...(budget?.wait === false ? { budgetWait: false } : {}),
     temperature: profile.temperature,
     systemPrompt: profile.systemPrompt,
     messages: [{ role: 'user', content: input.prompt }],

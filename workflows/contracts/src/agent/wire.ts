@@ -267,6 +267,8 @@ export interface LlmRequest {
   toolAllow?: ListToolsRequest;
   /** The workflow the tenant's ledger wakes when this call finds the budget spent (default: the calling workflow). */
   wake?: string;
+  /** false: the caller fails rather than waits when the budget is spent (the ledger does not count it as waiting). */
+  budgetWait?: boolean;
   /** Stream token deltas to the calling workflow's event stream under this turn id. */
   stream?: { turnId: string; round: number } & Partial<StreamTarget>;
   /** Ask for a JSON object matching this schema (structured output). */
