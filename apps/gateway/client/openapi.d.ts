@@ -6022,6 +6022,8 @@ export interface components {
                 tenant: string;
                 admin: boolean;
             };
+            /** @description An admin's every-tenant view: tenants whose ledger did not answer in time (their usage is not in the rows) */
+            unavailable?: string[];
         };
         UsageRow: {
             tenant?: string;

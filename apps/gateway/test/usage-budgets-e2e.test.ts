@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { HubConfigSchema, dayOf, type HubConfig } from '@hub/contracts';
+import { HubConfigSchema, WORKFLOW_TYPES, budgetLedgerWorkflowId, dayOf, type HubConfig } from '@hub/contracts';
 import { testTemporalAddress } from '@hub/testing';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { hubWorkflowBundle } from '@hub/testing/workflow-bundle';
@@ -147,11 +147,17 @@ describe('budgets and usage on the real ledger', () => {
     const otherTenant = await app.request(`/v1/usage?tenant=${paidTenant}`, { headers: asChat });
     expect(otherTenant.status).toBe(403);
 
+    // A ledger no worker serves (here: on a task queue nobody polls) does not break an admin's view: it is
+    // listed as unavailable and the others answer.
+    const orphan = `orphan-${randomUUID().slice(0, 8)}`;
+    await client.workflow.start(WORKFLOW_TYPES.budgetLedger, { workflowId: budgetLedgerWorkflowId(orphan), taskQueue: `nobody-${randomUUID()}`, args: [{ tenant: orphan }] });
     // An admin sees every tenant with a ledger (found by visibility, which may lag a moment).
     const all = await eventually(
       async () => json(await app.request('/v1/usage?groupBy=tenant', { headers: asAdmin })),
-      (u) => u.rows?.some((r: any) => r.tenant === chatTenant),
+      (u) => u.rows?.some((r: any) => r.tenant === chatTenant) && u.unavailable?.includes(orphan),
     );
+    expect(all.unavailable).toContain(orphan);
+    await client.workflow.getHandle(budgetLedgerWorkflowId(orphan)).terminate('test done');
     expect(all.rows.find((r: any) => r.tenant === chatTenant)).toMatchObject({ calls: 1, totalTokens: 3_000, usd: 0.0025 });
     expect(all.rows.find((r: any) => r.tenant === paidTenant)).toBeUndefined(); // a ledger without calls has no rows
     const one = await json(await app.request(`/v1/usage?tenant=${chatTenant}&groupBy=tenant,model`, { headers: asAdmin }));

@@ -42,7 +42,9 @@ export interface UsageService {
 }
 
 const DAY_MS = 86_400_000;
-const QUERY_CONCURRENCY = 16;
+const QUERY_CONCURRENCY = 32;
+/** How long an admin's every-tenant view waits for one ledger's rollups. */
+export const LEDGER_QUERY_TIMEOUT_MS = 3_000;
 const inRange = (rollups: UsageRollup[], range: { from: string; to: string }): UsageRollup[] => rollups.filter((r) => r.day >= range.from && r.day <= range.to);
 
 /** The range of a request, its defaults filled in (`now`: ms since the epoch). Throws 400 when `from` is after `to`. */
@@ -105,19 +107,21 @@ export function groupUsage(perTenant: Array<{ tenant: string; rollups: UsageRoll
 export function createUsageService(opts: { client: Client; rpcTimeoutMs?: number | undefined }): UsageService {
   const { client } = opts;
   const short = shortCalls(client, opts.rpcTimeoutMs);
+  /** One ledger's answer for an admin's every-tenant view: a ledger that does not answer in time is listed as unavailable. */
+  const ledgerQuery = shortCalls(client, Math.min(opts.rpcTimeoutMs ?? LEDGER_QUERY_TIMEOUT_MS, LEDGER_QUERY_TIMEOUT_MS));
 
-  const rollupsOf = async (tenant: string, range: { from: string; to: string }): Promise<UsageRollup[]> => {
+  const rollupsOf = async (tenant: string, range: { from: string; to: string }, call = short): Promise<UsageRollup[]> => {
     try {
-      return await short(() => client.workflow.getHandle(budgetLedgerWorkflowId(tenant)).query(usageRollupsQuery, range));
+      return await call(() => client.workflow.getHandle(budgetLedgerWorkflowId(tenant)).query(usageRollupsQuery, range));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return [];
       throw err;
     }
   };
 
-  /** Every tenant with a ledger (a ledger's runs share its workflow id). */
+  /** Every tenant with a running ledger (a ledger's runs share its workflow id; it never ends by itself). */
   const ledgerTenants = async (): Promise<string[]> => {
-    const query = `WorkflowType = '${WORKFLOW_TYPES.budgetLedger}' AND WorkflowId STARTS_WITH '${BUDGET_LEDGER_PREFIX}'`;
+    const query = `WorkflowType = '${WORKFLOW_TYPES.budgetLedger}' AND WorkflowId STARTS_WITH '${BUDGET_LEDGER_PREFIX}' AND ExecutionStatus = 'Running'`;
     const tenants = new Set<string>();
     await short(async () => {
       for await (const wf of client.workflow.list({ query, pageSize: 1_000 })) {
@@ -132,14 +136,28 @@ export function createUsageService(opts: { client: Client; rpcTimeoutMs?: number
     async usage(req) {
       const range = usageRange(req.from, req.to);
       const groupBy = req.groupBy ?? ['day'];
-      const tenants = req.tenants ?? (await ledgerTenants());
+      if (req.tenants) {
+        // Named tenants (a tenant's own key, or an admin's `tenant=`): a ledger that does not answer is an error.
+        const perTenant = await Promise.all(req.tenants.map(async (tenant) => ({ tenant, rollups: inRange(await rollupsOf(tenant, range), range) })));
+        return { ...range, groupBy, ...groupUsage(perTenant, groupBy) };
+      }
+      const tenants = await ledgerTenants();
       const perTenant: Array<{ tenant: string; rollups: UsageRollup[] }> = [];
+      const unavailable: string[] = [];
       // A few ledgers at a time: one answer never fans out into a thousand concurrent queries.
       for (let i = 0; i < tenants.length; i += QUERY_CONCURRENCY) {
         const batch = tenants.slice(i, i + QUERY_CONCURRENCY);
-        perTenant.push(...(await Promise.all(batch.map(async (tenant) => ({ tenant, rollups: inRange(await rollupsOf(tenant, range), range) })))));
+        await Promise.all(
+          batch.map(async (tenant) => {
+            try {
+              perTenant.push({ tenant, rollups: inRange(await rollupsOf(tenant, range, ledgerQuery), range) });
+            } catch {
+              unavailable.push(tenant); // no worker for it, or it is busy: the others still answer
+            }
+          }),
+        );
       }
-      return { ...range, groupBy, ...groupUsage(perTenant, groupBy) };
+      return { ...range, groupBy, ...groupUsage(perTenant, groupBy), ...(unavailable.length > 0 ? { unavailable: unavailable.sort() } : {}) };
     },
   });
 }

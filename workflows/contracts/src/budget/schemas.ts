@@ -107,6 +107,7 @@ export const UsageResponseSchema = z
     rows: z.array(UsageRowSchema),
     total: UsageRowSchema,
     caller: z.object({ tenant: z.string(), admin: z.boolean() }).describe("The key's tenant, and whether it is an admin key (sees every tenant)"),
+    unavailable: z.array(z.string()).optional().describe("An admin's every-tenant view: tenants whose ledger did not answer in time (their usage is not in the rows)"),
   })
   .meta({ id: 'Usage' });
 export type UsageRow = z.infer<typeof UsageRowSchema>;
