@@ -2,11 +2,13 @@
  * /v1/mcp/servers: validation and safety rules, answered before anything is stored (no worker needed;
  * the rules checked before any Temporal call run on an offline client).
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, Connection } from '@temporalio/client';
 import { HubConfigSchema } from '@hub/contracts';
 import { connectTestClient, json, makeApp, makeStubApp, offlineServices } from './helpers';
 import { redactConfig } from '../src/mcp-registry/service';
+import { parseApiKeys } from '../src/http/auth';
 
 let client: Client;
 let connection: Connection;
@@ -20,12 +22,18 @@ const hubConfig = HubConfigSchema.parse({
   },
   security: { stdioCommandAllowlist: ['node'] },
 });
+/** A tenant no other test file uses (none of its workers registers servers for it). */
+const ownTenant = (() => {
+  const key = `mcp-routes-${randomUUID()}`;
+  return { apiKeys: parseApiKeys(`${key}:mcp-routes-${randomUUID().slice(0, 8)}`), headers: { authorization: `Bearer ${key}` } };
+})();
 const post = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('/v1/mcp/servers', () => {
   it('lists config servers with secrets redacted', async () => {
-    const { app } = makeApp(client, { hubConfig });
-    const res = await app.request('/v1/mcp/servers');
+    // A tenant of its own: other files' workers register servers for tenant "default" in the shared dev server.
+    const { app } = makeApp(client, { hubConfig, apiKeys: ownTenant.apiKeys });
+    const res = await app.request('/v1/mcp/servers', { headers: ownTenant.headers });
     expect(res.status).toBe(200);
     const body = await json(res);
     expect(body.servers.map((s: { name: string }) => s.name).sort()).toEqual(['fs', 'remote']);
@@ -74,9 +82,9 @@ describe('/v1/mcp/servers', () => {
   });
 
   it('404s for unknown servers of a tenant without a registry', async () => {
-    const { app } = makeApp(client, { hubConfig });
-    expect((await app.request('/v1/mcp/servers/nope', { method: 'DELETE' })).status).toBe(404);
-    expect((await app.request('/v1/mcp/servers/nope/tools/t/approve', { method: 'POST' })).status).toBe(404);
+    const { app } = makeApp(client, { hubConfig, apiKeys: ownTenant.apiKeys });
+    expect((await app.request('/v1/mcp/servers/nope', { method: 'DELETE', headers: ownTenant.headers })).status).toBe(404);
+    expect((await app.request('/v1/mcp/servers/nope/tools/t/approve', { method: 'POST', headers: ownTenant.headers })).status).toBe(404);
   });
 
   it('redacts env and header values', () => {
