@@ -145,7 +145,16 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter & { flush(
       const workflowId = info.workflowExecution?.workflowId;
       const billing = workflowId ? billingOf(workflowId) : undefined;
       if (!billing || !workflowId) return NO_TICKET;
-      const client = opts.client ?? ctx.client;
+      let client: Client;
+      try {
+        client = opts.client ?? ctx.client;
+      } catch (err) {
+        // An activity context without a Temporal client (a test's MockActivityEnvironment): with budgets on
+        // the call cannot be metered and must not run; with budgets off only the usage record is skipped.
+        if (leases) throw err;
+        ctx.log.warn('No Temporal client in this activity context: the usage of this call is not recorded');
+        return NO_TICKET;
+      }
       const record = (leaseId: string | undefined) => async (usage?: { promptTokens: number; completionTokens: number; usd: number }) => {
         if (!usage && !leaseId) return;
         const u = usage ? { ...usage, model: call.model, provider: call.provider, at: Date.now(), ...(call.agent ? { agent: call.agent } : {}) } : undefined;
