@@ -181,6 +181,7 @@ describe('hub usage and hub budget against a fake gateway', () => {
 describe('rendering usage and budgets', () => {
   it('no usage; an exhausted budget says how it comes back', () => {
     expect(renderUsage({ ...usage, rows: [], total: row({}, 0, 0) })).toBe('No usage from 2026-01-01 to 2026-01-30.');
+    expect(renderUsage({ ...usage, unavailable: ['acme', 'beta'] })).toMatch(/\nNot included \(their ledgers did not answer in time\): acme, beta$/);
     const spent = renderBudget(state({ exhausted: true, waiting: 2, reserved: { usd: 0.01, tokens: 300, leases: 1 }, limits: { usd: 1, agents: { researcher: { tokens: 500 } } } }));
     expect(spent).toContain('Status:    EXHAUSTED: new calls wait until 2026-01-06T00:00:00.000Z or a top-up (hub budget topup acme --usd N)');
     expect(spent).toContain('  agent researcher: 500 tokens');

@@ -44,9 +44,11 @@ export function renderUsage(u: Usage): string {
     usd(r.usd),
   ];
   const range = `${u.from} to ${u.to}`;
-  if (u.rows.length === 0) return `No usage from ${range}.`;
+  // An admin's every-tenant view: ledgers that did not answer in time are not in the figures.
+  const missing = u.unavailable?.length ? `\nNot included (their ledgers did not answer in time): ${u.unavailable.join(', ')}` : '';
+  if (u.rows.length === 0) return `No usage from ${range}.${missing}`;
   const lines = table(header, [...u.rows.map((r) => cells(r)), cells(u.total, 'TOTAL')]);
-  return `${lines}\n\nTotal ${range}: ${int(u.total.calls)} calls, ${int(u.total.totalTokens)} tokens, ${usd(u.total.usd)}`;
+  return `${lines}\n\nTotal ${range}: ${int(u.total.calls)} calls, ${int(u.total.totalTokens)} tokens, ${usd(u.total.usd)}${missing}`;
 }
 
 export function registerUsage(program: Command, { io, hub, run }: CommandContext): void {

@@ -105,6 +105,11 @@ export function UsageScreen({ client }: { client: HubClient }) {
             <p class="small muted" data-testid="usage-range">
               {from} to {to} (UTC){seen.length > 1 ? ` · ${seen.length} tenants: ${seen.join(', ')}` : ''}
             </p>
+            {usage.data.unavailable?.length ? (
+              <p class="small error" data-testid="usage-unavailable">
+                Not included: {usage.data.unavailable.join(', ')} (their ledgers did not answer in time)
+              </p>
+            ) : null}
             <UsageChart points={dailySeries(rows, from, to)} />
             <h3>By agent and model</h3>
             <div class="table-scroll">
