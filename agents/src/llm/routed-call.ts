@@ -82,10 +82,12 @@ export function routedCall(deps: RoutedCallDeps) {
       let body = { ...params, model: c.model } as ChatCompletionCreateParamsBase;
       if (maxTokens > 0 && body.max_tokens === undefined) body = { ...body, max_tokens: maxTokens };
       if (c.maxOutputTokens !== undefined) body = { ...body, max_tokens: Math.min(body.max_tokens ?? c.maxOutputTokens, c.maxOutputTokens) };
-      const est = estimateTokens(body);
-      const ticket = meter
-        ? await meter.begin(ctx, { entry: i, provider: c.provider, model: c.alias, ...(req.agent ? { agent: req.agent } : {}), ...(req.budgetWait === false ? { wake: null } : req.wake ? { wake: req.wake } : {}), tokens: est.input + est.output, usd: priceOf(c.price, est.input, est.output) })
-        : undefined;
+      // The estimate (a serialisation of the request) is made only when a meter needs it.
+      const est = meter ? estimateTokens(body) : undefined;
+      const ticket =
+        meter && est
+          ? await meter.begin(ctx, { entry: i, provider: c.provider, model: c.alias, ...(req.agent ? { agent: req.agent } : {}), ...(req.budgetWait === false ? { wake: null } : req.wake ? { wake: req.wake } : {}), tokens: est.input + est.output, usd: priceOf(c.price, est.input, est.output) })
+          : undefined;
       const progress = { streamed: false };
       let usage: { promptTokens: number; completionTokens: number; usd: number } | undefined;
       // A cancellation while waiting for a provider slot is the activity's cancellation.

@@ -14,6 +14,7 @@ export async function modelsBenchSession(activityQueue: string): Promise<void> {
   const { llmComplete } = proxyActivities<Pick<SessionActivities, 'llmComplete'>>({
     taskQueue: activityQueue,
     startToCloseTimeout: '1 minute',
+    // One attempt on purpose: a retried call would be timed as one call (the bench measures single calls).
     retry: { maximumAttempts: 1 },
   });
   let done = false;
