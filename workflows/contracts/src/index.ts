@@ -27,3 +27,4 @@ export * from './models/wire';
 export * from './models/schemas';
 export * from './budget/wire';
 export * from './budget/schemas';
+export * from './metrics/wire';
