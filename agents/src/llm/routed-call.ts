@@ -16,6 +16,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import { priceOf, type LlmRequest, type LlmResponse, type ModelFallback, type ModelRoute, type SessionEvent } from '@hub/contracts';
 import type { LlmMeter } from './budget-meter';
+import { llmCallTimer, llmFailureOutcome, recordLlmFallback } from './llm-metrics';
 import type { ModelCandidate, ModelRouter } from './router';
 
 /** Where an activity's events go (the calling workflow's stream). */
@@ -66,6 +67,7 @@ export function routedCall(deps: RoutedCallDeps) {
     const fallbacks: ModelFallback[] = [];
     const fellBack = (from: ModelCandidate, reason: string, to: ModelCandidate) => {
       fallbacks.push({ from: from.alias, provider: from.provider, reason });
+      recordLlmFallback(from.alias, from.provider, reason);
       ctx.log.warn('LLM fallback', { from: from.alias, provider: from.provider, reason, to: to.alias });
       if (stream) {
         const { turnId, round, delegationId } = stream;
@@ -92,12 +94,15 @@ export function routedCall(deps: RoutedCallDeps) {
       let usage: { promptTokens: number; completionTokens: number; usd: number } | undefined;
       // A cancellation while waiting for a provider slot is the activity's cancellation.
       let release: (() => void) | undefined;
+      let timer: ReturnType<typeof llmCallTimer> | undefined;
       try {
         release = await c.acquire(ctx.cancellationSignal);
+        timer = llmCallTimer(c.alias, c.provider);
         const res = await complete(ctx, events, c.client, body, stream, progress);
         router.reportSuccess(c.provider);
         const costUsd = c.price ? priceOf(c.price, res.usage.promptTokens, res.usage.completionTokens) : undefined;
         usage = { promptTokens: res.usage.promptTokens, completionTokens: res.usage.completionTokens, usd: costUsd ?? 0 };
+        timer.end('ok', { ...usage, usd: costUsd });
         return {
           ...res,
           usage: costUsd === undefined ? res.usage : { ...res.usage, costUsd },
@@ -107,6 +112,7 @@ export function routedCall(deps: RoutedCallDeps) {
       } catch (err) {
         if (release === undefined) throw ctx.cancellationSignal.aborted ? cancelled(ctx) : err;
         const retryable = err instanceof ApplicationFailure && !err.nonRetryable && err.type === 'LlmUnavailable';
+        timer?.end(llmFailureOutcome(retryable, ctx.cancellationSignal.aborted));
         if (retryable) router.reportFailure(c.provider, typeof err.nextRetryDelay === 'number' ? err.nextRetryDelay : undefined);
         const to = candidates[i + 1];
         if (!retryable || progress.streamed || to === undefined || ctx.cancellationSignal.aborted) throw err;
