@@ -21,6 +21,7 @@ import {
 import { createBuiltinProvider } from './builtin';
 import { isToolError } from './errors';
 import { ToolRegistry, matchesAllowlist } from './registry';
+import { toolCallTimer } from './tool-metrics';
 import { truncateResult } from './truncate';
 import type { ToolContext, ToolProgress, ToolSourceUnavailable } from './types';
 
@@ -129,8 +130,11 @@ export function createToolActivities(deps: ToolActivitiesDeps = {}): ToolActivit
 
   async function executeTool(req: ToolRequest): Promise<ToolResult> {
     const stop = startHeartbeats(); // from the start: finding the tool's provider lists the MCP servers
+    const timer = toolCallTimer(req.name);
     try {
-      return await execute(req);
+      return timer.ok(await execute(req));
+    } catch (err) {
+      throw timer.failed(err);
     } finally {
       stop();
     }

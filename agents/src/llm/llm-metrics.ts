@@ -34,3 +34,14 @@ export function recordLlmFallback(model: string, provider: string, reason: strin
 export function llmFailureOutcome(retryable: boolean, cancelled: boolean): LlmOutcome {
   return cancelled ? 'cancelled' : retryable ? 'retryable' : 'rejected';
 }
+
+/** One research sub-agent's model call in a batch activity: counted in `hub_research_agents_running` while it runs. */
+export async function countResearchAgent<T>(run: () => Promise<T>): Promise<T> {
+  const gauge = workerMetrics().researchAgentsRunning;
+  gauge.inc();
+  try {
+    return await run();
+  } finally {
+    gauge.dec();
+  }
+}

@@ -51,6 +51,7 @@ import {
   type SubTask,
   type ToolSpec,
 } from '@hub/contracts';
+import { countResearchAgent } from '../llm/llm-metrics';
 
 /** After this long (since the activity was first scheduled), a retryable failure fails its agent rather than the attempt. */
 export const RETRYABLE_FOR_MS = 5 * 60_000;
@@ -233,7 +234,7 @@ export function createResearchActivities(deps: ResearchActivityDeps): ResearchAc
           record({ kind: 'finding', finding: { index: task.index, workflowId: researchAgentWorkflowId(input.parentWorkflowId, task.index), status: 'cancelled', error: 'cancelled', toolCalls: [], sources: [], usage: ZERO_USAGE } });
           continue;
         }
-        const o = await runAgent(task);
+        const o = await countResearchAgent(() => runAgent(task));
         if (o.kind === 'retry') retryError ??= o.error;
         record(o);
       }
