@@ -8,6 +8,7 @@
 import { ActivityFailure, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { BUDGET_EXHAUSTED, budgetAvailableSignal, type BudgetExhaustedDetails } from '@hub/contracts/budget/wire';
 import type { SessionEvent } from '@hub/contracts';
+import { budgetWaitStarted } from './metrics';
 import { nowMs } from './util';
 
 /** Longest wait before the call is tried again without a signal. */
@@ -72,7 +73,9 @@ export async function withBudget<T>(hooks: BudgetWaitHooks | undefined, call: (n
       const d = budgetExhaustedOf(err);
       if (!d || !hooks || !hooks.wait) throw err;
       hooks.onWait(d);
+      const waited = budgetWaitStarted(d.scope);
       await hooks.wake.wait(seen, d);
+      waited();
       hooks.onResume();
     }
   }

@@ -7,6 +7,7 @@ import { ApplicationFailure, condition, currentUpdateInfo, setHandler } from '@t
 import { approveToolUpdate } from '@hub/contracts/session/wire';
 import type { PendingApproval } from '@hub/contracts';
 import type { ApprovalGate, EventSink } from './agent-turn-types';
+import { approvalRequested, approvalResolved } from './metrics';
 import { nowIso } from './util';
 
 /** A tool call waiting for a human: what is shown, and the decision once it arrives. */
@@ -81,7 +82,9 @@ export function installSessionApprovals(opts: {
     };
     const slot: ApprovalSlot = { pending };
     approvals.set(approvalId, slot);
+    approvalRequested(approvals.size);
     events.publish({ type: 'approval.requested', approval: pending });
+    let outcome: 'approved' | 'denied' | 'timeout' | undefined;
     try {
       const decidedInTime = await condition(() => slot.decided !== undefined, approvalTimeoutMs);
       const decision = decidedInTime && slot.decided ? slot.decided : { approve: false, reason: undefined };
@@ -93,9 +96,11 @@ export function installSessionApprovals(opts: {
         timedOut: !decidedInTime,
         ...(request.delegationId !== undefined ? { delegationId: request.delegationId } : {}),
       });
+      outcome = !decidedInTime ? 'timeout' : decision.approve ? 'approved' : 'denied';
       return { approved: decision.approve, reason: decision.reason, timedOut: !decidedInTime };
     } finally {
       approvals.delete(approvalId);
+      approvalResolved(outcome ?? 'cancelled', approvals.size); // none: the turn was cancelled while it waited
     }
   };
 

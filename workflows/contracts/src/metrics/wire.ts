@@ -54,7 +54,7 @@ export const METRICS = {
   turns: { name: 'hub_turns_total', kind: 'counter', source: 'workflow', labels: ['status'], help: 'Session turns ended, by status (completed, failed, interrupted, cancelled).' },
   turnDuration: { name: 'hub_turn_duration_seconds', kind: 'histogram', source: 'workflow', labels: ['status'], buckets: TURN_BUCKETS, help: 'Session turn duration in workflow time (approvals and budget waits included), by status.' },
   approvalsRequested: { name: 'hub_approvals_requested_total', kind: 'counter', source: 'workflow', labels: [], help: 'Tool approvals asked of a human.' },
-  approvalsResolved: { name: 'hub_approvals_resolved_total', kind: 'counter', source: 'workflow', labels: ['outcome'], help: 'Tool approvals decided, by outcome (approved, denied, timeout).' },
+  approvalsResolved: { name: 'hub_approvals_resolved_total', kind: 'counter', source: 'workflow', labels: ['outcome'], help: 'Tool approvals decided, by outcome (approved, denied, timeout, cancelled: the turn ended while it waited).' },
   budgetWaits: { name: 'hub_budget_waits_total', kind: 'counter', source: 'workflow', labels: ['scope'], help: 'Waits for a spent budget begun (an LLM call refused with BudgetExhausted), by scope (tenant, agent).' },
   budgetWaitDuration: { name: 'hub_budget_wait_duration_seconds', kind: 'histogram', source: 'workflow', labels: ['scope'], buckets: WAIT_BUCKETS, help: 'How long a wait for budget lasted (workflow time), by scope.' },
 } as const satisfies Record<string, MetricDef>;
