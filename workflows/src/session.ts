@@ -62,7 +62,9 @@ import { IDLE_WATCH_PATCH, IdleWatch } from './session-idle';
 import { researchToolFor } from './research-tool';
 import { BudgetWake, turnBudgetHooks } from './budget-wait';
 import { TurnCompensations, describeRollback } from './turn-compensation';
+import { timedTurn } from './metrics';
 import { describeFailure, nowIso } from './util';
+import { inUpdateTrace } from './trace-scope';
 import { check, withZod } from './validators';
 
 const sendMessageInput = withZod((z) => sendMessageSchemas(z).sendMessageInput);
@@ -230,8 +232,9 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     }
   }
 
-  // ---- one turn ----
-  async function runTurn(item: QueuedMessage): Promise<TurnResult> {
+  // ---- one turn ---- (counted and timed: ./metrics)
+  const runTurn = (item: QueuedMessage): Promise<TurnResult> => timedTurn(() => runOneTurn(item));
+  async function runOneTurn(item: QueuedMessage): Promise<TurnResult> {
     status = 'running';
     lastActivityAt = nowIso();
     messages.push({ role: 'user', content: item.text, turnId: item.turnId });
@@ -337,7 +340,7 @@ export async function agentSession(input: SessionWorkflowInput): Promise<Session
     if (closeReason !== undefined) break;
     const next = queue.shift();
     if (next) {
-      const result = await runTurn(next);
+      const result = await inUpdateTrace(next.updateId, () => runTurn(next)); // the turn's spans under its sendMessage update's
       results.set(next.turnId, result);
       if (next.updateId !== undefined) remember(recent, next.updateId, result);
       continue;
