@@ -18,12 +18,14 @@ const onlyAtRuntime = (allowed, message) => ({
   message,
 });
 const escape = (m) => m.replace(/[.]/g, '\\.');
-const workflowImports = (withZod) => [
+/** The bundle's telemetry interceptor module (a bundle entry, not workflow logic) may also load OpenTelemetry's workflow interceptors. */
+const TELEMETRY_INTERCEPTOR_IMPORTS = ['@opentelemetry/api', '@temporalio/interceptors-opentelemetry/lib/workflow'];
+const workflowImports = (withZod, extra = []) => [
   'error',
   {
     patterns: [
       onlyAtRuntime(
-        [...WORKFLOW_RUNTIME_IMPORTS.map(escape), WIRE_MODULE, ...(withZod ? ['zod'] : [])],
+        [...WORKFLOW_RUNTIME_IMPORTS.map(escape), WIRE_MODULE, ...(withZod ? ['zod'] : []), ...extra.map(escape)],
         'Workflow code may import at runtime only @temporalio/workflow, @temporalio/workflow-streams/workflow, ' +
           '@hub/contracts/<domain>/wire and its own files (zod: only in workflows/src/validators.ts); use `import type` or move the code to an activity.',
       ),
@@ -75,6 +77,10 @@ export default tseslint.config(
   },
   { files: ['workflows/src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImports(false) } },
   { files: ['workflows/src/validators.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImports(true) } },
+  {
+    files: ['workflows/src/telemetry-interceptors.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': workflowImports(false, TELEMETRY_INTERCEPTOR_IMPORTS) },
+  },
   {
     // A contract's wire half is what workflow code loads: at runtime only the workflow SDK and other wire
     // halves; no schemas module, not even `import type` (the schemas import the wire halves: that would be a cycle).

@@ -71,3 +71,20 @@ describe('workflow bundle', () => {
     await expect(bundle(fixture('forbidden-import.workflow.ts'))).rejects.toThrow(/disallowed modules/);
   });
 });
+
+describe('workflow bundle with the telemetry interceptors (as the worker builds it)', () => {
+  it('carries OpenTelemetry\'s workflow interceptors and trace SDK, and none of its Node parts or exporters', async () => {
+    const interceptors = fileURLToPath(new URL('../src/telemetry-interceptors.ts', import.meta.url));
+    const code = await bundleWorkflowCode({ workflowsPath: require.resolve('@hub/workflows'), workflowInterceptorModules: [interceptors], logger: silent }).then((b) => b.code);
+    expect(code).toContain('OpenTelemetryInboundInterceptor');
+    expect(code).toContain('__hubRunInUpdateTrace');
+    // The sandbox gets the API, the base SDK (browser build) and the interceptors' workflow half, nothing Node.
+    expect(code).toContain('@opentelemetry/sdk-trace-base');
+    expect(code).not.toContain('@opentelemetry/sdk-trace-node');
+    expect(code).not.toContain('@opentelemetry/exporter-trace-otlp-http');
+    expect(code).not.toContain('@opentelemetry/context-async-hooks');
+    expect(code).not.toContain('interceptors-opentelemetry/lib/worker');
+    expect(code).not.toContain('@temporalio/client/lib/connection');
+    expect(forbiddenModules(code)).toEqual([]);
+  }, 60_000);
+});

@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const workflowFile = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const validatorsFile = fileURLToPath(new URL('../src/validators.ts', import.meta.url));
 const wireFile = fileURLToPath(new URL('../contracts/src/session/wire.ts', import.meta.url));
+const telemetryFile = fileURLToPath(new URL('../src/telemetry-interceptors.ts', import.meta.url));
 
 async function lint(code: string, filePath = workflowFile): Promise<string[]> {
   const eslint = new ESLint({ cwd: root });
@@ -64,6 +65,24 @@ describe('determinism fence (lint)', () => {
     );
     expect(messages.filter((m) => m.includes('restricted'))).toEqual([]);
     expect(restricted(await lint("import { z } from 'zod';\nexport const s = z.string();\n", validatorsFile))).toEqual([]);
+  });
+
+  it('lets only the bundle\'s telemetry interceptor module load OpenTelemetry (and nothing else besides the allowed modules)', async () => {
+    const otelCode = [
+      "import * as otel from '@opentelemetry/api';",
+      "import { OpenTelemetryInboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow';",
+      'export const x = [otel, OpenTelemetryInboundInterceptor];',
+    ].join('\n');
+    expect(restricted(await lint(otelCode))).toHaveLength(2);
+    expect(restricted(await lint(otelCode, validatorsFile))).toHaveLength(2);
+    expect(restricted(await lint(otelCode, telemetryFile))).toEqual([]);
+    const others = [
+      "import { trace } from '@opentelemetry/sdk-trace-base';",
+      "import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';",
+      "import { readFileSync } from 'node:fs';",
+      'export const x = [trace, OpenTelemetryWorkflowClientInterceptor, readFileSync];',
+    ].join('\n');
+    expect(restricted(await lint(others, telemetryFile))).toHaveLength(3);
   });
 
   it('keeps wire.ts free of schemas (even type-only) and of zod at runtime', async () => {

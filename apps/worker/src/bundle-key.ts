@@ -15,14 +15,16 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { repoRoot } from '@hub/runtime';
 
-/** Bumped when the cache's layout or the way a bundle is built changes. */
-export const WORKFLOW_BUNDLE_FORMAT = 1;
+/** Bumped when the cache's layout or the way a bundle is built changes (2: the workflow interceptor modules). */
+export const WORKFLOW_BUNDLE_FORMAT = 2;
 
 export interface WorkflowBundleSources {
   /** Paths in the key and the manifest are relative to this (the repo root). */
   root: string;
   /** The module the worker bundles (the workflows package entry). */
   workflowsPath: string;
+  /** Bundled beside it as `workflowInterceptorModules` (the OpenTelemetry interceptors, telemetry-interceptors.ts). */
+  interceptorModules: string[];
   /** Directories whose every file is hashed (recursively). */
   dirs: string[];
   /** Single files hashed too (package.json files). */
@@ -40,6 +42,7 @@ export function hubWorkflowSources(root = repoRoot()): WorkflowBundleSources {
   return {
     root,
     workflowsPath: join(workflows, 'src', 'index.ts'),
+    interceptorModules: [join(workflows, 'src', 'telemetry-interceptors.ts')],
     dirs: [join(workflows, 'src'), join(contracts, 'src')],
     // The root package.json too: webpack's resolver reads it (its fields could change how a module resolves).
     files: [join(root, 'package.json'), join(workflows, 'package.json'), join(contracts, 'package.json')],
@@ -49,6 +52,12 @@ export function hubWorkflowSources(root = repoRoot()): WorkflowBundleSources {
       '@temporalio/common',
       '@temporalio/proto',
       'zod',
+      // The telemetry interceptors' code in the sandbox.
+      '@temporalio/interceptors-opentelemetry',
+      '@opentelemetry/api',
+      '@opentelemetry/core',
+      '@opentelemetry/sdk-trace-base',
+      '@opentelemetry/resources',
       '@temporalio/worker',
       'webpack',
       'swc-loader',
@@ -113,6 +122,7 @@ export function workflowBundleKey(sources: WorkflowBundleSources, options: Recor
   const h = createHash('sha256');
   h.update(`format ${WORKFLOW_BUNDLE_FORMAT}\n`);
   h.update(`entry ${rel(sources.root, sources.workflowsPath)}\n`);
+  for (const m of sources.interceptorModules) h.update(`interceptors ${rel(sources.root, m)}\n`);
   h.update(`options ${JSON.stringify(options)}\n`);
   const fileHashes: Record<string, string> = {};
   const files = [...sources.dirs.flatMap((d) => listFiles(d)), ...sources.files];

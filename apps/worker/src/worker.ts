@@ -10,6 +10,9 @@ import type { HubConfig, McpActivities, RemoteAgentActivities, SessionActivities
 import type { SharedCooldowns } from '@hub/agents/activities';
 import type OpenAI from 'openai';
 import { createMcpIntegration } from './mcp';
+import type { Telemetry } from '@hub/runtime/telemetry';
+import { hubWorkflowSources } from './bundle-key';
+import { workerTelemetryOptions } from './telemetry';
 
 export {
   WORKFLOW_BUNDLE_DIR_ENV,
@@ -109,6 +112,8 @@ export interface HubWorkerOptions {
    * {@link DEFAULT_MAX_CACHED_WORKFLOWS}). An evicted one is replayed from its history on its next task.
    */
   maxCachedWorkflows?: number;
+  /** Traces (startTelemetry of @hub/runtime/telemetry): activity spans, the workflow span sink; off when unset. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -144,6 +149,8 @@ export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    // Traces: the sink for the bundle's workflow spans and, when on, the activity and client interceptors.
+    ...withWorkflowInterceptors(workerTelemetryOptions(opts.telemetry), !opts.workflowBundle),
     activities: opts.activities,
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 100,
@@ -156,4 +163,10 @@ export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
     reuseV8Context: true,
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
   });
+}
+
+/** Bundling here (no prebuilt bundle): the bundle's interceptor modules too, as the prebuilt one has them. */
+function withWorkflowInterceptors(o: ReturnType<typeof workerTelemetryOptions>, bundlingHere: boolean): ReturnType<typeof workerTelemetryOptions> {
+  if (!bundlingHere) return o;
+  return { ...o, interceptors: { ...o.interceptors, workflowModules: hubWorkflowSources().interceptorModules } };
 }

@@ -138,6 +138,7 @@ export async function buildWorkflowBundle(opts: CacheOptions): Promise<BuiltWork
   const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
   const { code } = await bundleWorkflowCode({
     workflowsPath: opts.sources.workflowsPath,
+    workflowInterceptorModules: opts.sources.interceptorModules,
     logger: silent,
     webpackConfigHook: (config) => ({
       ...config,

@@ -56,6 +56,17 @@ describe('prebuilt workflow bundle: cache', () => {
     const read = found.manifest.readPackages.map((p) => p.packageJson);
     expect(read).toContain('node_modules/@temporalio/workflow/package.json');
     expect(read).toContain('node_modules/zod/package.json');
+    // The telemetry interceptors are in it (workflowInterceptorModules), with the OpenTelemetry code they load.
+    expect(found.code).toContain('__hubRunInUpdateTrace');
+    expect(found.code).toContain('OpenTelemetryInboundInterceptor');
+    expect(read).toContain('node_modules/@temporalio/interceptors-opentelemetry/package.json');
+    expect(read).toContain('node_modules/@opentelemetry/sdk-trace-base/package.json');
+  });
+
+  it('is keyed on the interceptor modules too', () => {
+    const key = workflowBundleKey(sources).hash;
+    expect(workflowBundleKey({ ...sources, interceptorModules: [] }).hash).not.toBe(key);
+    expect(workflowBundleKey(sources).packages['@temporalio/interceptors-opentelemetry']).toBe('1.23.0');
   });
 
   it('is not used once a source file changes (another hash, no bundle stored for it)', () => {
