@@ -15,6 +15,7 @@ import {
   loadPayloadCodec,
   loadTemporalConfig,
 } from '@hub/runtime';
+import { startTelemetry, temporalClientInterceptors } from '@hub/runtime/telemetry';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, createHubActivities, createHubWorker, maxCachedWorkflowsFromEnv } from './worker';
 import { WORKFLOW_BUNDLE_DIR_ENV, resolveWorkflowBundle, workflowBundleCacheDir } from './workflow-bundle';
 
@@ -41,6 +42,8 @@ Environment:
                         <repo>/node_modules/.cache/hub-workflow-bundle; \`npm run provision\` builds it). The
                         worker uses it only if its source hash is current, else it bundles (seconds) and
                         stores the result for the next start
+  OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  traces over OTLP/HTTP (off when unset);
+                        OTEL_SERVICE_NAME (default hub-worker), OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES
   HUB_WORKER_COMPILED   0: apps/worker/bin/worker.mjs (\`npm run worker\`, npm start) starts this TypeScript entry
                         through tsx instead of the compiled worker (node_modules/.cache/hub-worker, used while
                         every input of it is unchanged)
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     return;
   }
   const log = createLogger('worker');
+  const telemetry = startTelemetry('hub-worker'); // traces, when an OTLP endpoint is set; before any client or worker
   const cfg = loadTemporalConfig();
   const hubConfig = loadHubConfig();
   const codec = loadPayloadCodec(process.env);
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
   // fall back between (without `models`, every call goes to the one default provider).
   const cooldowns = Object.keys(hubConfig.models ?? {}).length > 0
     ? createSharedCooldowns({
-        client: new Client({ connection, namespace: cfg.namespace, dataConverter: hubDataConverter(codec) }),
+        client: new Client({ connection, namespace: cfg.namespace, dataConverter: hubDataConverter(codec), interceptors: temporalClientInterceptors(telemetry) }),
         taskQueue: cfg.taskQueue,
         log,
       })
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
     maxCachedWorkflows,
     shutdownGraceTime: Number(process.env.HUB_WORKER_SHUTDOWN_GRACE_MS ?? 30_000),
     dataConverter: hubDataConverter(codec),
+    telemetry,
     ...(sticky ? { stickyQueueScheduleToStartTimeout: Number(sticky) } : {}),
   });
   if (codec) log.info('payload encryption on', { encryption: describePayloadEncryption(codec) });
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
     mcpServers: Object.keys(hubConfig.mcpServers),
     workflowBundle: { source: bundle.source, hash: bundle.hash.slice(0, 12), ms: bundle.ms },
     maxCachedWorkflows,
+    traces: telemetry.enabled ? 'otlp' : 'off',
     // Since the process started (performance.now()'s origin), node's own start-up included.
     startMs: Math.round(performance.now()),
     startCpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
@@ -112,6 +118,7 @@ async function main(): Promise<void> {
   cooldowns?.stop();
   await hub.close();
   await connection.close();
+  await telemetry.shutdown(); // the spans still buffered
   log.info('worker stopped');
 }
 
