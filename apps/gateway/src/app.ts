@@ -6,6 +6,7 @@
  */
 import type { Limits } from '@hub/contracts';
 import { createLogger } from '@hub/runtime';
+import { gatewayMetrics, type GatewayMetrics } from '@hub/runtime/metrics';
 import { a2aRoutes } from './a2a/routes';
 import { remoteAgentRoutes } from './a2a-remotes/routes';
 import { agentRoutes } from './agents/routes';
@@ -15,6 +16,7 @@ import { handleErrors } from './http/error-handler';
 import type { GatewayApp, GatewayEnv } from './http/env';
 import { authEnabled, holdsKey, requireApiKey } from './http/auth';
 import { limitBody } from './http/body-limit';
+import { recordHttpMetrics } from './http/metrics';
 import { guardHostAndOrigin } from './http/host-guard';
 import { createOriginGuard } from './http/origin-guard';
 import { limitJsonDepth } from './http/json-depth';
@@ -27,6 +29,7 @@ import type { LlmInfo } from './llm-info';
 import type { Logger } from './log';
 import { MCP_PATH, mcpEndpointRoutes, mcpRefusal, type McpOptions } from './mcp-endpoint/routes';
 import { mcpRegistryRoutes } from './mcp-registry/routes';
+import { metricsRoutes } from './ops/metrics';
 import { opsRoutes } from './ops/routes';
 import { researchRoutes } from './research/routes';
 import { createAdmission } from './quotas/admission';
@@ -63,6 +66,8 @@ export interface CreateAppOptions {
   quotas?: { limits?: Limits | undefined; counts?: QuotaService | undefined } | undefined;
   /** Serve the built web app (apps/web/dist) at `/` (see web.ts); default: no web app. */
   web?: WebAssetsOptions | undefined;
+  /** Prometheus metrics (ops/metrics.ts: `GET /metrics`, admin keys only); default: the process's; false: none (HUB_METRICS=off). */
+  metrics?: GatewayMetrics | false | undefined;
 }
 
 /** The paths that need no API key: the ops routes and the document. */
@@ -70,10 +75,12 @@ const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/open
 
 export function createApp(services: GatewayServices, opts: CreateAppOptions = {}): GatewayApp {
   const log = opts.log ?? createLogger('gateway');
-  const sse = { keepAliveMs: opts.sseKeepAliveMs ?? 15_000, shutdown: opts.shutdownSignal };
+  const metrics = opts.metrics === false ? undefined : (opts.metrics ?? gatewayMetrics());
+  const sse = { keepAliveMs: opts.sseKeepAliveMs ?? 15_000, shutdown: opts.shutdownSignal, metrics };
   const app = createRouter();
 
   app.use(requestIds());
+  if (metrics) app.use(recordHttpMetrics(metrics));
   app.use(requestLog(log));
   app.use(securityHeaders());
   // Foreign Host (DNS rebinding) and cross-site state changes: refused on every route, the web app's included.
@@ -95,6 +102,7 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
 
   // Mount order is the order of the paths in the OpenAPI document.
   app.route('/', opsRoutes(services.ops, { llm: opts.llm, showDetails: holdsKey(opts.apiKeys, opts.adminKeys) }));
+  if (metrics) app.route('/', metricsRoutes(metrics)); // /metrics: Prometheus, admin keys only
   app.route('/', sessionRoutes(services.sessions, sse));
   app.route('/', agentRoutes(services.agents));
   app.route('/', mcpEndpointRoutes({ sessions: services.sessions, research: services.research, agents: services.agents, admission }));

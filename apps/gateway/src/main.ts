@@ -11,6 +11,7 @@
  *   HUB_SESSION_MAX_TURNS_PER_RUN  turns before the session workflow continues-as-new (default 50)
  *   HUB_ALLOWED_HOSTS    extra Host values accepted on every route (`name` or `name:port`, comma-separated; loopback names always are)
  *   HUB_ALLOWED_ORIGINS  browser origins accepted besides the hub's own (comma-separated); HUB_MCP_ALLOWED_* are still read
+ *   HUB_METRICS=off no GET /metrics (default: Prometheus metrics for admin keys; anyone on loopback with auth off)
  *   HUB_WEB=off     don't serve the web app at / (default: apps/web/dist, built when missing; HUB_WEB_DIR overrides)
  *   TEMPORAL_*      Temporal connection (see @hub/runtime loadTemporalConfig); HUB_TASK_QUEUE the worker's queue.
  */
@@ -22,6 +23,7 @@ import { createQuotaService } from './quotas/service';
 import { createServices } from './services';
 import { loadGatewayConfig } from './config';
 import { describeLlm } from './llm-info';
+import { metricsEnabled } from './http/metrics';
 import { lazyTemporalClient } from './temporal/connection';
 import { withApiErrors } from './temporal/failures';
 import { guardService, scopedFetch } from './temporal/guard';
@@ -52,6 +54,7 @@ Environment:
                                  the workers' LLM, reported by /readyz (details.llm) (\`npm start\` sets them when it runs the local model)
   HUB_WEB                        off: don't serve the web app at / (default: serve apps/web/dist, building it when missing)
   HUB_WEB_DIR                    directory of a built web app to serve instead of apps/web/dist
+  HUB_METRICS                    off: no GET /metrics (default on: Prometheus text format, admin keys only when keys are set)
 `;
 
 async function main(): Promise<void> {
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
     llm: describeLlm(env),
     mcp,
     quotas: { limits: hubConfig.limits, counts },
+    ...(metricsEnabled(env) ? {} : { metrics: false as const }), // HUB_METRICS=off: no /metrics
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {

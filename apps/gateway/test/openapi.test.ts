@@ -11,8 +11,8 @@ import { json, makeStubApp } from './helpers';
 import type { GatewayApp } from '../src/app';
 
 const KEY = 'openapi-test-key-0123456789';
-/** Routes that call no Temporal API: the ops routes answer 503 themselves (readiness), /mcp answers tool errors. */
-const NO_TEMPORAL = new Set(['/healthz', '/readyz', '/mcp', '/codec/encode', '/codec/decode']);
+/** Routes that call no Temporal API: the ops routes answer 503 themselves (readiness; /metrics never), /mcp answers tool errors. */
+const NO_TEMPORAL = new Set(['/healthz', '/readyz', '/metrics', '/mcp', '/codec/encode', '/codec/decode']);
 /** Routes whose body errors are the MCP transport's (JSON-RPC errors), not the `{ error }` body. */
 const JSON_RPC = new Set(['/mcp']);
 

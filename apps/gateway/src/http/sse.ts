@@ -21,8 +21,10 @@ import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { LogFields, Logger } from '../log';
 import type { StreamItem } from '../temporal/streams';
+import type { GatewayMetrics } from '@hub/runtime/metrics';
 import type { GatewayEnv } from './env';
 import { describeError } from './error-handler';
+import { countSseClient } from './metrics';
 
 /** Settings of every SSE stream of the app. */
 export interface SseSettings {
@@ -30,6 +32,8 @@ export interface SseSettings {
   keepAliveMs: number;
   /** Aborted on server shutdown: ends every open stream. */
   shutdown?: AbortSignal | undefined;
+  /** Where open streams are counted (`hub_sse_clients`); none: not counted. */
+  metrics?: GatewayMetrics | undefined;
 }
 
 // ------------------------------------------------------------ resuming (the one Last-Event-ID / ?from= parser)
@@ -164,7 +168,7 @@ export interface EventStreamOptions {
 /** The SSE response of an events route. */
 export function streamEvents(c: Context<GatewayEnv>, settings: SseSettings, o: EventStreamOptions): Response {
   const log = c.get('log');
-  return streamSSE(c, async (stream) => {
+  return streamSSE(c, countSseClient(settings.metrics, c, async (stream) => {
     if (o.closed) {
       const { event, data } = await o.closed();
       await stream.writeSSE({ event, data: JSON.stringify(data) });
@@ -181,5 +185,5 @@ export function streamEvents(c: Context<GatewayEnv>, settings: SseSettings, o: E
       endReason: o.endReason,
     });
     log.debug('event stream ended', { ...o.logFields, outcome });
-  });
+  }));
 }

@@ -119,3 +119,11 @@ export function workerMetrics(): WorkerMetrics {
   worker ??= createWorkerMetrics();
   return worker;
 }
+
+let gateway: GatewayMetrics | undefined;
+
+/** The gateway process's metrics (created on first use; every app of the process records to them). */
+export function gatewayMetrics(): GatewayMetrics {
+  gateway ??= createGatewayMetrics();
+  return gateway;
+}
