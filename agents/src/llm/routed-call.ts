@@ -18,6 +18,7 @@ import { priceOf, type LlmRequest, type LlmResponse, type ModelFallback, type Mo
 import type { LlmMeter } from './budget-meter';
 import { llmCallTimer, llmFailureOutcome, recordLlmFallback } from './llm-metrics';
 import type { ModelCandidate, ModelRouter } from './router';
+import { tracedLlmCall } from './tracing';
 
 /** Where an activity's events go (the calling workflow's stream). */
 export interface EventSink {
@@ -56,7 +57,7 @@ export function estimateTokens(params: ChatCompletionCreateParamsBase): { input:
 export function routedCall(deps: RoutedCallDeps) {
   const { router, maxTokens, meter, complete, cancelled } = deps;
 
-  return async function routed(
+  const routed = async function routed(
     ctx: Context,
     events: EventSink,
     req: RoutedRequest,
@@ -124,4 +125,5 @@ export function routedCall(deps: RoutedCallDeps) {
     }
     throw ApplicationFailure.create({ type: 'LlmUnavailable', message: 'no model of the route could be called' });
   };
+  return tracedLlmCall(routed); // a span per call (./tracing), a no-op with traces off
 }
