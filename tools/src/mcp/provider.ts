@@ -16,6 +16,7 @@ import type { McpConnectionManager } from './connection-manager';
 import { qualifyServerTools } from './naming';
 import { canonicalJson, toDefinition } from './pinning';
 import { assertStdioAllowed } from './safety';
+import { traceMcpCall } from './tracing';
 import { formatAjvErrors, validatorFor } from './validate';
 
 /** A server as the hub resolved it for one tenant (from the config file and the registry workflow). */
@@ -160,6 +161,10 @@ export class McpToolProvider implements ToolProvider {
   }
 
   async call(name: string, args: unknown, ctx: ToolContext): Promise<ToolResult> {
+    return traceMcpCall(name, ctx.signal, (found) => this.#call(name, args, ctx, found)); // a span per call (./tracing)
+  }
+
+  async #call(name: string, args: unknown, ctx: ToolContext, traced: (server: string, tool: string) => void): Promise<ToolResult> {
     // Heartbeat from the start: connecting (e.g. spawning a stdio server) may take a while too.
     ctx.heartbeat();
     let hb = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
@@ -169,6 +174,7 @@ export class McpToolProvider implements ToolProvider {
       const found = await this.#find(name, listCtx);
       if (!found) throw new UnknownToolError(name);
       const { server, conn, tool } = found;
+      traced(server.name, tool.name);
 
       const def = toDefinition(tool);
       const excluded = exclusion(server, def);
