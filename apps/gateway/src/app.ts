@@ -24,6 +24,7 @@ import { finishDocument } from './http/openapi-document';
 import { registerEventSchemas } from './http/sse-events';
 import { requestIds, requestLog } from './http/request-log';
 import { securityHeaders } from './http/security-headers';
+import { traceRequests } from './http/tracing';
 import { createRouter, security } from './http/router';
 import type { LlmInfo } from './llm-info';
 import type { Logger } from './log';
@@ -64,6 +65,8 @@ export interface CreateAppOptions {
    * Temporal visibility, when given). Unset: no limits.
    */
   quotas?: { limits?: Limits | undefined; counts?: QuotaService | undefined } | undefined;
+  /** A server span per request (http/tracing.ts); set when traces are on (@hub/runtime/telemetry). Default: none. */
+  tracing?: boolean | undefined;
   /** Serve the built web app (apps/web/dist) at `/` (see web.ts); default: no web app. */
   web?: WebAssetsOptions | undefined;
   /** Prometheus metrics (ops/metrics.ts: `GET /metrics`, admin keys only); default: the process's; false: none (HUB_METRICS=off). */
@@ -79,6 +82,7 @@ export function createApp(services: GatewayServices, opts: CreateAppOptions = {}
   const sse = { keepAliveMs: opts.sseKeepAliveMs ?? 15_000, shutdown: opts.shutdownSignal, metrics };
   const app = createRouter();
 
+  if (opts.tracing) app.use(traceRequests()); // first: everything the request does runs in its span
   app.use(requestIds());
   if (metrics) app.use(recordHttpMetrics(metrics));
   app.use(requestLog(log));

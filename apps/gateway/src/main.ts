@@ -18,6 +18,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { getProfile, listProfiles } from '@hub/agents/profiles';
 import { createLogger, loadHubConfig, loadTemporalConfig, stopOnSignals } from '@hub/runtime';
+import { startTelemetry, temporalClientInterceptors } from '@hub/runtime/telemetry';
 import { createApp } from './app';
 import { createQuotaService } from './quotas/service';
 import { createServices } from './services';
@@ -54,6 +55,9 @@ Environment:
                                  the workers' LLM, reported by /readyz (details.llm) (\`npm start\` sets them when it runs the local model)
   HUB_WEB                        off: don't serve the web app at / (default: serve apps/web/dist, building it when missing)
   HUB_WEB_DIR                    directory of a built web app to serve instead of apps/web/dist
+  OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+                                 traces over OTLP/HTTP (off when unset); OTEL_SERVICE_NAME (default hub-gateway),
+                                 OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES
   HUB_METRICS                    off: no GET /metrics (default on: Prometheus text format, admin keys only when keys are set)
 `;
 
@@ -74,7 +78,9 @@ async function main(): Promise<void> {
   const temporalCfg = { ...loaded, address: loaded.address ?? '127.0.0.1:7233' };
   // Lazy: the gateway starts while Temporal is down (routes answer 503 at once, /readyz 503) and
   // serves as soon as it is up; the probe keeps the reachability flag the services check.
-  const temporal = lazyTemporalClient(temporalCfg, env);
+  // Traces (when an OTLP endpoint is set): before the client, whose interceptors carry them into Temporal.
+  const telemetry = startTelemetry('hub-gateway', { env });
+  const temporal = lazyTemporalClient(temporalCfg, env, temporalClientInterceptors(telemetry));
   const temporalFields = { address: temporalCfg.address, namespace: temporalCfg.namespace, taskQueue: temporalCfg.taskQueue };
   const reachability = startReachabilityProbe(temporal.client, {
     onChange: (up, error) => {
@@ -105,6 +111,7 @@ async function main(): Promise<void> {
     llm: describeLlm(env),
     mcp,
     quotas: { limits: hubConfig.limits, counts },
+    tracing: telemetry.enabled,
     ...(metricsEnabled(env) ? {} : { metrics: false as const }), // HUB_METRICS=off: no /metrics
   });
 
@@ -125,9 +132,9 @@ async function main(): Promise<void> {
     onStopping: () => shutdown.abort(),
     release: () => {
       reachability.stop();
-      return temporal.close();
+      return Promise.all([temporal.close(), telemetry.shutdown()]).then(() => undefined); // the buffered spans too
     },
-    releaseWhat: 'the Temporal connection',
+    releaseWhat: 'the Temporal connection and the trace exporter',
   });
 }
 
