@@ -26,6 +26,17 @@ import {
 import type { WorkflowInboundCallsInterceptor, WorkflowInterceptors } from '@temporalio/workflow';
 import { UPDATE_TRACE_HOOK, type UpdateTraceHook } from './trace-scope';
 
+/**
+ * The SDK's inbound interceptor without its `ValidateUpdate:<name>` span: validators draw from a forked copy
+ * of the workflow's random sequence (they do not run on replay), so that span got the same span id as the
+ * `HandleUpdate:<name>` span after it, two spans with one id in a trace.
+ */
+class InboundInterceptor extends OpenTelemetryInboundInterceptor {
+  override validateUpdate(...[input, next]: Parameters<OpenTelemetryInboundInterceptor['validateUpdate']>): void {
+    next(input);
+  }
+}
+
 export function interceptors(): WorkflowInterceptors {
   // Per workflow (the factory runs for each workflow; globals are per workflow in the reused V8 context too).
   const updates = new Map<string, otel.Context>();
@@ -48,7 +59,7 @@ export function interceptors(): WorkflowInterceptors {
     },
   };
   return {
-    inbound: [new OpenTelemetryInboundInterceptor(), keepUpdateTrace],
+    inbound: [new InboundInterceptor(), keepUpdateTrace],
     outbound: [new OpenTelemetryOutboundInterceptor()],
     internals: [new OpenTelemetryInternalsInterceptor()],
   };
