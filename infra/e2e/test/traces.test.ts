@@ -10,6 +10,9 @@
  *       ├ StartActivity:llmComplete └ RunActivity:llmComplete └ llm.call (model, provider, tokens)
  *       ├ StartActivity:executeTool └ RunActivity:executeTool └ mcp.tool_call (server, tool, outcome)
  *       └ StartChildWorkflow:agentDelegation └ RunWorkflow:agentDelegation └ … └ llm.call (the delegate's)
+ *
+ * and a turn whose agent uses the research tool has the research job (a child workflow) and its sub-agents'
+ * model calls in its trace.
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -19,6 +22,7 @@ import type { AgentRecord, McpServerState, SessionState, TurnResult } from '@hub
 import { repoRoot } from '@hub/runtime';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@hub/testing/otlp-receiver';
 import { delegate, reply, startScriptedLlmServer, teamResponder, toolCall, toolResultsOf, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
+import { researchResponder } from '@hub/testing/research-responder';
 import { HubStack } from '../src/stack';
 
 const pinboardMain = join(repoRoot(), 'tools', 'servers', 'pinboard', 'src', 'main.ts');
@@ -31,7 +35,10 @@ const team = teamResponder({
       (req) => reply(`Lead: ${toolResultsOf(req).map((r) => r.content).join(' | ')}`, { usage: { promptTokens: 40, completionTokens: 7 } }),
     ],
     'tr-helper': [reply('Helper: the board is empty.')],
+    'tr-researcher': [toolCall('research', { question: 'Traced research', maxAgents: 2 }), (req) => reply(`Researched: ${toolResultsOf(req).length} result`)],
   },
+  // The research job's own model calls (planner, sub-agents, synthesizer) carry no agent tag.
+  fallback: researchResponder,
 });
 
 let llm: ScriptedLlmServer;
@@ -139,5 +146,33 @@ describe('traces', () => {
     expect(new Set(trace.filter((s) => s.service === 'hub-gateway').map((s) => s.name))).toEqual(new Set([route, 'StartWorkflowUpdate:sendMessage']));
     const ids = trace.map((s) => s.spanId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('a research job started by a turn is its child: the sub-agents\' model calls are in the turn\'s trace', async () => {
+    await define({ name: 'tr-researcher', description: 'Researches', instructions: '[agent:tr-researcher] You research.', tools: ['research'] });
+    const created = await hub.api<{ id: string }>('POST', '/v1/sessions', { agent: 'tr-researcher' });
+    expect(created.status).toBe(201);
+    const sent = await hub.api<TurnResult>('POST', `/v1/sessions/${created.body.id}/messages`, { text: 'research it' });
+    expect(sent.status).toBe(200);
+    expect(sent.body.reply).toBe('Researched: 1 result');
+
+    const route = 'POST /v1/sessions/:id/messages';
+    const inTurn = (all: ReceivedSpan[]) => {
+      const roots = all.filter((s) => s.name === route && all.some((x) => x.traceId === s.traceId && x.name === 'RunWorkflow:researchJob'));
+      return roots.length === 1 ? all.filter((s) => s.traceId === roots[0]!.traceId) : [];
+    };
+    const spans = await otlp.waitFor((all) => inTurn(all).filter((s) => s.name === 'RunActivity:researchAgentBatch').length > 0 && inTurn(all).some((s) => s.name === 'RunWorkflow:researchJob'), 90_000);
+    const trace = inTurn(spans);
+    const turn = [route, 'StartWorkflowUpdate:sendMessage', 'HandleUpdate:sendMessage'];
+    const job = [...turn, 'StartChildWorkflow:researchJob', 'RunWorkflow:researchJob'];
+    expect(chainOf(trace.find((s) => s.name === 'RunWorkflow:researchJob')!, trace)).toEqual(job);
+    // Both sub-agents' model calls, in the job's batch activity.
+    const agentCalls = trace.filter((s) => s.name === 'llm.call' && chainOf(s, trace).includes('RunActivity:researchAgentBatch'));
+    expect(agentCalls).toHaveLength(2);
+    for (const call of agentCalls) expect(chainOf(call, trace)).toEqual([...job, 'StartActivity:researchAgentBatch', 'RunActivity:researchAgentBatch', 'llm.call']);
+    // Every model call of the trace (the session's, the planner's, the agents', the synthesizer's) hangs under the HTTP span.
+    const calls = trace.filter((s) => s.name === 'llm.call');
+    expect(calls.length).toBeGreaterThanOrEqual(4);
+    for (const call of calls) expect(chainOf(call, trace).slice(0, 3)).toEqual(turn);
   });
 });
