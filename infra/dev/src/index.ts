@@ -16,4 +16,6 @@ export {
 } from './temporal/dev-server';
 export { describePortOwner, getFreePort, isPortFree } from './process';
 export { findOrProvisionLocalModel, type FindLocalModelOptions } from './provision/local-model';
+export { HELM_VERSION, findOrBuildDeployTools, type DeployTools } from './provision/deploy-tools';
+export type { GoTool } from './provision/go-tools';
 export { waitForReadyLine, type ReadyChild, type WaitForReadyOptions } from './ready-line';

@@ -8,6 +8,7 @@ import { findOrInstallTemporalCli } from './temporal-cli';
 import { findOrProvisionLocalModel } from './local-model';
 import { browserStep } from './browser-step';
 import { workerEntryStep, workflowBundleStep } from './workflow-bundle-step';
+import { deployToolsStep } from './deploy-tools';
 import type { ProvisionStep } from './step';
 
 export type { ProvisionStep } from './step';
@@ -45,6 +46,7 @@ export const steps: ProvisionStep[] = [
   browserStep,
   workflowBundleStep,
   workerEntryStep,
+  deployToolsStep,
 ];
 
 const USAGE = `Usage: npm run provision [-- --only STEP[,STEP]] [-- --help]
