@@ -24,6 +24,7 @@ export {
   DEFAULT_MAX_RESULT_BYTES,
   createModelRouter,
   createBudgetMeter,
+  type BudgetMeterOptions,
   type LlmMeter,
   DEFAULT_COOLDOWN_MS,
   type ModelRouter,

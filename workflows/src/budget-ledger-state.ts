@@ -11,13 +11,19 @@
  * again, or its time-to-live passed) is charged at its estimate: the call may have happened. A settlement
  * that arrives after that replaces the estimate with the real usage, so nothing is counted twice.
  *
+ * Workers' blocks (`./budget-ledger-blocks`). While nothing waits and no rate limit or agent cap applies, a
+ * worker reserves a block of the budget and grants its calls from it itself; each call's estimate moves from
+ * the block to a lease of its own before the call is made (`blockCall`), so the rules above hold for it.
+ *
  * Rate limits (rpm, tpm per provider, sliding 60 s windows) and fairness: waiting requests are served chat
  * first, then the fair key (session, research job) served longest ago, then in arrival order; a request that
  * has to wait holds back the ones behind it on the same provider, so the order holds.
  */
 import {
-  dayOf,
   periodBounds,
+  type BlockCallInput,
+  type BlockDecision,
+  type BlockRequest,
   type BudgetCap,
   type BudgetLimits,
   type BudgetState,
@@ -28,24 +34,14 @@ import {
   type UsageRecord,
   type UsageRollup,
 } from '@hub/contracts/budget/wire';
+import { decideBlock } from './budget-ledger-blocks';
+import { addToRollups, round, type Lease, type LedgerCarry } from './budget-ledger-carry';
+
+export type { LedgerCarry } from './budget-ledger-carry';
 
 const WINDOW_MS = 60_000;
-/** Rollups kept (day × agent × model); the oldest days go first. */
-export const MAX_ROLLUPS = 4_000;
 /** Settled and abandoned lease ids remembered, so a late or repeated settlement counts once. */
 const MAX_REMEMBERED = 2_000;
-
-interface Lease {
-  leaseId: string;
-  callKey: string;
-  attempt: number;
-  provider: string;
-  agent?: string;
-  tokens: number;
-  usd: number;
-  grantedAt: number;
-  ttlMs: number;
-}
 
 interface Waiting {
   req: LeaseRequest;
@@ -53,29 +49,6 @@ interface Waiting {
   seq: number;
   decide(d: LeaseDecision): void;
 }
-
-/** What a run carries into the next (continue-as-new). */
-export interface LedgerCarry {
-  admin?: BudgetLimits;
-  configured?: BudgetLimits;
-  period: { start: number; end: number };
-  spent: { usd: number; tokens: number; calls: number };
-  byAgent: Record<string, { usd: number; tokens: number }>;
-  toppedUp: { usd: number; tokens: number };
-  leases: Lease[];
-  abandoned: number;
-  /** Abandoned leases' estimates by id (a late settlement replaces its estimate). */
-  charged: Record<string, { usd: number; tokens: number; agent?: string }>;
-  settled: string[];
-  waiters: string[];
-  rollups: UsageRollup[];
-  windows: Record<string, Array<[at: number, tokens: number, leaseId: string]>>;
-  lastServed: Record<string, number>;
-  /** Update ids of recent top-ups: a repeat (the same Idempotency-Key, even in a later run) adds nothing. */
-  topups?: string[];
-}
-
-const round = (n: number): number => Math.round(n * 1e9) / 1e9;
 
 export class Ledger {
   readonly tenant: string;
@@ -139,9 +112,45 @@ export class Ledger {
       };
       return;
     }
-    // A later attempt of the same call: the earlier attempts died with their leases held.
-    for (const l of this.s.leases.filter((x) => x.callKey === req.callKey && x.attempt < req.attempt)) this.abandon(l);
+    this.abandonEarlier(req.callKey, req.attempt);
     this.queue.push({ req, at: now, seq: this.seq++, decide });
+  }
+
+  /** A later attempt of the same call: the earlier attempts died with their leases held. */
+  private abandonEarlier(callKey: string, attempt: number): void {
+    for (const l of this.s.leases.filter((x) => x.callKey === callKey && x.attempt < attempt)) this.abandon(l);
+  }
+
+  /** A worker asks for a block of budget to grant its calls from (answered at once). */
+  grantBlock(req: BlockRequest, now: number): BlockDecision {
+    if (req.configured !== undefined || this.s.configured !== undefined) this.s.configured = req.configured;
+    const blocks = (this.s.blocks ??= []);
+    const held = blocks.find((b) => b.blockId === req.blockId);
+    if (held) return { status: 'granted', blockId: held.blockId, tokens: held.tokens, usd: held.usd }; // asked again
+    // (A period that has just ended is rolled over by the next pump; until then the block is sized on the old one.)
+    const reserved = this.reserved(undefined, now);
+    const decision = decideBlock(req, { limits: this.limits(), cap: this.caps().tenant, spent: this.s.spent, reserved, queued: this.queue.length });
+    if (decision.status === 'granted') blocks.push({ blockId: req.blockId, tokens: decision.tokens, usd: decision.usd, grantedAt: now, ttlMs: req.ttlMs });
+    return decision;
+  }
+
+  /** A call granted from a block is about to be made: its estimate moves from the block to a lease of its own. */
+  blockCall(c: BlockCallInput, now: number): void {
+    if (this.s.leases.some((l) => l.leaseId === c.leaseId) || this.s.settled.includes(c.leaseId)) return; // told again
+    const block = this.s.blocks?.find((b) => b.blockId === c.blockId);
+    if (block) {
+      block.tokens = Math.max(0, block.tokens - c.tokens);
+      block.usd = Math.max(0, round(block.usd - c.usd));
+    }
+    // Even with its block gone (expired, closed) the call is made: it is leased all the same.
+    this.abandonEarlier(c.callKey, c.attempt);
+    this.s.leases.push({ leaseId: c.leaseId, callKey: c.callKey, attempt: c.attempt, provider: c.provider, ...(c.agent ? { agent: c.agent } : {}), tokens: c.tokens, usd: c.usd, grantedAt: now, ttlMs: c.ttlMs });
+    this.s.lastServed[c.fairKey] = now;
+  }
+
+  /** The holder is done with a block (or its time is up): what is left of it is released. */
+  closeBlock(blockId: string): void {
+    if (this.s.blocks) this.s.blocks = this.s.blocks.filter((b) => b.blockId !== blockId);
   }
 
   private abandon(l: Lease): void {
@@ -199,25 +208,9 @@ export class Ledger {
   }
 
   private record(u: UsageRecord): void {
-    const tokens = u.promptTokens + u.completionTokens;
-    this.charge(tokens, u.usd, u.agent);
+    this.charge(u.promptTokens + u.completionTokens, u.usd, u.agent);
     this.s.spent.calls += 1;
-    const day = dayOf(u.at);
-    const agent = u.agent ?? '-';
-    let r = this.s.rollups.find((x) => x.day === day && x.agent === agent && x.model === u.model);
-    if (!r) {
-      r = { day, agent, model: u.model, calls: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, usd: 0 };
-      this.s.rollups.push(r);
-      if (this.s.rollups.length > MAX_ROLLUPS) {
-        this.s.rollups.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-        this.s.rollups.shift();
-      }
-    }
-    r.calls += 1;
-    r.promptTokens += u.promptTokens;
-    r.completionTokens += u.completionTokens;
-    r.totalTokens += tokens;
-    r.usd = round(r.usd + u.usd);
+    addToRollups(this.s.rollups, u);
   }
 
   topup(t: TopupInput, id?: string): string[] {
@@ -252,7 +245,8 @@ export class Ledger {
     return (cap.usd !== undefined && spent.usd >= cap.usd) || (cap.tokens !== undefined && spent.tokens >= cap.tokens);
   }
 
-  private reserved(agent?: string): { usd: number; tokens: number; leases: number } {
+  /** Held by leases (of one agent, or all) and, for the tenant, by the blocks' remainders (those not lapsed by `now`). */
+  private reserved(agent?: string, now = -Infinity): { usd: number; tokens: number; leases: number; blocks: number } {
     let usd = 0;
     let tokens = 0;
     let leases = 0;
@@ -262,7 +256,12 @@ export class Ledger {
       tokens += l.tokens;
       leases += 1;
     }
-    return { usd: round(usd), tokens, leases };
+    const blocks = agent === undefined ? (this.s.blocks ?? []).filter((b) => b.grantedAt + b.ttlMs > now) : [];
+    for (const b of blocks) {
+      usd += b.usd;
+      tokens += b.tokens;
+    }
+    return { usd: round(usd), tokens, leases, blocks: blocks.length };
   }
 
   private windowOf(provider: string, now: number): Array<[number, number, string]> {
@@ -279,6 +278,7 @@ export class Ledger {
   pump(now: number): { wake: string[]; next?: number } {
     const wake = this.roll(now);
     for (const l of [...this.s.leases]) if (l.grantedAt + l.ttlMs <= now) this.abandon(l);
+    for (const b of [...(this.s.blocks ?? [])]) if (b.grantedAt + b.ttlMs <= now) this.closeBlock(b.blockId);
     const caps = this.caps();
     const limits = this.limits();
     const order = [...this.queue].sort(
@@ -310,7 +310,7 @@ export class Ledger {
       const estimate = { usd: req.usd, tokens: req.tokens };
       const tenantRes = this.reserved();
       const overdraws =
-        (tenantRes.leases > 0 && Ledger.overBy(this.s.spent, tenantRes, estimate, caps.tenant)) ||
+        (tenantRes.leases + tenantRes.blocks > 0 && Ledger.overBy(this.s.spent, tenantRes, estimate, caps.tenant)) ||
         (agentCap !== undefined && this.reserved(req.agent).leases > 0 && Ledger.overBy(agentSpent!, this.reserved(req.agent), estimate, agentCap));
       if (heldBudget || overdraws) {
         heldBudget = true; // settlements wake the loop
@@ -342,6 +342,7 @@ export class Ledger {
 
   private expiryOf(later: (t: number) => void): void {
     for (const l of this.s.leases) later(l.grantedAt + l.ttlMs);
+    for (const b of this.s.blocks ?? []) later(b.grantedAt + b.ttlMs);
   }
 
   queued(): number {
@@ -359,7 +360,7 @@ export class Ledger {
       periodEnd: new Date(this.s.period.end).toISOString(),
       spent: { ...this.s.spent },
       toppedUp: { ...this.s.toppedUp },
-      reserved: this.reserved(),
+      reserved: this.reserved(undefined, now),
       queued: this.queue.length,
       exhausted: now < this.s.period.end && Ledger.over(this.s.spent, caps.tenant),
       waiting: this.s.waiters.length,

@@ -4,6 +4,8 @@
  * - `acquireLease` (Update, its id the lease id): the LLM activity asks before each provider call; the answer
  *   is `granted` (at once, or after waiting in the queue for a rate limit or for reserved budget to settle)
  *   or `exhausted` (the period's budget is spent: the caller waits for `budgetAvailable`, or fails).
+ * - `acquireBlock` (Update), `blockCall`, `closeBlock` (Signals): a worker's block of the budget, from which it
+ *   grants its calls' leases itself; each call is told (`blockCall`, before it is made) and settled as above.
  * - `settleLease` (Signal): the call's real usage (and the lease's end); also usage recorded without a lease
  *   (budgets off), so every tenant's usage rolls up here.
  * - `topupBudget`, `setBudgetLimits` (Updates, admins through the gateway) and the period's rollover wake the
@@ -26,8 +28,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  acquireBlockUpdate,
   acquireLeaseUpdate,
+  blockCallSignal,
   budgetAvailableSignal,
+  closeBlockSignal,
   budgetStateQuery,
   setBudgetLimitsUpdate,
   settleLeaseSignal,
@@ -92,6 +97,24 @@ export async function budgetLedger(input: BudgetLedgerInput): Promise<void> {
       },
     },
   );
+  setHandler(acquireBlockUpdate, (req) => ledger.grantBlock(req, nowMs()), {
+    validator: (req) => {
+      if (draining) throw new Error(LEDGER_DRAINING);
+      const ok = typeof req === 'object' && req !== null && typeof req.blockId === 'string' && req.blockId.length > 0 &&
+        [req.tokens, req.usd, req.minTokens, req.minUsd, req.ttlMs].every((n) => Number.isFinite(n) && n >= 0) && req.ttlMs > 0;
+      if (!ok) throw new Error('invalid block request');
+    },
+  });
+  setHandler(blockCallSignal, (c) => {
+    if (typeof c !== 'object' || c === null || typeof c.leaseId !== 'string' || !Number.isFinite(c.tokens) || !Number.isFinite(c.usd) || !Number.isFinite(c.ttlMs)) return;
+    ledger.blockCall(c, nowMs());
+    kick();
+  });
+  setHandler(closeBlockSignal, (c) => {
+    if (typeof c?.blockId !== 'string') return;
+    ledger.closeBlock(c.blockId);
+    kick();
+  });
   setHandler(settleLeaseSignal, (s) => {
     if (typeof s !== 'object' || s === null) return;
     ledger.settle(s);

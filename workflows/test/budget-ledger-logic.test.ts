@@ -37,7 +37,7 @@ describe('budget ledger', () => {
     const s = ledger.state(T0);
     expect(s.spent.tokens).toBe(300);
     expect(s.spent.tokens).toBeLessThanOrEqual(250 + 100);
-    expect(s.reserved).toEqual({ usd: 0, tokens: 0, leases: 0 });
+    expect(s.reserved).toEqual({ usd: 0, tokens: 0, leases: 0, blocks: 0 });
     expect(s.exhausted).toBe(true);
   });
 

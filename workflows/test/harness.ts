@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { createBudgetMeter, createLlmActivities, createResearchActivities } from '@hub/agents';
+import { createBudgetMeter, createLlmActivities, createResearchActivities, type BudgetMeterOptions } from '@hub/agents';
 import { createToolActivities } from '@hub/tools';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { testTemporalAddress } from '@hub/testing';
@@ -54,8 +54,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `budgets`: the worker's LLM calls take leases from the tenants' ledgers (hub.config.json `budgets`). */
-export async function startHarness(opts: { budgets?: Record<string, BudgetLimits> } = {}): Promise<Harness> {
+/**
+ * `budgets`: the worker's LLM calls take leases from the tenants' ledgers (hub.config.json `budgets`);
+ * `blocks`: the budget meter's block options (`false`: a lease per call); `tenant`: the sessions' (default `test`).
+ */
+export async function startHarness(opts: { budgets?: Record<string, BudgetLimits>; blocks?: BudgetMeterOptions['blocks']; tenant?: string } = {}): Promise<Harness> {
+  const tenant = opts.tenant ?? 'test';
   const address = testTemporalAddress();
   const llm = await startScriptedLlmServer();
   const dir = mkdtempSync(join(tmpdir(), 'hub-notes-'));
@@ -70,7 +74,7 @@ export async function startHarness(opts: { budgets?: Record<string, BudgetLimits
     workflowBundle: await workflowBundle(),
     activities: (() => {
       const tools = createToolActivities();
-      const meter = opts.budgets ? { meter: createBudgetMeter({ taskQueue, budgets: opts.budgets }) } : {};
+      const meter = opts.budgets ? { meter: createBudgetMeter({ taskQueue, budgets: opts.budgets, ...(opts.blocks !== undefined ? { blocks: opts.blocks } : {}) }) } : {};
       const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools, ...meter });
       return { ...llmActivities, ...tools, ...createResearchActivities({ ...llmActivities, listTools: tools.listTools }) };
     })(),
@@ -84,7 +88,7 @@ export async function startHarness(opts: { budgets?: Record<string, BudgetLimits
     const sessionId = randomUUID();
     const workflowInput: SessionWorkflowInput = {
       sessionId,
-      tenant: 'test',
+      tenant,
       profile: profile ?? testProfile,
       options: {
         idleTimeoutMs: DEFAULTS.idleTimeoutMs,
@@ -93,7 +97,7 @@ export async function startHarness(opts: { budgets?: Record<string, BudgetLimits
         ...rest,
       },
     };
-    return { workflowId: sessionWorkflowId('test', sessionId), workflowInput };
+    return { workflowId: sessionWorkflowId(tenant, sessionId), workflowInput };
   };
 
   return {

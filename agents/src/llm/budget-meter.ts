@@ -9,25 +9,35 @@
  *   so `GET /v1/usage` covers every tenant.
  * - A lease id is `<workflowId>/<activityId>@<scheduled>#<attempt>.<route entry>`: the Update id too, so a retried request
  *   gets its first answer; a later attempt of the same call tells the ledger that the earlier one died.
+ * - Budget blocks (`./budget-blocks`): while the ledger allows, the worker holds a block of the tenant's budget
+ *   and grants leases from it itself; the call then waits only for one Signal (`blockCall`) instead of an
+ *   Update. `blocks: false` leases every call alone.
  * - A spent budget fails the activity with a non-retryable `BudgetExhausted` failure whose details say when
  *   the period rolls over: the workflow waits (`budgetAvailable`) or fails the turn, its choice.
  */
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type SignalDefinition, type UpdateDefinition } from '@temporalio/common';
 import {
   BUDGET_EXHAUSTED,
   WORKFLOW_TYPES,
+  acquireBlockUpdate,
   acquireLeaseUpdate,
   billingOf,
+  blockCallSignal,
+  closeBlockSignal,
   budgetLedgerWorkflowId,
   settleLeaseSignal,
+  type BlockCallInput,
+  type BlockDecision,
+  type BlockRequest,
   type BudgetExhaustedDetails,
   type BudgetLimits,
   type LeaseDecision,
   type LeaseRequest,
   type SettleInput,
 } from '@hub/contracts';
+import { BlockPool, type BlockOptions } from './budget-blocks';
 
 export interface MeteredCall {
   /** Index of the route entry (a fallback is its own lease). */
@@ -62,6 +72,8 @@ export interface BudgetMeterOptions {
   budgets?: Record<string, BudgetLimits>;
   /** An unsettled lease is charged at its estimate after this long (default: the activity's start-to-close timeout + 1 min). */
   leaseTtlMs?: number;
+  /** Budget blocks (default on); `false`: every call takes a lease of its own from the ledger. */
+  blocks?: BlockOptions | false;
 }
 
 const NO_TICKET: MeterTicket = { end: async () => undefined };
@@ -80,43 +92,52 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter & { flush(
   /** Settlements on their way (the activity does not wait for them; `flush()` does). */
   const sending = new Set<Promise<void>>();
 
-  async function send(client: Client, tenant: string, input: SettleInput, ctx: Context): Promise<void> {
-    const workflowId = budgetLedgerWorkflowId(tenant);
-    try {
-      if (known.has(tenant)) {
-        try {
-          await client.workflow.getHandle(workflowId).signal(settleLeaseSignal, input);
-          return;
-        } catch {
-          known.delete(tenant); // gone (or ended): start it
-        }
-      }
-      await client.workflow.signalWithStart(WORKFLOW_TYPES.budgetLedger, { workflowId, taskQueue: opts.taskQueue, args: [{ tenant }], signal: settleLeaseSignal, signalArgs: [input] });
-      known.add(tenant);
-    } catch (err) {
-      ctx.log.warn('Could not record LLM usage in the tenant ledger', { tenant, error: String(err) });
-    }
-  }
-
-  /** In the background: the reply is not held for it (an unsent settlement's lease is charged at its estimate). */
-  function settleLater(client: Client, tenant: string, input: SettleInput, ctx: Context): void {
-    const p = send(client, tenant, input, ctx).finally(() => sending.delete(p));
-    sending.add(p);
-  }
-
-  async function update(client: Client, tenant: string, req: LeaseRequest): Promise<LeaseDecision> {
+  /** A Signal to the tenant's ledger (starting it if it does not run). */
+  async function signal<A>(client: Client, tenant: string, def: SignalDefinition<[A]>, input: A): Promise<void> {
     const workflowId = budgetLedgerWorkflowId(tenant);
     if (known.has(tenant)) {
       try {
-        return await client.workflow.getHandle(workflowId).executeUpdate(acquireLeaseUpdate, { args: [req], updateId: req.leaseId });
+        await client.workflow.getHandle(workflowId).signal(def, input);
+        return;
+      } catch {
+        known.delete(tenant); // gone (or ended): start it
+      }
+    }
+    await client.workflow.signalWithStart(WORKFLOW_TYPES.budgetLedger, { workflowId, taskQueue: opts.taskQueue, args: [{ tenant }], signal: def, signalArgs: [input] });
+    known.add(tenant);
+  }
+
+  /** In the background: the reply is not held for it (an unsent settlement's lease is charged at its estimate). */
+  function later<A>(client: Client, tenant: string, def: SignalDefinition<[A]>, input: A, log: Context['log']): void {
+    const p = signal(client, tenant, def, input)
+      .catch((err: unknown) => log.warn(`Could not send ${def.name} to the tenant ledger`, { tenant, error: String(err) }))
+      .finally(() => sending.delete(p));
+    sending.add(p);
+  }
+
+  const blocks =
+    leases && opts.blocks !== false
+      ? new BlockPool<{ client: Client; log: Context['log'] }>(
+          opts.blocks ?? {},
+          (via, tenant, req) => update<BlockRequest, BlockDecision>(via.client, tenant, acquireBlockUpdate, { ...req, ...(opts.budgets?.[tenant] ? { configured: opts.budgets[tenant] } : {}) }, req.blockId),
+          (via, tenant, blockId) => later(via.client, tenant, closeBlockSignal, { blockId }, via.log),
+        )
+      : undefined;
+
+  /** The ledger's answer to a lease or block request (starting the ledger if it does not run yet). */
+  async function update<Req, Res>(client: Client, tenant: string, def: UpdateDefinition<Res, [Req]>, req: Req, updateId: string): Promise<Res> {
+    const workflowId = budgetLedgerWorkflowId(tenant);
+    if (known.has(tenant)) {
+      try {
+        return await client.workflow.getHandle(workflowId).executeUpdate(def, { args: [req], updateId });
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) throw err; // refused (moving to its next run): asked again
         known.delete(tenant); // gone (or ended): start it
       }
     }
-    const decision = await client.workflow.executeUpdateWithStart(acquireLeaseUpdate, {
+    const decision = await client.workflow.executeUpdateWithStart(def, {
       args: [req],
-      updateId: req.leaseId,
+      updateId,
       startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.budgetLedger, { workflowId, taskQueue: opts.taskQueue, args: [{ tenant }], workflowIdConflictPolicy: 'USE_EXISTING' }),
     });
     known.add(tenant);
@@ -126,7 +147,7 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter & { flush(
   async function acquire(client: Client, tenant: string, req: LeaseRequest, ctx: Context): Promise<LeaseDecision> {
     for (let i = 0; ; i++) {
       try {
-        return await update(client, tenant, req);
+        return await update<LeaseRequest, LeaseDecision>(client, tenant, acquireLeaseUpdate, req, req.leaseId);
       } catch (err) {
         // The ledger refuses requests while it continues as new (or it just did): ask the next run.
         const again = err instanceof WorkflowUpdateFailedError || /continuing as new|workflow execution already completed/i.test(String(err));
@@ -138,6 +159,7 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter & { flush(
 
   return {
     async flush() {
+      blocks?.closeAll();
       await Promise.all([...sending]);
     },
     async begin(ctx, call) {
@@ -158,7 +180,7 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter & { flush(
       const record = (leaseId: string | undefined) => async (usage?: { promptTokens: number; completionTokens: number; usd: number }) => {
         if (!usage && !leaseId) return;
         const u = usage ? { ...usage, model: call.model, provider: call.provider, at: Date.now(), ...(call.agent ? { agent: call.agent } : {}) } : undefined;
-        settleLater(client, billing.tenant, { ...(leaseId ? { leaseId } : {}), ...(u ? { usage: u } : {}) }, ctx);
+        later<SettleInput>(client, billing.tenant, settleLeaseSignal, { ...(leaseId ? { leaseId } : {}), ...(u ? { usage: u } : {}) }, ctx.log);
       };
       if (!leases) return { end: record(undefined) };
 
@@ -166,6 +188,18 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter & { flush(
       // keeps the agent's activity id, and a batch run again after a wait is a new activity): same across attempts.
       const callKey = `${workflowId}/${info.activityId}@${info.scheduledTimestampMs}`;
       const leaseId = `${callKey}#${info.attempt}.${call.entry}`;
+      const ttlMs = opts.leaseTtlMs ?? (info.startToCloseTimeoutMs || 300_000) + 60_000;
+      const blockId = await blocks?.take({ client, log: ctx.log }, billing.tenant, { tokens: call.tokens, usd: call.usd });
+      if (blockId) {
+        // Granted from this worker's block: the ledger hears of it before the call is made (a lease like any other).
+        const told: BlockCallInput = { blockId, leaseId, callKey, attempt: info.attempt, provider: call.provider, fairKey: billing.fairKey, tokens: call.tokens, usd: call.usd, ttlMs, ...(call.agent ? { agent: call.agent } : {}) };
+        try {
+          await signal(client, billing.tenant, blockCallSignal, told);
+          return { end: record(leaseId) };
+        } catch (err) {
+          ctx.log.warn('Could not tell the tenant ledger of a call granted from a block; leasing it alone', { tenant: billing.tenant, error: String(err) });
+        }
+      }
       const req: LeaseRequest = {
         leaseId,
         callKey,
@@ -176,7 +210,7 @@ export function createBudgetMeter(opts: BudgetMeterOptions): LlmMeter & { flush(
         fairKey: billing.fairKey,
         tokens: call.tokens,
         usd: call.usd,
-        ttlMs: opts.leaseTtlMs ?? (info.startToCloseTimeoutMs || 300_000) + 60_000,
+        ttlMs,
         ...(call.agent ? { agent: call.agent } : {}),
         ...(opts.budgets?.[billing.tenant] ? { configured: opts.budgets[billing.tenant] } : {}),
       };

@@ -7,3 +7,4 @@ export { renderTranscript, SUMMARY_SYSTEM_PROMPT } from './summary-prompt';
 export { createModelRouter, DEFAULT_COOLDOWN_MS, type ModelCandidate, type ModelRouter, type ModelRouterOptions } from './router';
 export { createSharedCooldowns, type CooldownClient, type SharedCooldowns, type SharedCooldownsOptions } from './shared-cooldown';
 export { createBudgetMeter, type BudgetMeterOptions, type LlmMeter, type MeteredCall, type MeterTicket } from './budget-meter';
+export type { BlockOptions } from './budget-blocks';

@@ -46,7 +46,7 @@ const state = (over: Partial<Schema<'BudgetState'>> = {}): Schema<'BudgetState'>
   periodEnd: '2026-01-06T00:00:00.000Z',
   spent: { usd: 1.5, tokens: 12_000, calls: 4 },
   toppedUp: { usd: 0, tokens: 0 },
-  reserved: { usd: 0, tokens: 0, leases: 0 },
+  reserved: { usd: 0, tokens: 0, leases: 0, blocks: 0 },
   queued: 0,
   exhausted: false,
   waiting: 0,
@@ -182,10 +182,11 @@ describe('rendering usage and budgets', () => {
   it('no usage; an exhausted budget says how it comes back', () => {
     expect(renderUsage({ ...usage, rows: [], total: row({}, 0, 0) })).toBe('No usage from 2026-01-01 to 2026-01-30.');
     expect(renderUsage({ ...usage, unavailable: ['acme', 'beta'] })).toMatch(/\nNot included \(their ledgers did not answer in time\): acme, beta$/);
-    const spent = renderBudget(state({ exhausted: true, waiting: 2, reserved: { usd: 0.01, tokens: 300, leases: 1 }, limits: { usd: 1, agents: { researcher: { tokens: 500 } } } }));
+    const spent = renderBudget(state({ exhausted: true, waiting: 2, reserved: { usd: 0.01, tokens: 300, leases: 1, blocks: 0 }, limits: { usd: 1, agents: { researcher: { tokens: 500 } } } }));
     expect(spent).toContain('Status:    EXHAUSTED: new calls wait until 2026-01-06T00:00:00.000Z or a top-up (hub budget topup acme --usd N)');
     expect(spent).toContain('  agent researcher: 500 tokens');
-    expect(spent).toContain('Reserved:  $0.0100, 300 tokens in 1 call(s) in flight');
+    expect(spent).toContain('Reserved:  $0.0100, 300 tokens by 1 call(s) in flight');
+    expect(renderBudget(state({ reserved: { usd: 0, tokens: 6_400, leases: 0, blocks: 2 } }))).toContain('Reserved:  $0.0000, 6,400 tokens by 0 call(s) in flight and 2 worker block(s)');
     expect(spent).toContain('waiting for budget: 2');
     expect(renderBudget(state({ source: 'none', limits: undefined }))).toMatch(/limits: none[\s\S]*Status: {4}ok/);
   });

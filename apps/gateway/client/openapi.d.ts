@@ -6120,10 +6120,14 @@ export interface components {
                 usd: number;
                 tokens: number;
             };
+            /** @description Held by calls in flight and by the workers' budget blocks */
             reserved: {
                 usd: number;
                 tokens: number;
+                /** @description Calls in flight */
                 leases: number;
+                /** @description Workers' budget blocks open (their unspent remainder is in usd/tokens) */
+                blocks: number;
             };
             queued: number;
             exhausted: boolean;

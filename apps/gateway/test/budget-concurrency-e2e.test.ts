@@ -63,7 +63,7 @@ describe('concurrent sessions on one tenant budget', () => {
     const waitingIds = ids.filter((_, i) => states[i].status === 'waiting_budget');
     expect(waitingIds.length).toBeGreaterThan(0);
     expect(waitingIds.length).toBeLessThan(SESSIONS);
-    const before = await eventually(t.budget, (b) => b.reserved.leases === 0 && b.waiting === waitingIds.length);
+    const before = await eventually(t.budget, (b) => b.reserved.leases + b.reserved.blocks === 0 && b.waiting === waitingIds.length);
     sampling = false;
     await sampler;
     if (unread.length > 0) console.log('[budget concurrency e2e] budget reads that failed while sampling:', JSON.stringify(unread.slice(0, 3)));
@@ -72,7 +72,7 @@ describe('concurrent sessions on one tenant budget', () => {
     expect(served).toHaveLength(SESSIONS - waitingIds.length); // a refused turn made no call
     const largest = Math.max(...served.map(leaseEstimateOf));
     for (const r of served) expect(usageOf(r)).toBeLessThanOrEqual(leaseEstimateOf(r));
-    expect(before).toMatchObject({ exhausted: true, reserved: { usd: 0, tokens: 0, leases: 0 }, abandoned: 0, waiting: waitingIds.length });
+    expect(before).toMatchObject({ exhausted: true, reserved: { usd: 0, tokens: 0, leases: 0, blocks: 0 }, abandoned: 0, waiting: waitingIds.length });
     expect(before.spent.tokens).toBeGreaterThanOrEqual(CAP);
     expect(before.spent.tokens).toBeLessThanOrEqual(CAP + largest);
     expect(samples.length, JSON.stringify(unread.slice(0, 3))).toBeGreaterThan(unread.length);
@@ -99,9 +99,9 @@ describe('concurrent sessions on one tenant budget', () => {
     const resumed = await readEvents(hub.app, `/v1/sessions/${waitingIds[0]}/events`, t.headers, (evs) => evs.some((e) => e.type === 'turn.completed'));
     expect(resumed.map((e) => e.type)).toEqual(expect.arrayContaining(['budget.waiting', 'budget.resumed', 'turn.completed']));
 
-    const after = await eventually(t.budget, (b) => b.spent.calls === SESSIONS && b.reserved.leases === 0);
+    const after = await eventually(t.budget, (b) => b.spent.calls === SESSIONS && b.reserved.leases + b.reserved.blocks === 0);
     expect(after.spent).toEqual({ usd: 0, tokens: SESSIONS * (USAGE.promptTokens + USAGE.completionTokens), calls: SESSIONS });
-    expect(after).toMatchObject({ reserved: { usd: 0, tokens: 0, leases: 0 }, abandoned: 0, waiting: 0, queued: 0 });
+    expect(after).toMatchObject({ reserved: { usd: 0, tokens: 0, leases: 0, blocks: 0 }, abandoned: 0, waiting: 0, queued: 0 });
     expect(hub.llm.chatRequests()).toHaveLength(SESSIONS);
   }, 240_000);
 

@@ -61,7 +61,7 @@ describe('a research job on a tenant budget that runs out', () => {
     );
     expect(waiting.status).toBe('waiting_budget');
     expect(waiting.progress).toMatchObject({ total: 6, succeeded: 3, failed: 0 });
-    const before = await eventually(t.budget, (b) => b.waiting >= 1 && b.reserved.leases === 0);
+    const before = await eventually(t.budget, (b) => b.waiting >= 1 && b.reserved.leases + b.reserved.blocks === 0);
     expect(before).toMatchObject({ exhausted: true, reserved: { tokens: 0, leases: 0 }, abandoned: 0 });
     const served = requestsOfJob(question);
     const largest = Math.max(...served.map(leaseEstimateOf));
@@ -99,9 +99,9 @@ describe('a research job on a tenant budget that runs out', () => {
 
     // The ledger: what was spent is the calls' usage, nothing reserved, nothing charged twice.
     const all = requestsOfJob(question);
-    const after = await eventually(t.budget, (b) => b.spent.calls === all.length && b.reserved.leases === 0);
+    const after = await eventually(t.budget, (b) => b.spent.calls === all.length && b.reserved.leases + b.reserved.blocks === 0);
     expect(after.spent).toEqual({ usd: 0, tokens: all.reduce((s, r) => s + usageOf(r), 0), calls: all.length });
-    expect(after).toMatchObject({ reserved: { usd: 0, tokens: 0, leases: 0 }, abandoned: 0, exhausted: false, toppedUp: { tokens: 100_000 } });
+    expect(after).toMatchObject({ reserved: { usd: 0, tokens: 0, leases: 0, blocks: 0 }, abandoned: 0, exhausted: false, toppedUp: { tokens: 100_000 } });
     expect(all.length).toBe(1 + 6 + 1); // planner, six agents, synthesizer
   }, 180_000);
 
@@ -128,7 +128,7 @@ describe('a research job on a tenant budget that runs out', () => {
     expect(failed).toHaveLength(3);
     for (const a of failed) expect(a.error).toMatch(/budget/);
     expect(requestsOfJob(question).filter(isAgent)).toHaveLength(3); // the failed agents made no call
-    const b = await eventually(t.budget, (x) => x.reserved.leases === 0);
+    const b = await eventually(t.budget, (x) => x.reserved.leases + x.reserved.blocks === 0);
     expect(b).toMatchObject({ exhausted: true, waiting: expect.any(Number), reserved: { leases: 0 } });
     // Its synthesizer found the budget spent as well: the job fails, saying why.
     expect(final.status).toBe('failed');

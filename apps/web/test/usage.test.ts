@@ -78,7 +78,7 @@ const budget: BudgetState = {
   periodEnd: '2026-03-06T00:00:00.000Z',
   spent: { usd: 12, tokens: 50_000, calls: 40 },
   toppedUp: { usd: 2, tokens: 0 },
-  reserved: { usd: 0, tokens: 4_000, leases: 2 },
+  reserved: { usd: 0, tokens: 4_000, leases: 2, blocks: 0 },
   queued: 1,
   exhausted: true,
   waiting: 3,

@@ -3,7 +3,8 @@
  * and gateway processes; hub.config.json with `budgets`, read through HUB_CONFIG by both): a new worker
  * process takes the turn over and it completes once. The dead attempt's lease never settles; the ledger
  * charges it once, at its estimate, when the call's next attempt asks (`abandoned` counts it): the spending is
- * the turn's usage plus that estimate, nothing is left reserved and nothing is counted twice.
+ * the turn's usage plus that estimate, nothing is left reserved and nothing is counted twice. The call was
+ * granted from the dead worker's budget block: the block's remainder is released after its time-to-live.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,8 +56,8 @@ describe('a worker killed while its LLM call holds a budget lease', () => {
     await llm.waitFor(() => mine().length === 1, 30_000);
     const held = await eventually(async () => {
       const b = await budget();
-      return b.reserved.leases === 1 && b;
-    }, 10_000, 'the lease held by the call in flight');
+      return b.reserved.leases === 1 && b.reserved.blocks === 1 && b;
+    }, 10_000, 'the lease held by the call in flight, from the worker\'s block');
     expect(held.spent).toEqual({ usd: 0, tokens: 0, calls: 0 });
     await new Promise((r) => setTimeout(r, 600)); // a few tokens out
     expect(await hub.killWorker('SIGKILL')).toBe(null);
@@ -81,9 +82,9 @@ describe('a worker killed while its LLM call holds a budget lease', () => {
     const estimate = leaseEstimateOf(calls[0]!);
     const after = await eventually(async () => {
       const b = await budget();
-      return b.spent.calls === 1 && b.reserved.leases === 0 && b;
-    }, 20_000, 'the retry settled');
-    expect(after).toMatchObject({ reserved: { usd: 0, tokens: 0, leases: 0 }, abandoned: 1, queued: 0, exhausted: false });
+      return b.spent.calls === 1 && b.reserved.leases === 0 && b.reserved.blocks === 0 && b;
+    }, 40_000, 'the retry settled and the dead worker\'s block lapsed');
+    expect(after).toMatchObject({ reserved: { usd: 0, tokens: 0, leases: 0, blocks: 0 }, abandoned: 1, queued: 0, exhausted: false });
     expect(after.spent).toEqual({ usd: 0, tokens: state.usage.totalTokens + estimate, calls: 1 });
     expect(state.usage.totalTokens).toBe(340);
     // Still so a moment later (no late settlement of the dead attempt can come: its process is gone).

@@ -47,7 +47,8 @@ export function renderBudget(b: BudgetState): string {
   }
   const topped = b.toppedUp.usd > 0 || b.toppedUp.tokens > 0 ? `  (topped up: ${caps(b.toppedUp)})` : '';
   lines.push(`Spent:     ${usd(b.spent.usd)}, ${int(b.spent.tokens)} tokens, ${int(b.spent.calls)} calls${topped}`);
-  if (b.reserved.leases > 0) lines.push(`Reserved:  ${usd(b.reserved.usd)}, ${int(b.reserved.tokens)} tokens in ${b.reserved.leases} call(s) in flight`);
+  const blocks = b.reserved.blocks > 0 ? ` and ${b.reserved.blocks} worker block(s)` : '';
+  if (b.reserved.leases > 0 || b.reserved.blocks > 0) lines.push(`Reserved:  ${usd(b.reserved.usd)}, ${int(b.reserved.tokens)} tokens by ${b.reserved.leases} call(s) in flight${blocks}`);
   if (b.queued || b.waiting || b.abandoned) lines.push(`Queued: ${b.queued}  waiting for budget: ${b.waiting}  abandoned leases: ${b.abandoned}`);
   lines.push(
     b.exhausted ? `Status:    EXHAUSTED: new calls wait until ${b.periodEnd} or a top-up (hub budget topup ${b.tenant} --usd N)` : 'Status:    ok',

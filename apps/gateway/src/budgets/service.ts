@@ -47,7 +47,7 @@ export function initialBudgetState(tenant: string, configured: BudgetLimits | un
     periodEnd: new Date(end).toISOString(),
     spent: { usd: 0, tokens: 0, calls: 0 },
     toppedUp: { usd: 0, tokens: 0 },
-    reserved: { usd: 0, tokens: 0, leases: 0 },
+    reserved: { usd: 0, tokens: 0, leases: 0, blocks: 0 },
     queued: 0,
     exhausted: false,
     waiting: 0,

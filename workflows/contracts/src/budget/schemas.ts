@@ -48,7 +48,9 @@ export const BudgetStateSchema = z
     periodEnd: z.string(),
     spent: z.object({ usd: z.number(), tokens: z.number(), calls: z.number() }),
     toppedUp: z.object({ usd: z.number(), tokens: z.number() }),
-    reserved: z.object({ usd: z.number(), tokens: z.number(), leases: z.number() }),
+    reserved: z
+      .object({ usd: z.number(), tokens: z.number(), leases: z.number().describe('Calls in flight'), blocks: z.number().describe("Workers' budget blocks open (their unspent remainder is in usd/tokens)") })
+      .describe('Held by calls in flight and by the workers\' budget blocks'),
     queued: z.number(),
     exhausted: z.boolean(),
     waiting: z.number(),

@@ -137,7 +137,8 @@ export interface BudgetState {
   spent: { usd: number; tokens: number; calls: number };
   /** Added by admins this period (on top of the limits). */
   toppedUp: { usd: number; tokens: number };
-  reserved: { usd: number; tokens: number; leases: number };
+  /** Held by calls in flight (`leases`) and by the workers' blocks not yet spent (`blocks`, their remainder). */
+  reserved: { usd: number; tokens: number; leases: number; blocks: number };
   /** Requests waiting for a rate limit or for reserved budget to settle. */
   queued: number;
   /** Whether the budget is spent (new calls wait or fail). */
@@ -148,7 +149,47 @@ export interface BudgetState {
   abandoned: number;
 }
 
+/**
+ * A worker's budget block: a slice of the tenant's budget reserved for one worker, from which it grants its
+ * calls' leases itself (no round trip per call). Granted only while nothing waits and no rate limit or agent
+ * cap applies (those are decided call by call), and only if it fits beside what is spent and reserved.
+ */
+export interface BlockRequest {
+  /** Unique per block (the Update id too). */
+  blockId: string;
+  /** Wanted size, and the least worth having (the call at hand's estimate). */
+  tokens: number;
+  usd: number;
+  minTokens: number;
+  minUsd: number;
+  /** The block's unspent remainder is released after this long (its holder stops using it well before). */
+  ttlMs: number;
+  configured?: BudgetLimits;
+}
+
+export type BlockDecision =
+  | { status: 'granted'; blockId: string; tokens: number; usd: number }
+  | { status: 'refused'; reason: 'rate-limits' | 'agent-caps' | 'queue' | 'budget' };
+
+/** A call granted from a block, told before the call is made: its estimate leaves the block and becomes a lease of its own. */
+export interface BlockCallInput {
+  blockId: string;
+  leaseId: string;
+  callKey: string;
+  attempt: number;
+  provider: string;
+  agent?: string;
+  fairKey: string;
+  tokens: number;
+  usd: number;
+  ttlMs: number;
+}
+
 export const acquireLeaseUpdate = defineUpdate<LeaseDecision, [LeaseRequest]>('acquireLease');
+export const acquireBlockUpdate = defineUpdate<BlockDecision, [BlockRequest]>('acquireBlock');
+export const blockCallSignal = defineSignal<[BlockCallInput]>('blockCall');
+/** The holder is done with a block: its unspent remainder is released. */
+export const closeBlockSignal = defineSignal<[{ blockId: string }]>('closeBlock');
 export const settleLeaseSignal = defineSignal<[SettleInput]>('settleLease');
 export const topupBudgetUpdate = defineUpdate<BudgetState, [TopupInput]>('topupBudget');
 /** `null` clears the admin's limits (the configured ones apply again). */

@@ -74,7 +74,7 @@ export function BudgetView({ budget: b, now }: { budget: BudgetState; now: numbe
       <p class="small">
         This period: {money(b.spent.usd)}, {count(b.spent.tokens)} tokens in {count(b.spent.calls)} calls
         {b.toppedUp.usd > 0 || b.toppedUp.tokens > 0 ? ` · topped up ${money(b.toppedUp.usd)}, ${count(b.toppedUp.tokens)} tokens` : ''}
-        {` · reserved ${money(b.reserved.usd)}, ${count(b.reserved.tokens)} tokens (${b.reserved.leases} calls in flight)`}
+        {` · reserved ${money(b.reserved.usd)}, ${count(b.reserved.tokens)} tokens (${b.reserved.leases} calls in flight${b.reserved.blocks > 0 ? `, ${b.reserved.blocks} worker blocks` : ''})`}
       </p>
       <p class="small">
         Period ends <span data-testid="period-end">{shortTime(b.periodEnd)}</span> <span class="muted">({timeLeft(b.periodEnd, now)})</span>
