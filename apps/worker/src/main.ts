@@ -16,6 +16,7 @@ import {
   loadTemporalConfig,
 } from '@hub/runtime';
 import { startTelemetry, temporalClientInterceptors } from '@hub/runtime/telemetry';
+import { startWorkerMetrics, workerMetricsConfig } from './metrics';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, createHubActivities, createHubWorker, maxCachedWorkflowsFromEnv } from './worker';
 import { WORKFLOW_BUNDLE_DIR_ENV, resolveWorkflowBundle, workflowBundleCacheDir } from './workflow-bundle';
 
@@ -44,6 +45,9 @@ Environment:
                         stores the result for the next start
   OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  traces over OTLP/HTTP (off when unset);
                         OTEL_SERVICE_NAME (default hub-worker), OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES
+  HUB_METRICS_PORT      serve Prometheus metrics at http://HUB_METRICS_HOST:PORT/metrics (hub metrics and the
+                        Temporal SDK's; 0: any free port, logged); HUB_METRICS=on without a port: 19464; unset: off
+  HUB_METRICS_HOST      the metrics listener's address (default 127.0.0.1: the figures are every tenant's)
   HUB_WORKER_COMPILED   0: apps/worker/bin/worker.mjs (\`npm run worker\`, npm start) starts this TypeScript entry
                         through tsx instead of the compiled worker (node_modules/.cache/hub-worker, used while
                         every input of it is unchanged)
@@ -56,6 +60,9 @@ async function main(): Promise<void> {
     return;
   }
   const log = createLogger('worker');
+  // Metrics (HUB_METRICS_PORT): installs the Temporal runtime with its Prometheus exporter, so before any connection.
+  const metricsConfig = workerMetricsConfig(process.env);
+  const metrics = metricsConfig ? await startWorkerMetrics(metricsConfig, log) : undefined;
   const telemetry = startTelemetry('hub-worker'); // traces, when an OTLP endpoint is set; before any client or worker
   const cfg = loadTemporalConfig();
   const hubConfig = loadHubConfig();
@@ -110,6 +117,7 @@ async function main(): Promise<void> {
     workflowBundle: { source: bundle.source, hash: bundle.hash.slice(0, 12), ms: bundle.ms },
     maxCachedWorkflows,
     traces: telemetry.enabled ? 'otlp' : 'off',
+    metrics: metrics?.url ?? 'off',
     // Since the process started (performance.now()'s origin), node's own start-up included.
     startMs: Math.round(performance.now()),
     startCpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
@@ -119,6 +127,7 @@ async function main(): Promise<void> {
   await hub.close();
   await connection.close();
   await telemetry.shutdown(); // the spans still buffered
+  await metrics?.close();
   log.info('worker stopped');
 }
 

@@ -16,7 +16,7 @@ export interface MetricDef {
   name: string;
   kind: MetricKind;
   help: string;
-  /** Labels the hub sets (the SDK adds `namespace`, `task_queue` and `workflowType` to workflow-side metrics). */
+  /** Labels the hub sets (the SDK adds `namespace`, `taskQueue` and `workflowType` to workflow-side metrics). */
   labels: readonly string[];
   /** Where it comes from: the gateway, a worker's activities (prom-client), or workflow code (Temporal's meter / a sink). */
   source: 'gateway' | 'worker' | 'workflow';
@@ -67,11 +67,11 @@ export function seriesNames(def: MetricDef): string[] {
 }
 
 /**
- * Prometheus names of the workflow-side metrics as the workflow's `metricMeter` creates them: Temporal's exporter
- * adds `_total` to counters itself (`countersTotalSuffix`), so the meter gets the name without it.
+ * The name a workflow-side metric is created under in the workflow's `metricMeter`: its Prometheus name (Temporal's
+ * exporter adds no suffix to the metrics workflows create).
  */
 export function meterName(def: MetricDef): string {
-  return def.kind === 'counter' ? def.name.replace(/_total$/, '') : def.name;
+  return def.name;
 }
 
 /**
