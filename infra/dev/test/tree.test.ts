@@ -58,6 +58,6 @@ describe('the tree', () => {
     const allowed = ['apps', 'agents', 'tools', 'workflows', 'infra', 'docs', 'package.json', 'package-lock.json', 'turbo.json', 'README.md', 'eslint.config.js', 'tsconfig.base.json'];
     expect(top.filter((n) => !allowed.includes(n))).toEqual([]);
     for (const must of ['apps', 'agents', 'tools', 'workflows', 'infra', 'package.json', 'turbo.json']) expect(top).toContain(must);
-    expect(readdirSync(join(root, 'infra')).sort()).toEqual(['bench', 'dev', 'e2e', 'runtime', 'testing']);
+    expect(readdirSync(join(root, 'infra')).sort()).toEqual(['bench', 'deploy', 'dev', 'e2e', 'runtime', 'testing']);
   });
 });
