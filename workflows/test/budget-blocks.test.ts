@@ -2,12 +2,14 @@
  * Budget blocks on a real Temporal server (agents/src/llm/budget-blocks.ts, the ledger's `acquireBlock`): a
  * worker's turns in a row are granted from one block of the tenant's budget (one Update for all of them, then
  * a `blockCall` Signal per call before it is made), the block is closed once idle and every call settles at its
- * real usage; under a rate limit the ledger refuses blocks and every call takes a lease of its own.
+ * real usage; under a rate limit the ledger refuses blocks and every call takes a lease of its own. With
+ * HUB_RECORD_HISTORIES=1 the block ledger's history is kept as a replay fixture (histories/budget-ledger-blocks.json).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { budgetLedgerWorkflowId, budgetStateQuery, type BudgetState } from '@hub/contracts';
 import { eventually, startHarness, type Harness } from './harness';
+import { recordResearchHistory } from './research-record';
 
 let blocks: Harness;
 let rated: Harness;
@@ -43,6 +45,7 @@ describe('budget blocks', () => {
     });
     expect(done).toMatchObject({ spent: { tokens: 3 * 150, calls: 3 }, reserved: { usd: 0, tokens: 0, leases: 0, blocks: 0 }, abandoned: 0 });
     expect(await messages(ledger)).toEqual({ acquireBlock: 1, blockCall: 3, settleLease: 3, closeBlock: 1 });
+    await recordResearchHistory(blocks.client, budgetLedgerWorkflowId('blk'), 'budget-ledger-blocks');
   }, 60_000);
 
   it('under a rate limit the ledger refuses blocks: each call takes a lease of its own', async () => {
