@@ -52,6 +52,7 @@ describe('workflow bundle', () => {
       'common/wire',
       'delegation/wire',
       'mcp/wire',
+      'metrics/wire',
       'models/wire',
       'research/wire',
       'session/wire',
