@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createBudgetMeter, createLlmActivities, createModelRouter, createOpenAIClient, createRemoteAgentActivities, createResearchActivities, loadLlmConfig } from '@hub/agents';
+import { createBudgetMeter, createLlmActivities, type BudgetMeterOptions, createModelRouter, createOpenAIClient, createRemoteAgentActivities, createResearchActivities, loadLlmConfig } from '@hub/agents';
 import { createDefaultRegistry, createToolActivities } from '@hub/tools';
 import type { HubConfig, McpActivities, RemoteAgentActivities, SessionActivities } from '@hub/contracts';
 import type { SharedCooldowns } from '@hub/agents/activities';
@@ -12,6 +12,7 @@ import type OpenAI from 'openai';
 import { createMcpIntegration } from './mcp';
 import type { Telemetry } from '@hub/runtime/telemetry';
 import { hubWorkflowSources } from './bundle-key';
+import { withMetricsSinks } from './metrics';
 import { workerTelemetryOptions } from './telemetry';
 
 export {
@@ -39,6 +40,8 @@ export interface HubActivitiesOptions {
   env?: NodeJS.ProcessEnv;
   /** Provider cooldowns shared by the workers (createSharedCooldowns: the `providers/health` workflow); default: this process's. */
   cooldowns?: SharedCooldowns;
+  /** The budget meter's blocks (default on; `false`: a lease per call, as the models bench compares). */
+  budgetBlocks?: BudgetMeterOptions['blocks'];
 }
 
 /**
@@ -69,7 +72,11 @@ export function createHubActivities(opts: HubActivitiesOptions): { activities: H
   });
   // One set of LLM activities (one router, so sessions and research agents share providers' cooldowns and slots).
   // Every call takes a lease from its tenant's budget ledger (with a `budgets` section) and records its usage there.
-  const meter = createBudgetMeter({ taskQueue: opts.taskQueue, ...(opts.hubConfig.budgets ? { budgets: opts.hubConfig.budgets } : {}) });
+  const meter = createBudgetMeter({
+    taskQueue: opts.taskQueue,
+    ...(opts.hubConfig.budgets ? { budgets: opts.hubConfig.budgets } : {}),
+    ...(opts.budgetBlocks !== undefined ? { blocks: opts.budgetBlocks } : {}),
+  });
   const llmActivities = createLlmActivities({ ...llm, listTools: tools.listTools, meter });
   return {
     activities: {
@@ -149,8 +156,9 @@ export async function createHubWorker(opts: HubWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
-    // Traces: the sink for the bundle's workflow spans and, when on, the activity and client interceptors.
-    ...withWorkflowInterceptors(workerTelemetryOptions(opts.telemetry), !opts.workflowBundle),
+    // Traces: the sink for the bundle's workflow spans and, when on, the activity and client interceptors;
+    // metrics: the pending-approvals sink (./metrics).
+    ...withMetricsSinks(withWorkflowInterceptors(workerTelemetryOptions(opts.telemetry), !opts.workflowBundle)),
     activities: opts.activities,
     shutdownGraceTime: opts.shutdownGraceTime ?? '30 seconds',
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 100,

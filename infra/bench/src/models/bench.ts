@@ -1,15 +1,16 @@
 /**
  * `npm run bench -- models`: what budgets cost an LLM call (issue 14).
  *
- * One dev server, one instant fake LLM (the scripted LLM test fixture in instant mode), three hub workers in
+ * One dev server, one instant fake LLM (the scripted LLM test fixture in instant mode), four hub workers in
  * this process (./workers.ts): (a) no budget meter, (b) the meter with budgets off (a usage record: one
- * Signal-with-Start to the tenant's ledger after each call), (c) budgets on (a lease first: one
- * Update-with-Start to `budget/<tenant>`, answered by the ledger workflow; then the settle signal). One bench
+ * Signal-with-Start to the tenant's ledger after each call), (c) budgets on as the hub runs them (granted from
+ * the worker's budget block: one `blockCall` Signal before the call, the settle signal after), (d) budgets on
+ * with blocks off (a lease first: one Update to `budget/<tenant>`, answered by the ledger workflow). One bench
  * workflow per configuration (id `session/bench-<config>/…`, so the calls are billed as a session's) runs the
  * hub's real `llmComplete` activity once per Update. The configurations take turns call by call (the order
- * rotating each round), so machine noise hits all three alike. Reports p50/p90 per call of each, as the
- * workflow sees it (the Update's round trip) and inside the activity, the overheads (b)-(a), (c)-(a) and
- * (c)-(b), where a call's time goes (from the bench workflows' and the ledgers' histories) and the ledgers'
+ * rotating each round), so machine noise hits all four alike. Reports p50/p90 per call of each, as the
+ * workflow sees it (the Update's round trip) and inside the activity, the overheads against (a) and (b),
+ * where a call's time goes (from the bench workflows' and the ledgers' histories) and the ledgers'
  * counts; writes JSON under infra/bench/results/. Reported, never asserted.
  */
 import { createRequire } from 'node:module';
@@ -35,11 +36,13 @@ export const MODELS_HELP = `models options (suite "models"):
   --warmup N          warm-up calls of each (default 20)
   --pause-ms N        pause after each call, so the ledger's work is done before the next (default 5)
   Measures what budgets add to an LLM call: the hub's llmComplete activity, called from a workflow
-  billed as a session, with (a) no meter, (b) budgets off (usage record only), (c) budgets on (a
-  lease from the tenant's ledger workflow before the call, the settle signal after), interleaved on
-  one dev server with an instant fake LLM. Prints p50/p90 per call (the workflow's Update and the
-  activity alone), the overheads (b)-(a), (c)-(a) and (c)-(b) (target: (c)-(a) <= ${TARGET_MS} ms at p50
-  and p90), where the time goes from the histories, and writes JSON to infra/bench/results/.
+  billed as a session, with (a) no meter, (b) budgets off (usage record only), (c) budgets on as the
+  hub runs them (granted from the worker's budget block, one blockCall signal before the call, the
+  settle signal after), (d) budgets on with blocks off (a lease Update from the tenant's ledger before
+  each call), interleaved on one dev server with an instant fake LLM. Prints p50/p90 per call (the
+  workflow's Update and the activity alone), the overheads against (a) and (b) (target: (c)-(a) <=
+  ${TARGET_MS} ms at p50 and p90), where the time goes from the histories, and writes JSON to
+  infra/bench/results/.
 `;
 
 function pauseOption(argv: readonly string[]): number {
@@ -56,7 +59,7 @@ async function ledgerAfter(client: Client, tenant: string, calls: number): Promi
   const deadline = Date.now() + 10_000;
   for (;;) {
     const state = await handle.query(budgetStateQuery);
-    if ((state.spent.calls >= calls && state.reserved.leases === 0) || Date.now() > deadline) return state;
+    if ((state.spent.calls >= calls && state.reserved.leases === 0 && state.reserved.blocks === 0) || Date.now() > deadline) return state;
     await sleep(100);
   }
 }
@@ -112,11 +115,12 @@ export async function runModelsBench(argv: string[]): Promise<void> {
     const callProfiles = Object.fromEntries(await Promise.all(CONFIGS.map(async (c) => [c, await profileTurns(handles.get(c)!)] as const))) as Record<ConfigName, Awaited<ReturnType<typeof profileTurns>>>;
     for (const h of handles.values()) await h.executeUpdate(stopUpdate);
 
-    const [usageLedger, leaseLedger] = await Promise.all([ledgerAfter(client, tenantOf('usage'), rounds), ledgerAfter(client, tenantOf('leases'), rounds)]);
-    const pick = (s: BudgetState) => ({ calls: s.spent.calls, tokens: s.spent.tokens, openLeases: s.reserved.leases, abandoned: s.abandoned, exhausted: s.exhausted });
-    const ledgers = { [tenantOf('usage')]: pick(usageLedger), [tenantOf('leases')]: pick(leaseLedger) };
+    const metered = ['usage', 'blocks', 'leases'] as const;
+    const states = await Promise.all(metered.map((c) => ledgerAfter(client, tenantOf(c), rounds)));
+    const pick = (s: BudgetState) => ({ calls: s.spent.calls, tokens: s.spent.tokens, openLeases: s.reserved.leases, openBlocks: s.reserved.blocks, abandoned: s.abandoned, exhausted: s.exhausted });
+    const ledgers = Object.fromEntries(metered.map((c, i) => [tenantOf(c), pick(states[i]!)]));
     const ledgerHandle = (c: ConfigName) => client.workflow.getHandle(budgetLedgerWorkflowId(tenantOf(c)));
-    const ledgerProfiles = { usage: await profileLedger(ledgerHandle('usage'), calls), leases: await profileLedger(ledgerHandle('leases'), calls) };
+    const ledgerProfiles = { usage: await profileLedger(ledgerHandle('usage'), calls), blocks: await profileLedger(ledgerHandle('blocks'), calls), leases: await profileLedger(ledgerHandle('leases'), calls) };
     const callReport = measureReport(samples);
     const activityReport = measureReport(activity);
 
@@ -125,7 +129,12 @@ export async function runModelsBench(argv: string[]): Promise<void> {
       warmup,
       call: callReport,
       activity: activityReport,
-      ledgers: [`    counts: ${JSON.stringify(ledgers)}`, fmtLedger('(b) usage ledger ', ledgerProfiles.usage), fmtLedger('(c) lease ledger ', ledgerProfiles.leases)],
+      ledgers: [
+        `    counts: ${JSON.stringify(ledgers)}`,
+        fmtLedger('(b) usage ledger ', ledgerProfiles.usage),
+        fmtLedger('(c) block ledger ', ledgerProfiles.blocks),
+        fmtLedger('(d) lease ledger ', ledgerProfiles.leases),
+      ],
       callLines: CONFIGS.map((c) => `    ${c.padEnd(6)}: ${fmtProfile(callProfiles[c])}`),
     });
     writeResult('models', {
@@ -135,7 +144,12 @@ export async function runModelsBench(argv: string[]): Promise<void> {
       calls,
       warmup,
       pauseMs,
-      configs: { none: 'no budget meter', usage: 'meter, budgets off: usage record (Signal-with-Start) after each call', leases: `budgets on (${JSON.stringify(HUGE_BUDGET)}): lease (Update-with-Start) before, settle signal after` },
+      configs: {
+        none: 'no budget meter',
+        usage: 'meter, budgets off: usage record (Signal-with-Start) after each call',
+        blocks: `budgets on (${JSON.stringify(HUGE_BUDGET)}), as the hub runs them: granted from the worker's budget block, a blockCall signal before, settle signal after`,
+        leases: `budgets on, blocks off: lease (Update) before, settle signal after`,
+      },
       perCallMs: callReport,
       activityMs: activityReport,
       ledgers,

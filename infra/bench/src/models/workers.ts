@@ -1,12 +1,14 @@
 /**
- * The three hub workers of the models bench, one task queue each, on the prebuilt hub workflow bundle (so
+ * The four hub workers of the models bench, one task queue each, on the prebuilt hub workflow bundle (so
  * the tenants' `budgetLedger` workflows run on them, as on a real worker):
  * - `none`: no budget meter (the LLM activity without `meter`, as before budgets);
  * - `usage`: the meter with budgets off (hub.config.json without `budgets`): after each call one
  *   Signal-with-Start records its usage in the tenant's ledger;
- * - `leases`: budgets on (a budget that never runs out): before each call one Update-with-Start takes a
- *   lease, after it the settle signal.
- * `usage` and `leases` are the hub's activities exactly as `createHubActivities` wires them from the config.
+ * - `blocks`: budgets on (a budget that never runs out), as the hub runs them: the worker's calls are granted
+ *   from its budget block (one `acquireBlock` Update every few seconds), each told to the ledger by one Signal
+ *   before it is made, then the settle signal;
+ * - `leases`: budgets on with blocks off: before each call one Update takes a lease, after it the settle signal.
+ * `usage`, `blocks` and `leases` are the hub's activities as `createHubActivities` wires them from the config.
  * Each worker times its `llmComplete` activity from its start to its end (`activityMs`).
  */
 import OpenAI from 'openai';
@@ -16,13 +18,14 @@ import { HubConfigSchema, type LlmRequest } from '@hub/contracts';
 import { createHubActivities, createHubWorker } from '@hub/worker';
 import { resolveWorkflowBundle } from '@hub/worker/workflow-bundle';
 
-export const CONFIGS = ['none', 'usage', 'leases'] as const;
+export const CONFIGS = ['none', 'usage', 'blocks', 'leases'] as const;
 export type ConfigName = (typeof CONFIGS)[number];
 
 export const CONFIG_LABELS: Record<ConfigName, string> = {
   none: '(a) no meter',
   usage: '(b) meter, budgets off (usage record)',
-  leases: '(c) meter, budgets on (lease + settle)',
+  blocks: '(c) budgets on (block grant + settle)',
+  leases: '(d) budgets on, no blocks (lease + settle)',
 };
 
 /** The tenant each configuration bills (own ledgers, so the configurations never share one). */
@@ -48,8 +51,9 @@ export async function startConfigWorkers(opts: { connection: NativeConnection; q
     const taskQueue = `${opts.queuePrefix}-${name}`;
     const openai = new OpenAI({ baseURL: opts.llmUrl, apiKey: 'bench', maxRetries: 0 });
     const llm = { openai, defaultModel: opts.model };
-    const hubConfig = HubConfigSchema.parse(name === 'leases' ? { budgets: { [tenantOf(name)]: HUGE_BUDGET } } : {});
-    const acts = createHubActivities({ hubConfig, taskQueue, llm });
+    const metered = name === 'blocks' || name === 'leases';
+    const hubConfig = HubConfigSchema.parse(metered ? { budgets: { [tenantOf(name)]: HUGE_BUDGET } } : {});
+    const acts = createHubActivities({ hubConfig, taskQueue, llm, ...(name === 'leases' ? { budgetBlocks: false as const } : {}) });
     // `none`: the same activity without a meter (createHubActivities always gives it one).
     const { llmComplete } = name === 'none' ? createLlmActivities({ ...llm, listTools: acts.activities.listTools }) : acts.activities;
     const activityMs: number[] = [];
