@@ -215,3 +215,67 @@ describe('main.ts: deadlines (issue 11 #16)', () => {
     }
   });
 });
+
+describe('main.ts: /metrics (the real process on the test Temporal server)', () => {
+  const TENANT_KEY = 'main-metrics-tenant-key-0123';
+  const ADMIN_KEY = 'main-metrics-admin-key-0123';
+  const sample = (text: string, line: string): number | undefined => {
+    const hit = text.split('\n').find((l) => l.startsWith(`${line} `));
+    return hit === undefined ? undefined : Number(hit.slice(line.length + 1));
+  };
+
+  it('serves an admin key the requests by route pattern and the SSE clients open now; 401 without a key, 403 for a tenant key', async () => {
+    const p = runMain({ TEMPORAL_ADDRESS: testTemporalAddress(), HUB_TASK_QUEUE: noWorkerTaskQueue(), HUB_WEB: 'off', HUB_API_KEYS: `${TENANT_KEY}:acme`, HUB_ADMIN_KEYS: `${ADMIN_KEY}:ops` });
+    const { client, connection } = await connectTestClient();
+    const id = `main-metrics-${randomUUID()}`;
+    try {
+      const url = String((await p.waitFor((l) => l['msg'] === 'gateway ready'))['url']);
+      await p.waitFor((l) => l['msg'] === 'connected to Temporal');
+      await client.workflow.start(WORKFLOW_TYPES.session, { workflowId: sessionWorkflowId('acme', id), taskQueue: noWorkerTaskQueue(), args: [{}] });
+      const tenant = { authorization: `Bearer ${TENANT_KEY}` };
+      const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+      const sse = await fetch(`${url}/v1/sessions/${id}/events`, { headers: tenant });
+      expect(sse.status).toBe(200);
+      const reader = sse.body!.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toContain(': session event stream from offset 0');
+      expect((await fetch(`${url}/v1/sessions/no-such-${id}`, { headers: tenant })).status).toBe(404);
+
+      expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${url}/metrics`, { headers: tenant })).status).toBe(403);
+      const res = await fetch(`${url}/metrics`, { headers: admin });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(sample(text, 'hub_sse_clients{route="/v1/sessions/:id/events"}')).toBe(1);
+      expect(sample(text, 'hub_http_requests_total{method="GET",route="/v1/sessions/:id/events",status="200"}')).toBe(1);
+      expect(sample(text, 'hub_http_requests_total{method="GET",route="/v1/sessions/:id",status="404"}')).toBe(1);
+      expect(sample(text, 'hub_http_requests_total{method="GET",route="/metrics",status="403"}')).toBe(1);
+      expect(sample(text, 'hub_http_requests_total{method="GET",route="/metrics",status="401"}')).toBe(1);
+      expect(text).not.toContain(id); // route patterns, never raw paths
+      expect(text).toContain('\nprocess_resident_memory_bytes ');
+
+      // The client goes away: the stream is no longer counted.
+      await reader.cancel();
+      let open: number | undefined = 1;
+      while (open !== 0) {
+        await new Promise((r) => setTimeout(r, 100));
+        open = sample(await (await fetch(`${url}/metrics`, { headers: admin })).text(), 'hub_sse_clients{route="/v1/sessions/:id/events"}');
+      }
+      expect(open).toBe(0);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      await client.workflow.getHandle(sessionWorkflowId('acme', id)).terminate('test done').catch(() => undefined);
+      await connection.close();
+    }
+  });
+
+  it('HUB_METRICS=off: no /metrics', async () => {
+    const p = runMain({ TEMPORAL_ADDRESS: testTemporalAddress(), HUB_WEB: 'off', HUB_METRICS: 'off' });
+    try {
+      const url = String((await p.waitFor((l) => l['msg'] === 'gateway ready'))['url']);
+      expect((await fetch(`${url}/metrics`)).status).toBe(404);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+});
