@@ -17,6 +17,8 @@ export interface ChildServiceOptions {
   /** Grace period for SIGTERM before SIGKILL (default 10 s). */
   stopTimeoutMs?: number;
   banner?: BannerEntry[];
+  /** Sees every output line first; returning false keeps it off the terminal (default: every line is shown). */
+  filter?: (line: string, stream: 'stdout' | 'stderr') => boolean;
 }
 
 /**
@@ -35,7 +37,7 @@ export function startChildService(ctx: SupervisorContext, opts: ChildServiceOpti
   let sawReadyLine = false;
   let onReadyLine: (() => void) | undefined;
   const handleLine = (line: string, out: NodeJS.WriteStream): void => {
-    out.write(prefix + line + '\n');
+    if (!opts.filter || opts.filter(line, out === process.stdout ? 'stdout' : 'stderr')) out.write(prefix + line + '\n');
     if (opts.readyLine && !sawReadyLine && opts.readyLine.test(line)) {
       sawReadyLine = true;
       onReadyLine?.();
@@ -84,6 +86,7 @@ export function startChildService(ctx: SupervisorContext, opts: ChildServiceOpti
   let stopping: Promise<void> | undefined;
   const service: RunningService = {
     name: opts.name,
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
     ready,
     exited,
     stop: () =>

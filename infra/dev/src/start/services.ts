@@ -132,7 +132,7 @@ export function usesLocalModel(env: NodeJS.ProcessEnv): boolean {
  * The local model server (apps/local-llm). Before anything starts: pick its port and make sure the model is
  * there (provisioned into the data dir on first use). When it starts, the worker's environment points at it.
  */
-function localLlmService(env: NodeJS.ProcessEnv): ServiceDefinition {
+export function localLlmService(env: NodeJS.ProcessEnv): ServiceDefinition {
   let port = 0;
   let model: LocalModel | undefined;
   return {
@@ -179,6 +179,18 @@ function localLlmService(env: NodeJS.ProcessEnv): ServiceDefinition {
   };
 }
 
+/** One of several instances of a service (`npm run cluster` runs two workers and two gateways). */
+export interface InstanceOptions {
+  /** Service name (default "worker" / "gateway"), the prefix of its output lines. */
+  name?: string;
+  /** Added to the supervisor's environment for this process only (e.g. PORT). */
+  env?: Record<string, string>;
+}
+
+function withEnv(ctx: SupervisorContext, extra: Record<string, string> | undefined): SupervisorContext {
+  return extra ? { ...ctx, env: { ...ctx.env, ...extra } } : ctx;
+}
+
 /**
  * The worker starts from apps/worker/bin/worker.mjs: the compiled worker and the prebuilt workflow bundle
  * (brought up to date here before its first start, so even a first `npm start` without `npm run provision`
@@ -186,12 +198,14 @@ function localLlmService(env: NodeJS.ProcessEnv): ServiceDefinition {
  * cannot be built, the TypeScript entry through tsx (the worker says why). HUB_WORKER_ENTRY (tests) names
  * another TypeScript entry, run through tsx.
  */
-function workerService(env: NodeJS.ProcessEnv): ServiceDefinition {
+export function workerService(env: NodeJS.ProcessEnv, instance: InstanceOptions = {}): ServiceDefinition {
   let prepared = false;
+  const name = instance.name ?? 'worker';
   return {
-    name: 'worker',
+    name,
     restart: restartPolicyFromEnv(env),
-    async start(ctx) {
+    async start(supervisorCtx) {
+      const ctx = withEnv(supervisorCtx, instance.env);
       const custom = ctx.env['HUB_WORKER_ENTRY']?.trim();
       if (!custom && !prepared) {
         prepared = true;
@@ -204,7 +218,7 @@ function workerService(env: NodeJS.ProcessEnv): ServiceDefinition {
         }
       }
       return startChildService(ctx, {
-        name: 'worker',
+        name,
         command: process.execPath,
         args: custom ? ['--import', 'tsx', nodeEntry(ctx, 'HUB_WORKER_ENTRY', custom)] : [join(ctx.root, 'apps', 'worker', 'bin', 'worker.mjs')],
         readyLine: /"msg"\s*:\s*"worker ready"/,
@@ -229,22 +243,25 @@ function gatewayHostPort(env: NodeJS.ProcessEnv): { host: string; port: number; 
   return { host, port, probeHost: probe.includes(':') && !probe.startsWith('[') ? `[${probe}]` : probe };
 }
 
-function gatewayService(env: NodeJS.ProcessEnv): ServiceDefinition {
+export function gatewayService(env: NodeJS.ProcessEnv, instance: InstanceOptions = {}): ServiceDefinition {
+  const name = instance.name ?? 'gateway';
   return {
-    name: 'gateway',
+    name,
     restart: restartPolicyFromEnv(env),
-    async preflight(ctx) {
+    async preflight(supervisorCtx) {
+      const ctx = withEnv(supervisorCtx, instance.env);
       const { host, port } = gatewayHostPort(ctx.env);
       if (port !== 0 && !(await isPortFree(port, host.replace(/^\[|\]$/g, '')))) {
         const owner = describePortOwner(port) ?? 'another process';
         throw new Error(`Gateway port ${host}:${port} (PORT) is already in use by ${owner}. Stop it or set PORT to another port.`);
       }
     },
-    async start(ctx) {
+    async start(supervisorCtx) {
+      const ctx = withEnv(supervisorCtx, instance.env);
       const { port, probeHost } = gatewayHostPort(ctx.env);
       const base = `http://${probeHost}:${port}`;
       return startChildService(ctx, {
-        name: 'gateway',
+        name,
         command: process.execPath,
         args: ['--import', 'tsx', nodeEntry(ctx, 'HUB_GATEWAY_ENTRY', 'apps/gateway/src/main.ts')],
         readyUrl: `${base}/readyz`,

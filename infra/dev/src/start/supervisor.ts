@@ -31,6 +31,8 @@ export interface SupervisorContext {
 
 export interface RunningService {
   name: string;
+  /** The process id, when the service is one child process. */
+  pid?: number;
   /** Resolves once the service is ready; rejects with a helpful message if it cannot get ready. */
   ready: Promise<void>;
   /** Resolves when the service's process exits, for whatever reason. */
@@ -139,7 +141,7 @@ export async function supervise(
     }
     watch(def, svc, index);
     svc.ready.then(
-      () => ctx.log(`${def.name} restarted`),
+      () => ctx.log(`${def.name} restarted${svc.pid !== undefined ? ` (pid ${svc.pid})` : ''}`),
       (err: unknown) => ctx.log(`${def.name} did not get ready after a restart: ${(err as Error).message}`),
     );
   };
