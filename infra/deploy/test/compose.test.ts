@@ -4,7 +4,7 @@
  * paths checked, then what the hub needs of it. The collector's and Prometheus' configs are checked for
  * what they wire together.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployDir, deployTools, validate, writeScratch } from './tools';
@@ -50,7 +50,7 @@ describe('docker-compose.yml', () => {
     expect(result.errors).toEqual([]);
     expect(code).toBe(0);
     expect(Object.keys(result.project?.services ?? {}).sort()).toEqual([
-      'gateway', 'jaeger', 'otel-collector', 'postgresql', 'prometheus', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker',
+      'gateway', 'grafana', 'jaeger', 'otel-collector', 'postgresql', 'prometheus', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker',
     ]);
   });
 
@@ -155,6 +155,25 @@ describe('the collector and Prometheus configs', () => {
     expect(jobs.get('otel-collector-spanmetrics')?.static_configs?.[0]?.targets).toEqual(['otel-collector:8889']);
     const project = (await load()).result.project!;
     expect(project.secrets?.['hub-admin-key']?.environment).toBe('HUB_ADMIN_KEY');
+  });
+
+  it("Grafana gets Prometheus as its datasource and the hub's dashboards from infra/deploy/grafana", async () => {
+    const grafana = (await load()).result.project!.services['grafana']!;
+    const mounts = new Map((grafana.volumes ?? []).map((v) => [v.target, v.source]));
+    const dashboards = join(deployDir, 'grafana');
+    expect(mounts.get('/var/lib/grafana/dashboards/agent-hub')).toBe(dashboards);
+    expect(readdirSync(dashboards).filter((f) => f.endsWith('.json')).length).toBeGreaterThan(0);
+    interface Provider { providers: { options: { path: string } }[] }
+    interface Datasources { datasources: { type: string; url: string; isDefault: boolean }[] }
+    const provider = (await validate<{ document: Provider }>(['yaml', join(deployDir, 'grafana-provisioning', 'dashboards.yaml')])).result.document;
+    expect(provider.providers.map((p) => p.options.path)).toEqual(['/var/lib/grafana/dashboards/agent-hub']);
+    const ds = (await validate<{ document: Datasources }>(['yaml', join(deployDir, 'grafana-provisioning', 'datasources.yaml')])).result.document;
+    expect(ds.datasources).toEqual([expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090', isDefault: true })]);
+    for (const file of readdirSync(dashboards).filter((f) => f.endsWith('.json'))) {
+      // The dashboards pick their datasource by type: the default Prometheus one serves them.
+      const text = readFileSync(join(dashboards, file), 'utf8');
+      for (const uid of text.matchAll(/"uid":\s*"([^"]+)"/g)) if (uid[1]!.startsWith('$')) expect(uid[1]).toMatch(/^\$\{?(datasource|DS_PROMETHEUS)\}?$/);
+    }
   });
 });
 

@@ -86,6 +86,10 @@ async function buildInto(name: string, key: string, opts: GoToolOptions, build: 
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+  // Earlier builds of the same tool (another version, older sources) are not used any more.
+  for (const old of await readdir(toolsDir(opts)).catch(() => [] as string[])) {
+    if (old.startsWith(`${name}-`) && old !== `${name}-${key}` && !old.includes('.tmp-')) await rm(join(toolsDir(opts), old), { recursive: true, force: true });
+  }
   return { name, path, key, built: true, ms: Date.now() - started };
 }
 
