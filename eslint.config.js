@@ -18,7 +18,7 @@ const onlyAtRuntime = (allowed, message) => ({
   message,
 });
 const escape = (m) => m.replace(/[.]/g, '\\.');
-/** The bundle's telemetry interceptor module (a bundle entry, not workflow logic) may also load OpenTelemetry's workflow interceptors. */
+/** The OpenTelemetry half of the bundle's telemetry interceptors (a bundle entry, not workflow logic: workflows/src/telemetry-otel.ts) may also load OpenTelemetry's workflow interceptors. */
 const TELEMETRY_INTERCEPTOR_IMPORTS = ['@opentelemetry/api', '@temporalio/interceptors-opentelemetry/lib/workflow'];
 const workflowImports = (withZod, extra = []) => [
   'error',
@@ -78,7 +78,7 @@ export default tseslint.config(
   { files: ['workflows/src/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImports(false) } },
   { files: ['workflows/src/validators.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImports(true) } },
   {
-    files: ['workflows/src/telemetry-interceptors.ts'],
+    files: ['workflows/src/telemetry-otel.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': workflowImports(false, TELEMETRY_INTERCEPTOR_IMPORTS) },
   },
   {

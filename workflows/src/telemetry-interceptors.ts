@@ -1,66 +1,74 @@
 /**
- * The workflow half of the hub's traces: a bundle entry (`workflowInterceptorModules`, see
- * apps/worker/src/bundle-key.ts), not workflow logic, and the one file under workflows/src allowed to import
- * OpenTelemetry at runtime (eslint.config.js). It installs @temporalio/interceptors-opentelemetry's workflow
- * interceptors: a span for the run (`RunWorkflow:<type>`), each update, signal and query handled, and each
- * activity, child workflow, signal and continue-as-new it starts, the trace context carried on in their
- * Temporal headers. The spans leave the sandbox through the `exporter` sink, which the worker registers
- * with `callDuringReplay` off: a replayed workflow task creates its spans again (with the same ids, the
- * sandbox's randomness is seeded) but exports none of them.
+ * The workflow interceptors of the hub's traces: a bundle entry (`workflowInterceptorModules`, see
+ * apps/worker/src/bundle-key.ts), not workflow logic. Every workflow gets them (the bundle is the same on
+ * every worker, traced or not), but they cost nothing unless the workflow was started with a trace: a
+ * workflow whose start headers carry one (the Temporal client interceptors put it there when traces are on)
+ * loads OpenTelemetry and its interceptors (telemetry-otel.ts) at that moment and runs every call through
+ * them; any other workflow passes every call straight on, without loading a line of OpenTelemetry.
  *
- * Sampling is parent-based with root spans off: a workflow's spans are recorded only when whoever started,
- * signalled or updated it carried a sampled trace (the gateway's and the worker's Temporal clients do when
- * tracing is on). With tracing off nothing carries one, so the interceptors record nothing and call no sink:
- * they only pass an unsampled context along in the headers. (The sandbox's OpenTelemetry SDK is its browser
- * build, which reads its OTEL_* settings from globalThis.)
- *
- * The hub adds one thing: the trace of an update is kept while its handler runs, so that the session's main
- * loop can run the message's turn in it (trace-scope.ts, `inUpdateTrace`).
+ * Deterministic: whether a workflow is traced follows from its history (the start's headers), not from the
+ * worker's settings, so a replay on any worker takes the same path. It holds for the whole run; a
+ * continue-as-new or a child of a traced run is traced too (their headers carry the trace on).
  */
-import * as otel from '@opentelemetry/api';
-import {
-  OpenTelemetryInboundInterceptor,
-  OpenTelemetryInternalsInterceptor,
-  OpenTelemetryOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow';
-import type { WorkflowInboundCallsInterceptor, WorkflowInterceptors } from '@temporalio/workflow';
-import { UPDATE_TRACE_HOOK, type UpdateTraceHook } from './trace-scope';
+import type {
+  WorkflowInboundCallsInterceptor,
+  WorkflowInterceptors,
+  WorkflowInternalsInterceptor,
+  WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
+import type { otelInterceptors } from './telemetry-otel';
 
-/**
- * The SDK's inbound interceptor without its `ValidateUpdate:<name>` span: validators draw from a forked copy
- * of the workflow's random sequence (they do not run on replay), so that span got the same span id as the
- * `HandleUpdate:<name>` span after it, two spans with one id in a trace.
- */
-class InboundInterceptor extends OpenTelemetryInboundInterceptor {
-  override validateUpdate(...[input, next]: Parameters<OpenTelemetryInboundInterceptor['validateUpdate']>): void {
-    next(input);
+/** The header @temporalio/interceptors-opentelemetry carries the trace context in. */
+const TRACE_HEADER = '_tracer-data';
+
+declare const require: (id: string) => unknown;
+
+type Chain = Record<string, ((input: unknown, next: (input: unknown) => unknown) => unknown) | undefined>;
+
+/** Each of `methods` passes on to the traced chain's interceptors when there is one, else straight to `next`. */
+function delegating<T>(methods: readonly string[], chain: () => readonly object[] | undefined): T {
+  const out: Record<string, (input: unknown, next: (input: unknown) => unknown) => unknown> = {};
+  for (const m of methods) {
+    out[m] = (input, next) => {
+      const run = (chain() ?? []).reduceRight<(i: unknown) => unknown>((nxt, icpt) => {
+        const f = (icpt as Chain)[m];
+        return f ? (i) => f.call(icpt, i, nxt) : nxt;
+      }, next);
+      return run(input);
+    };
   }
+  return out as T;
 }
 
+const INBOUND = ['handleSignal', 'handleUpdate', 'validateUpdate', 'handleQuery'] as const;
+const OUTBOUND = [
+  'scheduleActivity',
+  'scheduleLocalActivity',
+  'startNexusOperation',
+  'startChildWorkflowExecution',
+  'continueAsNew',
+  'signalWorkflow',
+  'getLogAttributes',
+  'getMetricTags',
+] as const;
+const INTERNALS = ['dispose'] as const;
+
 export function interceptors(): WorkflowInterceptors {
-  // Per workflow (the factory runs for each workflow; globals are per workflow in the reused V8 context too).
-  const updates = new Map<string, otel.Context>();
-  const hook: UpdateTraceHook = (updateId, fn) => {
-    const ctx = updates.get(updateId);
-    return ctx ? otel.context.with(ctx, fn) : fn();
-  };
-  (globalThis as Record<string, unknown>)[UPDATE_TRACE_HOOK] = hook;
-  // Read when the SDK's interceptors create the sandbox's tracer provider (below, on first use).
-  (globalThis as Record<string, unknown>)['OTEL_TRACES_SAMPLER'] = 'parentbased_always_off';
-  // Inside the SDK's interceptor (composed after it), so the active context is its `HandleUpdate:<name>` span.
-  const keepUpdateTrace: WorkflowInboundCallsInterceptor = {
-    async handleUpdate(input, next) {
-      updates.set(input.updateId, otel.context.active());
-      try {
-        return await next(input);
-      } finally {
-        updates.delete(input.updateId);
+  let traced: WorkflowInterceptors | undefined;
+  const execute: WorkflowInboundCallsInterceptor = {
+    execute(input, next) {
+      if (input.headers[TRACE_HEADER] !== undefined) {
+        // Loaded here, for this workflow only (webpack evaluates the module on first require).
+        traced = (require('./telemetry-otel') as { otelInterceptors: typeof otelInterceptors }).otelInterceptors();
       }
+      const chain = traced?.inbound ?? [];
+      const run = chain.reduceRight<typeof next>((nxt, icpt) => (icpt.execute ? (i) => icpt.execute!(i, nxt) : nxt), next);
+      return run(input);
     },
   };
   return {
-    inbound: [new InboundInterceptor(), keepUpdateTrace],
-    outbound: [new OpenTelemetryOutboundInterceptor()],
-    internals: [new OpenTelemetryInternalsInterceptor()],
+    inbound: [{ ...delegating<WorkflowInboundCallsInterceptor>(INBOUND, () => traced?.inbound), ...execute }],
+    outbound: [delegating<WorkflowOutboundCallsInterceptor>(OUTBOUND, () => traced?.outbound)],
+    internals: [delegating<WorkflowInternalsInterceptor>(INTERNALS, () => traced?.internals)],
   };
 }

@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const workflowFile = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const validatorsFile = fileURLToPath(new URL('../src/validators.ts', import.meta.url));
 const wireFile = fileURLToPath(new URL('../contracts/src/session/wire.ts', import.meta.url));
-const telemetryFile = fileURLToPath(new URL('../src/telemetry-interceptors.ts', import.meta.url));
+const telemetryFile = fileURLToPath(new URL('../src/telemetry-otel.ts', import.meta.url));
 
 async function lint(code: string, filePath = workflowFile): Promise<string[]> {
   const eslint = new ESLint({ cwd: root });
@@ -67,7 +67,7 @@ describe('determinism fence (lint)', () => {
     expect(restricted(await lint("import { z } from 'zod';\nexport const s = z.string();\n", validatorsFile))).toEqual([]);
   });
 
-  it('lets only the bundle\'s telemetry interceptor module load OpenTelemetry (and nothing else besides the allowed modules)', async () => {
+  it('lets only the OpenTelemetry half of the bundle\'s telemetry interceptors (telemetry-otel.ts) load OpenTelemetry (and nothing else besides the allowed modules)', async () => {
     const otelCode = [
       "import * as otel from '@opentelemetry/api';",
       "import { OpenTelemetryInboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow';",
