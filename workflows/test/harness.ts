@@ -72,6 +72,8 @@ export async function startHarness(opts: { budgets?: Record<string, BudgetLimits
     connection: nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
+    // The hub worker's metrics sink (apps/worker/src/metrics.ts), as a no-op: sessions report their pending approvals.
+    sinks: { hubMetrics: { approvalsPending: { fn: () => undefined } } },
     activities: (() => {
       const tools = createToolActivities();
       const meter = opts.budgets ? { meter: createBudgetMeter({ taskQueue, budgets: opts.budgets, ...(opts.blocks !== undefined ? { blocks: opts.blocks } : {}) }) } : {};

@@ -36,6 +36,8 @@ export async function startSessionWorker(): Promise<SessionWorker> {
     connection,
     taskQueue,
     workflowBundle: await hubWorkflowBundle(),
+    // The hub worker's metrics sink (apps/worker/src/metrics.ts), as a no-op: sessions report their pending approvals.
+    sinks: { hubMetrics: { approvalsPending: { fn: () => undefined } } },
     activities: (() => {
       const llmActivities = createLlmActivities({ openai, defaultModel: 'scripted-model', listTools: tools.listTools });
       return { ...llmActivities, ...tools, ...createResearchActivities(llmActivities) };
