@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -7,5 +7,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    // The cluster test runs on its own (vitest.cluster.config.ts, `npm run test:cluster`).
+    exclude: [...configDefaults.exclude, 'test/cluster.test.ts'],
   },
 });

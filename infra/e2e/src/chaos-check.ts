@@ -94,7 +94,14 @@ function checkSagas(run: ChaosRun, report: ChaosReport): void {
   if (new Set(keys).size !== keys.length) report.sagaProblems.push('an idempotency key was applied twice in the bookings file');
 }
 
-async function checkSessions(run: ChaosRun, report: ChaosReport): Promise<void> {
+/**
+ * Every acknowledged message exactly once in its session's history with exactly one (right) reply, answered by
+ * exactly one LLM turn, and no user message nobody was answered for (also used by the cluster test).
+ */
+export async function checkSessions(
+  run: Pick<ChaosRun, 'client' | 'llm' | 'sessionIds' | 'messages'>,
+  report: Pick<ChaosReport, 'lost' | 'duplicated' | 'wrongReplies'>,
+): Promise<void> {
   const chats = run.llm.chatRequests();
   const keysByText = new Map<string, Set<string | undefined>>();
   for (const r of chats) {

@@ -82,7 +82,8 @@ export interface ChaosRun {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const CHAT_MARK = 'chaos-msg';
+/** Chat messages starting with this stream slowly (startLlm), so that a kill lands mid-turn. */
+export const CHAT_MARK = 'chaos-msg';
 
 /** The scripted LLM: research roles as in research-responder.ts; chat turns stream slowly enough for a kill to land mid-turn. */
 async function startLlm(): Promise<ScriptedLlmServer> {
