@@ -148,6 +148,12 @@ export class Ledger {
     this.s.lastServed[c.fairKey] = now;
   }
 
+  /** When the first open block lapses (undefined: none is open). */
+  nextBlockLapse(): number | undefined {
+    const ends = (this.s.blocks ?? []).map((b) => b.grantedAt + b.ttlMs);
+    return ends.length > 0 ? Math.min(...ends) : undefined;
+  }
+
   /** The holder is done with a block (or its time is up): what is left of it is released. */
   closeBlock(blockId: string): void {
     if (this.s.blocks) this.s.blocks = this.s.blocks.filter((b) => b.blockId !== blockId);

@@ -143,6 +143,21 @@ export async function budgetLedger(input: BudgetLedgerInput): Promise<void> {
   setHandler(budgetStateQuery, () => ledger.state(nowMs()));
   setHandler(usageRollupsQuery, (q) => ledger.rollups(q?.from, q?.to));
 
+  // A block whose worker died lapses on its own: a timer per lapse wakes the loop, which releases it (one
+  // timer that runs out rather than one per loop turn; a block closed before it lapses leaves it to fire
+  // idle; a block that lapses earlier, granted with a shorter time-to-live, is waited for instead).
+  void (async () => {
+    for (;;) {
+      const at = ledger.nextBlockLapse();
+      const earlier = (): boolean => (ledger.nextBlockLapse() ?? Infinity) < at!;
+      if (at === undefined) await condition(() => ledger.nextBlockLapse() !== undefined);
+      else if (!(await condition(earlier, Math.max(1, at - nowMs())))) {
+        kick();
+        await condition(() => (ledger.nextBlockLapse() ?? Infinity) > at); // the loop has released it
+      }
+    }
+  })();
+
   for (;;) {
     const now = nowMs();
     const { wake, next } = ledger.pump(now);

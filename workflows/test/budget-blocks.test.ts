@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { budgetLedgerWorkflowId, budgetStateQuery, type BudgetState } from '@hub/contracts';
+import { acquireBlockUpdate, budgetLedgerWorkflowId, budgetStateQuery, type BudgetState } from '@hub/contracts';
 import { eventually, startHarness, type Harness } from './harness';
 import { recordResearchHistory } from './research-record';
 
@@ -45,8 +45,22 @@ describe('budget blocks', () => {
     });
     expect(done).toMatchObject({ spent: { tokens: 3 * 150, calls: 3 }, reserved: { usd: 0, tokens: 0, leases: 0, blocks: 0 }, abandoned: 0 });
     expect(await messages(ledger)).toEqual({ acquireBlock: 1, blockCall: 3, settleLease: 3, closeBlock: 1 });
-    await recordResearchHistory(blocks.client, budgetLedgerWorkflowId('blk'), 'budget-ledger-blocks');
   }, 60_000);
+
+  it('a block whose holder never comes back (a dead worker) lapses by itself after its time-to-live, with no other traffic', async () => {
+    const ledger = blocks.client.workflow.getHandle(budgetLedgerWorkflowId('blk'));
+    const granted = await ledger.executeUpdate(acquireBlockUpdate, { args: [{ blockId: 'block/dead-worker/1', tokens: 5_000, usd: 0, minTokens: 100, minUsd: 0, ttlMs: 1_500 }], updateId: 'block/dead-worker/1' });
+    expect(granted).toMatchObject({ status: 'granted', tokens: 5_000 });
+    expect((await ledger.query(budgetStateQuery)).reserved).toMatchObject({ tokens: 5_000, blocks: 1 });
+    // Queries see the ledger's time as of its last workflow task: only its own timer brings the release.
+    const released = await eventually(async () => {
+      const s = await ledger.query(budgetStateQuery);
+      return s.reserved.blocks === 0 && s;
+    }, 15_000);
+    expect(released.reserved).toEqual({ usd: 0, tokens: 0, leases: 0, blocks: 0 });
+    expect(released.abandoned).toBe(0); // nothing was told from it: nothing is charged
+    await recordResearchHistory(blocks.client, budgetLedgerWorkflowId('blk'), 'budget-ledger-blocks');
+  }, 30_000);
 
   it('under a rate limit the ledger refuses blocks: each call takes a lease of its own', async () => {
     const usage = { promptTokens: 100, completionTokens: 10 };
