@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // HUB_WORKER_COMPILED_DIR: for tests (inside the repo, like the default).
 const dir = process.env.HUB_WORKER_COMPILED_DIR?.trim() || join(root, 'node_modules', '.cache', 'hub-worker');
-const FORMAT = 1;
+const FORMAT = 2;
 
 function compiled() {
   let manifest;

@@ -18,7 +18,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { repoRoot } from '@hub/runtime';
 import { rel } from './bundle-key';
 
-export const COMPILED_ENTRY_FORMAT = 1;
+export const COMPILED_ENTRY_FORMAT = 2;
 
 export interface CompiledEntryManifest {
   format: number;
@@ -83,6 +83,11 @@ export async function buildCompiledEntry(root = repoRoot(), dir = compiledEntryD
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // Externals are imported by Node at run time, so resolve them as Node does: its conditions (`node`, plus
+    // `import`/`require` by the kind of import) and `main`, never the bundlers' `module` entry (an ESM
+    // build Node cannot load, e.g. @opentelemetry/api's extensionless imports).
+    conditions: ['node'],
+    mainFields: ['main'],
     write: false,
     metafile: true,
     sourcemap: 'inline',
