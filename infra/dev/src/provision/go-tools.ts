@@ -125,7 +125,8 @@ export async function goBuildLocal(name: string, moduleDir: string, opts: GoTool
   return buildInto(name, key, opts, (go, outDir, env) => {
     opts.log?.(`${name}: building ${moduleDir} (${key})…`);
     // -mod=readonly: the module's go.sum must be complete (nothing is resolved at build time).
-    return run(go, ['build', '-mod=readonly', '-o', join(outDir, name), '.'], moduleDir, env, name);
+    // -buildvcs=false: no VCS stamp (the module sits in the hub's checkout; git is not asked).
+    return run(go, ['build', '-mod=readonly', '-buildvcs=false', '-o', join(outDir, name), '.'], moduleDir, env, name);
   }).then((t) => {
     if (t.built) opts.log?.(`${name}: built in ${(t.ms / 1000).toFixed(1)} s`);
     return t;
