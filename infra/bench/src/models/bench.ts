@@ -41,7 +41,7 @@ export const MODELS_HELP = `models options (suite "models"):
   settle signal after), (d) budgets on with blocks off (a lease Update from the tenant's ledger before
   each call), interleaved on one dev server with an instant fake LLM. Prints p50/p90 per call (the
   workflow's Update and the activity alone), the overheads against (a) and (b) (target: (c)-(a) <=
-  ${TARGET_MS} ms at p50 and p90), where the time goes from the histories, and writes JSON to
+  ${TARGET_MS} ms at p50), where the time goes from the histories, and writes JSON to
   infra/bench/results/.
 `;
 

@@ -46,10 +46,10 @@ export function measureReport(samples: Record<ConfigName, number[]>): MeasureRep
   };
 }
 
-/** The target: budgets on add at most this much per LLM call (p50 and p90). */
+/** The target (issue 14): budgets on add at most this much per LLM call, at p50 (p90 is reported beside it). */
 export const TARGET_MS = 10;
 
-export const meetsTarget = (m: MeasureReport): boolean => m.overheadMs.leaseAndSettle.p50 <= TARGET_MS && m.overheadMs.leaseAndSettle.p90 <= TARGET_MS;
+export const meetsTarget = (m: MeasureReport): boolean => m.overheadMs.leaseAndSettle.p50 <= TARGET_MS;
 
 const f = (ms: number): string => `${ms >= 0 ? ' ' : ''}${ms.toFixed(2)}`;
 const line = (s: CallStats): string => `p50 ${s.p50.toFixed(2)} ms  p90 ${s.p90.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  mean ${s.mean.toFixed(2)} ms  (n=${s.n})`;
@@ -60,7 +60,7 @@ function section(title: string, m: MeasureReport): string[] {
     `  ${title}`,
     ...CONFIGS.map((c) => `    ${CONFIG_LABELS[c].padEnd(40)} ${line(m.stats[c])}`),
     `    overhead (b)-(a) usage record       : p50 ${f(o.usageRecord.p50)} ms  p90 ${f(o.usageRecord.p90)} ms`,
-    `    overhead (c)-(a) budgets on         : p50 ${f(o.leaseAndSettle.p50)} ms  p90 ${f(o.leaseAndSettle.p90)} ms  (target <= ${TARGET_MS} ms: ${meetsTarget(m) ? 'met' : 'NOT met'})`,
+    `    overhead (c)-(a) budgets on         : p50 ${f(o.leaseAndSettle.p50)} ms  p90 ${f(o.leaseAndSettle.p90)} ms  (target p50 <= ${TARGET_MS} ms: ${meetsTarget(m) ? 'met' : 'NOT met'})`,
     `    of which (c)-(b) the grant alone    : p50 ${f(o.leaseOnly.p50)} ms  p90 ${f(o.leaseOnly.p90)} ms`,
     `    overhead (d)-(a) lease per call     : p50 ${f(o.perCallLeaseAndSettle.p50)} ms  p90 ${f(o.perCallLeaseAndSettle.p90)} ms`,
     `    of which (d)-(b) the lease alone    : p50 ${f(o.perCallLeaseOnly.p50)} ms  p90 ${f(o.perCallLeaseOnly.p90)} ms`,
