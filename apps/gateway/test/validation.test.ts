@@ -214,6 +214,7 @@ describe('cross-cutting', () => {
         '/codec/encode',
         '/healthz',
         '/mcp',
+        '/metrics',
         '/readyz',
         '/v1/sessions',
         '/v1/sessions/{id}',
