@@ -5,25 +5,16 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LlmResponse } from '@hub/contracts';
-import { ExportResultCode, startTelemetry, type ExportResult, type ReadableSpan, type SpanExporter } from '@hub/runtime/telemetry';
+import { InMemorySpanExporter, startTelemetry } from '@hub/runtime/telemetry';
 import { LLM_SPAN, tracedLlmCall } from '../../src/llm/tracing';
 
-const exported: ReadableSpan[] = [];
-const exporter: SpanExporter = {
-  export(spans: ReadableSpan[], done: (r: ExportResult) => void) {
-    exported.push(...spans);
-    done({ code: ExportResultCode.SUCCESS });
-  },
-  shutdown: async () => {},
-};
+const exporter = new InMemorySpanExporter();
 const telemetry = startTelemetry('agents-test', { exporter });
 afterAll(() => telemetry.shutdown());
-beforeEach(() => {
-  exported.length = 0;
-});
+beforeEach(() => exporter.reset());
 const flushed = async () => {
   await telemetry.provider!.forceFlush();
-  return exported;
+  return exporter.getFinishedSpans();
 };
 
 const response = (over: Partial<LlmResponse> = {}): LlmResponse =>

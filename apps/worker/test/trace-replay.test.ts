@@ -20,36 +20,20 @@ import {
   type SessionWorkflowInput,
 } from '@hub/contracts';
 import { parseHubConfig } from '@hub/runtime';
-import {
-  ExportResultCode,
-  startTelemetry,
-  temporalClientInterceptors,
-  type ExportResult,
-  type ReadableSpan,
-  type SpanExporter,
-  type Telemetry,
-} from '@hub/runtime/telemetry';
+import { InMemorySpanExporter, startTelemetry, temporalClientInterceptors, type ReadableSpan, type Telemetry } from '@hub/runtime/telemetry';
 import { testTemporalAddress } from '@hub/testing';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
 import { hubWorkflowBundle } from '@hub/testing/workflow-bundle';
 import { createHubActivities, createHubWorker } from '../src/worker';
 import { workflowSpanSinks } from '../src/telemetry';
 
-/** Keeps what it is given (the batch processor hands it the ended spans). */
-class MemoryExporter implements SpanExporter {
-  spans: ReadableSpan[] = [];
-  export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
-    this.spans.push(...spans);
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  async shutdown(): Promise<void> {}
-}
-
 const profile: AgentProfile = { name: 'trace-agent', description: 'replay test', systemPrompt: 'You test traces.', temperature: 0, tools: ['calculator'], maxToolRounds: 4 };
 
 let llm: ScriptedLlmServer;
 let telemetry: Telemetry;
-const exporter = new MemoryExporter();
+const exporter = new InMemorySpanExporter();
+/** The ended spans the batch processor has handed over so far. */
+const spans = (): ReadableSpan[] => exporter.getFinishedSpans();
 let nativeConnection: NativeConnection;
 let connection: Connection;
 let client: Client;
@@ -123,7 +107,7 @@ describe('traces on replay', () => {
     await handle.result();
     await telemetry.provider!.forceFlush();
 
-    const workflowSpans = exporter.spans.filter((s) => s.attributes['workflowId'] === workflowId || s.attributes['temporalWorkflowId'] === workflowId);
+    const workflowSpans = spans().filter((s) => s.attributes['workflowId'] === workflowId || s.attributes['temporalWorkflowId'] === workflowId);
     // The sandbox's spans came through the sink (the sink adds the workflow's info to their attributes).
     expect(names(workflowSpans)).toEqual(expect.arrayContaining(['RunWorkflow:agentSession', 'HandleUpdate:sendMessage', 'StartActivity:llmComplete', 'StartActivity:executeTool']));
     // Once each, whatever the replays: 4 model calls, 2 tool calls, 3 updates (two messages and the close), one run.
@@ -132,26 +116,26 @@ describe('traces on replay', () => {
     expect(count(workflowSpans, 'HandleUpdate:closeSession')).toBe(1);
     expect(count(workflowSpans, 'StartActivity:llmComplete')).toBe(4);
     expect(count(workflowSpans, 'StartActivity:executeTool')).toBe(2);
-    expect(count(exporter.spans, 'RunActivity:llmComplete')).toBeGreaterThanOrEqual(4);
-    expect(count(exporter.spans, 'llm.call')).toBe(4);
-    const ids = exporter.spans.map((s) => s.spanContext().spanId);
-    const dupes = exporter.spans.filter((s) => ids.filter((i) => i === s.spanContext().spanId).length > 1).map((s) => `${s.name} ${s.spanContext().spanId} ${s.parentSpanId}`);
+    expect(count(spans(), 'RunActivity:llmComplete')).toBeGreaterThanOrEqual(4);
+    expect(count(spans(), 'llm.call')).toBe(4);
+    const ids = spans().map((s) => s.spanContext().spanId);
+    const dupes = spans().filter((s) => ids.filter((i) => i === s.spanContext().spanId).length > 1).map((s) => `${s.name} ${s.spanContext().spanId} ${s.parentSpanId}`);
     expect(dupes).toEqual([]);
 
     // Each turn is one trace: the client's update span → HandleUpdate → the turn's activities → the LLM call.
-    const byId = new Map(exporter.spans.map((s) => [s.spanContext().spanId, s]));
+    const byId = new Map(spans().map((s) => [s.spanContext().spanId, s]));
     const parentOf = (s: ReadableSpan) => byId.get(s.parentSpanId ?? '');
     const chain = (s: ReadableSpan): string[] => {
       const p = parentOf(s);
       return p ? [...chain(p), s.name] : [s.name];
     };
-    const llmCalls = exporter.spans.filter((s) => s.name === 'llm.call');
+    const llmCalls = spans().filter((s) => s.name === 'llm.call');
     const chains = new Set(llmCalls.map((s) => chain(s).join(' > ')));
     expect([...chains].sort()).toEqual([
       'StartWorkflowUpdate:sendMessage > HandleUpdate:sendMessage > StartActivity:llmComplete > RunActivity:llmComplete > llm.call',
       'UpdateWithStartWorkflow:sendMessage > HandleUpdate:sendMessage > StartActivity:llmComplete > RunActivity:llmComplete > llm.call',
     ]);
-    const tools = exporter.spans.filter((s) => s.name === 'RunActivity:executeTool');
+    const tools = spans().filter((s) => s.name === 'RunActivity:executeTool');
     expect(new Set(tools.map((s) => chain(s).slice(1).join(' > ')))).toEqual(new Set(['HandleUpdate:sendMessage > StartActivity:executeTool > RunActivity:executeTool']));
     // Two turns, two traces, each with its two model calls and its tool call.
     const traces = new Set([...llmCalls, ...tools].map((s) => s.spanContext().traceId));
@@ -160,12 +144,12 @@ describe('traces on replay', () => {
     expect(llmCalls.every((s) => s.attributes['gen_ai.usage.input_tokens'] !== undefined && s.attributes['hub.llm.provider'] !== undefined)).toBe(true);
 
     // Replaying the whole history with the interceptors and the same sink exports nothing.
-    const before = exporter.spans.length;
+    const before = spans().length;
     const history = await handle.fetchHistory();
     const replays: { error?: unknown }[] = [];
     for await (const r of Worker.runReplayHistories({ workflowBundle: await hubWorkflowBundle(), sinks: workflowSpanSinks(telemetry) }, [{ workflowId, history }])) replays.push(r);
     expect(replays.map((r) => r.error)).toEqual([undefined]);
     await telemetry.provider!.forceFlush();
-    expect(exporter.spans.length).toBe(before);
+    expect(spans().length).toBe(before);
   });
 });

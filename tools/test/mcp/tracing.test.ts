@@ -3,25 +3,19 @@
  * an in-memory exporter: its server, tool and outcome for each way a call ends.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExportResultCode, startTelemetry, type ExportResult, type ReadableSpan, type SpanExporter } from '@hub/runtime/telemetry';
+import { InMemorySpanExporter, startTelemetry, type ReadableSpan } from '@hub/runtime/telemetry';
 import { ToolError } from '../../src/errors';
 import { MCP_TOOL_SPAN, traceMcpCall } from '../../src/mcp/tracing';
 
-const exported: ReadableSpan[] = [];
-const exporter: SpanExporter = {
-  export(spans: ReadableSpan[], done: (r: ExportResult) => void) {
-    exported.push(...spans);
-    done({ code: ExportResultCode.SUCCESS });
-  },
-  shutdown: async () => {},
-};
+const exporter = new InMemorySpanExporter();
 const telemetry = startTelemetry('tools-test', { exporter });
 afterAll(() => telemetry.shutdown());
 
 async function outcomeOf(call: Parameters<typeof traceMcpCall>[2], signal = new AbortController().signal): Promise<ReadableSpan> {
-  exported.length = 0;
+  exporter.reset();
   await traceMcpCall('pinboard__list_pins', signal, call).catch(() => undefined);
   await telemetry.provider!.forceFlush();
+  const exported = exporter.getFinishedSpans();
   expect(exported).toHaveLength(1);
   return exported[0]!;
 }

@@ -19,8 +19,9 @@ import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@open
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
-export { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 export type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+/** The SDK's exporter that keeps the ended spans in memory (tests hand it to `startTelemetry`). */
+export { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export interface Telemetry {
   /** Whether traces are exported (an endpoint is set and the SDK is not disabled). */
