@@ -128,7 +128,7 @@ export class Ledger {
     const held = blocks.find((b) => b.blockId === req.blockId);
     if (held) return { status: 'granted', blockId: held.blockId, tokens: held.tokens, usd: held.usd }; // asked again
     // (A period that has just ended is rolled over by the next pump; until then the block is sized on the old one.)
-    const reserved = this.reserved(undefined, now);
+    const reserved = this.reserved();
     const decision = decideBlock(req, { limits: this.limits(), cap: this.caps().tenant, spent: this.s.spent, reserved, queued: this.queue.length });
     if (decision.status === 'granted') blocks.push({ blockId: req.blockId, tokens: decision.tokens, usd: decision.usd, grantedAt: now, ttlMs: req.ttlMs });
     return decision;
@@ -251,8 +251,8 @@ export class Ledger {
     return (cap.usd !== undefined && spent.usd >= cap.usd) || (cap.tokens !== undefined && spent.tokens >= cap.tokens);
   }
 
-  /** Held by leases (of one agent, or all) and, for the tenant, by the blocks' remainders (those not lapsed by `now`). */
-  private reserved(agent?: string, now = -Infinity): { usd: number; tokens: number; leases: number; blocks: number } {
+  /** Held by leases (of one agent, or all) and, for the tenant, by the blocks' remainders (lapsed ones are released by `pump`). */
+  private reserved(agent?: string): { usd: number; tokens: number; leases: number; blocks: number } {
     let usd = 0;
     let tokens = 0;
     let leases = 0;
@@ -262,7 +262,7 @@ export class Ledger {
       tokens += l.tokens;
       leases += 1;
     }
-    const blocks = agent === undefined ? (this.s.blocks ?? []).filter((b) => b.grantedAt + b.ttlMs > now) : [];
+    const blocks = agent === undefined ? (this.s.blocks ?? []) : [];
     for (const b of blocks) {
       usd += b.usd;
       tokens += b.tokens;
@@ -366,7 +366,7 @@ export class Ledger {
       periodEnd: new Date(this.s.period.end).toISOString(),
       spent: { ...this.s.spent },
       toppedUp: { ...this.s.toppedUp },
-      reserved: this.reserved(undefined, now),
+      reserved: this.reserved(),
       queued: this.queue.length,
       exhausted: now < this.s.period.end && Ledger.over(this.s.spent, caps.tenant),
       waiting: this.s.waiters.length,
