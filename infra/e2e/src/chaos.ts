@@ -209,6 +209,39 @@ function bookingStep(resource: string) {
   };
 }
 
+/**
+ * One client's session in a load run: created with its first message, then a message every `gapMs` while
+ * `more(m)` says so (message m, from 1); every answered message is acknowledged in `messages`.
+ */
+export async function driveSession(o: {
+  client: ChaosClient;
+  runId: string;
+  index: number;
+  gapMs: number;
+  more: (m: number) => boolean;
+  messages: AckedMessage[];
+  created?: (id: string) => void;
+}): Promise<void> {
+  const { client, runId, index: s } = o;
+  const ack = (session: string, text: string, key: string, r: Acked<TurnResult>) =>
+    o.messages.push({ session, text, key, reply: r.body?.reply, status: r.body?.status, startedAt: r.startedAt, endedAt: r.endedAt, attempts: r.attempts });
+  const text0 = `${CHAT_MARK} ${runId} s${s} m0`;
+  const key0 = `${runId}-s${s}-create`;
+  const created = await client.send<{ id: string; reply?: TurnResult }>('POST', '/v1/sessions', { message: text0 }, key0);
+  if (created.status !== 201) throw new Error(`POST /v1/sessions answered ${created.status}: ${JSON.stringify(created.body)}`);
+  const id = created.body.id;
+  o.created?.(id);
+  ack(id, text0, key0, { ...created, body: created.body.reply as TurnResult });
+  for (let m = 1; o.more(m); m++) {
+    await sleep(o.gapMs);
+    const text = `${CHAT_MARK} ${runId} s${s} m${m}`;
+    const key = `${runId}-s${s}-m${m}`;
+    const r = await client.send<TurnResult>('POST', `/v1/sessions/${id}/messages`, { text }, key);
+    if (r.status !== 200) throw new Error(`POST messages answered ${r.status}: ${JSON.stringify(r.body)}`);
+    ack(id, text, key, r);
+  }
+}
+
 /** Runs the scenario on a started stack; never throws for what it measures (chaos-check.ts judges). */
 export async function runChaos(env: { hub: HubStack; llm: ScriptedLlmServer; bookingsFile: string }, params: ChaosParams): Promise<ChaosRun> {
   const log = params.log ?? (() => undefined);
@@ -224,26 +257,8 @@ export async function runChaos(env: { hub: HubStack; llm: ScriptedLlmServer; boo
   let chaosDone = false;
   const note = (err: unknown) => run.unacknowledged.push((err as Error).message);
 
-  const ack = (session: string, text: string, key: string, r: Acked<TurnResult>) =>
-    run.messages.push({ session, text, key, reply: r.body?.reply, status: r.body?.status, startedAt: r.startedAt, endedAt: r.endedAt, attempts: r.attempts });
-
-  const session = async (s: number): Promise<void> => {
-    const text0 = `${CHAT_MARK} ${runId} s${s} m0`;
-    const key0 = `${runId}-s${s}-create`;
-    const created = await client.send<{ id: string; reply?: TurnResult }>('POST', '/v1/sessions', { message: text0 }, key0);
-    if (created.status !== 201) throw new Error(`POST /v1/sessions answered ${created.status}: ${JSON.stringify(created.body)}`);
-    const id = created.body.id;
-    run.sessionIds.push(id);
-    ack(id, text0, key0, { ...created, body: created.body.reply as TurnResult });
-    for (let m = 1; m < params.messages || !chaosDone; m++) {
-      await sleep(params.messageGapMs ?? 300);
-      const text = `${CHAT_MARK} ${runId} s${s} m${m}`;
-      const key = `${runId}-s${s}-m${m}`;
-      const r = await client.send<TurnResult>('POST', `/v1/sessions/${id}/messages`, { text }, key);
-      if (r.status !== 200) throw new Error(`POST messages answered ${r.status}: ${JSON.stringify(r.body)}`);
-      ack(id, text, key, r);
-    }
-  };
+  const session = (s: number): Promise<void> =>
+    driveSession({ client, runId, index: s, gapMs: params.messageGapMs ?? 300, more: (m) => m < params.messages || !chaosDone, messages: run.messages, created: (id) => run.sessionIds.push(id) });
 
   const job = async (j: number): Promise<void> => {
     const r = await client.send<{ id: string }>('POST', '/v1/research', { question: `Chaos job ${runId} ${j}`, maxAgents: params.agentsPerJob ?? 3 }, `${runId}-job${j}`);

@@ -7,11 +7,11 @@
  * `npm start`. cluster-check.ts then judges what the run left behind.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResearchState, TurnResult } from '@hub/contracts';
+import type { ResearchState } from '@hub/contracts';
 import { researchResponder } from '@hub/testing/research-responder';
 import { lastUserMessage, startScriptedLlmServer, type ScriptedLlmServer } from '@hub/testing/scripted-llm-server';
-import { ChaosClient, type Acked } from './chaos-client';
-import { CHAT_MARK, type AckedMessage } from './chaos';
+import { ChaosClient } from './chaos-client';
+import { CHAT_MARK, driveSession, type AckedMessage } from './chaos';
 import type { ClusterProcess } from './cluster-process';
 import { SseFollower } from './sse-follower';
 import { eventually } from './stack';
@@ -52,7 +52,6 @@ export interface ClusterRun {
   endedAt: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const AGENT_PROMPT = 'Overall research question:';
 
 /** The scripted LLM: research roles (research-responder.ts); chat turns and agents' answers stream slowly enough for a kill to land mid-call. */
@@ -92,27 +91,19 @@ export async function runClusterScenario(cluster: ClusterProcess, llm: ScriptedL
   const note = (err: unknown): void => void run.unacknowledged.push((err as Error).message);
   let chaosDone = false;
 
-  const ack = (session: string, text: string, key: string, r: Acked<TurnResult>) =>
-    run.messages.push({ session, text, key, reply: r.body?.reply, status: r.body?.status, startedAt: r.startedAt, endedAt: r.endedAt, attempts: r.attempts });
-
-  const session = async (s: number): Promise<void> => {
-    const text0 = `${CHAT_MARK} ${runId} s${s} m0`;
-    const key0 = `${runId}-s${s}-create`;
-    const created = await client.send<{ id: string; reply?: TurnResult }>('POST', '/v1/sessions', { message: text0 }, key0);
-    if (created.status !== 201) throw new Error(`POST /v1/sessions answered ${created.status}: ${JSON.stringify(created.body)}`);
-    const id = created.body.id;
-    run.sessionIds.push(id);
-    run.followers.set(id, new SseFollower(gateways, `/v1/sessions/${id}/events`, s % gateways.length));
-    ack(id, text0, key0, { ...created, body: created.body.reply as TurnResult });
-    for (let m = 1; (m < p.messages || !chaosDone) && m < 200; m++) {
-      await sleep(250);
-      const text = `${CHAT_MARK} ${runId} s${s} m${m}`;
-      const key = `${runId}-s${s}-m${m}`;
-      const r = await client.send<TurnResult>('POST', `/v1/sessions/${id}/messages`, { text }, key);
-      if (r.status !== 200) throw new Error(`POST messages answered ${r.status}: ${JSON.stringify(r.body)}`);
-      ack(id, text, key, r);
-    }
-  };
+  const session = (s: number): Promise<void> =>
+    driveSession({
+      client,
+      runId,
+      index: s,
+      gapMs: 250,
+      more: (m) => (m < p.messages || !chaosDone) && m < 200,
+      messages: run.messages,
+      created: (id) => {
+        run.sessionIds.push(id);
+        run.followers.set(id, new SseFollower(gateways, `/v1/sessions/${id}/events`, s % gateways.length));
+      },
+    });
 
   const job = async (): Promise<void> => {
     const r = await client.send<{ id: string }>('POST', '/v1/research', { question: `Cluster job ${runId}`, maxAgents: p.agents }, `${runId}-job`);
@@ -130,24 +121,22 @@ export async function runClusterScenario(cluster: ClusterProcess, llm: ScriptedL
     await eventually(async () => run.messages.length >= target, 90_000, `${more} more acknowledged messages ${what}`);
   };
 
+  /** Signals one of the cluster's processes mid-load, then waits for more messages and for its restart. */
+  const strike = async (kind: ClusterChaosEvent['kind'], pid: number, signal: NodeJS.Signals, name: string, restarted: RegExp): Promise<void> => {
+    log(`cluster: ${signal} ${name} (pid ${pid}) at +${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`);
+    run.chaos.push({ kind, pid, at: Date.now(), acked: run.messages.length, agentCalls: agentCalls(llm, run.jobId).length });
+    process.kill(pid, signal);
+    await progress(p.sessions, `after the ${name} ${kind === 'worker-kill' ? 'kill' : 'stop'}`);
+    await cluster.waitForLine(restarted, 90_000);
+  };
+
   const chaos = async (work: Promise<void>[]): Promise<void> => {
     await progress(p.sessions * 2, 'before the chaos');
     // The job starts now, so that its agents are mid-call when the worker dies.
     work.push(job().catch(note));
     await eventually(async () => agentCalls(llm, run.jobId).length > 0, 60_000, 'the research agents calling the LLM');
-    const worker = cluster.banner.workers[0]!;
-    log(`cluster: SIGKILL worker 1 (pid ${worker.pid}) at +${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`);
-    run.chaos.push({ kind: 'worker-kill', pid: worker.pid, at: Date.now(), acked: run.messages.length, agentCalls: agentCalls(llm, run.jobId).length });
-    process.kill(worker.pid, 'SIGKILL');
-    await progress(p.sessions, 'after the worker kill');
-    await cluster.waitForLine(/worker-1 restarted/, 90_000);
-
-    const gateway = cluster.banner.gateways[1]!;
-    log(`cluster: SIGTERM gateway 2 (pid ${gateway.pid}) at +${((Date.now() - run.startedAt) / 1000).toFixed(1)} s`);
-    run.chaos.push({ kind: 'gateway-stop', pid: gateway.pid, at: Date.now(), acked: run.messages.length, agentCalls: agentCalls(llm, run.jobId).length });
-    process.kill(gateway.pid, 'SIGTERM');
-    await progress(p.sessions, 'after the gateway stop');
-    await cluster.waitForLine(/gateway-2 restarted/, 90_000);
+    await strike('worker-kill', cluster.banner.workers[0]!.pid, 'SIGKILL', 'worker 1', /worker-1 restarted/);
+    await strike('gateway-stop', cluster.banner.gateways[1]!.pid, 'SIGTERM', 'gateway 2', /gateway-2 restarted/);
     await progress(p.sessions, 'with gateway 2 back');
   };
 
