@@ -140,6 +140,17 @@ export class HubStack {
     await this.temporal?.stop();
   }
 
+  /** `api` with an Idempotency-Key, repeated (up to 5 times, 1 s apart) while it answers 503/504: the first start of a workflow on a busy machine. */
+  async apiRetried<T = unknown>(method: string, path: string, body: unknown, idempotencyKey: string): Promise<{ status: number; body: T }> {
+    const headers = { 'idempotency-key': idempotencyKey };
+    let res = await this.api<T>(method, path, body, headers);
+    for (let i = 0; i < 5 && (res.status === 503 || res.status === 504); i++) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      res = await this.api<T>(method, path, body, headers);
+    }
+    return res;
+  }
+
   /** JSON request to the gateway. */
   async api<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.gatewayUrl}${path}`, {

@@ -70,12 +70,7 @@ afterAll(async () => {
 
 /** POST /v1/agents; a 503/504 (the registry's first start on a busy machine) is retried with the same Idempotency-Key. */
 const define = async (def: Record<string, unknown>) => {
-  const headers = { 'idempotency-key': `define-${String(def.name)}-${randomUUID()}` };
-  let res = await hub.api<AgentRecord>('POST', '/v1/agents', def, headers);
-  for (let i = 0; i < 5 && (res.status === 503 || res.status === 504); i++) {
-    await new Promise((r) => setTimeout(r, 1_000));
-    res = await hub.api<AgentRecord>('POST', '/v1/agents', def, headers);
-  }
+  const res = await hub.apiRetried<AgentRecord>('POST', '/v1/agents', def, `define-${String(def.name)}-${randomUUID()}`);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 };
 
